@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import generics, serializers, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import Role, Team, User
+from reviews.api.permissions import request_user
+from reviews.selectors import teams_visible_to, users_visible_to
+
+
+class TeamSerializer(serializers.ModelSerializer[Team]):
+    class Meta:
+        model = Team
+        fields = ["id", "name"]
+
+
+class UserSerializer(serializers.ModelSerializer[User]):
+    team = TeamSerializer(read_only=True)
+    display_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "display_name", "role", "team", "employment_type"]
+        read_only_fields = fields
+
+    def get_display_name(self, user: User) -> str:
+        return user.get_full_name() or user.username
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange a username and password for an API token."""
+
+    @extend_schema(
+        request=inline_serializer(
+            "TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}
+        ),
+        responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
+        auth=[],
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().post(request, *args, **kwargs)
+
+
+class MeView(generics.RetrieveAPIView[User]):
+    serializer_class = UserSerializer
+
+    def get_object(self) -> User:
+        return request_user(self.request)
+
+
+class TeamViewSet(viewsets.ReadOnlyModelViewSet[Team]):
+    serializer_class = TeamSerializer
+
+    def get_queryset(self) -> QuerySet[Team]:
+        return teams_visible_to(self.request.user)
+
+
+class UserFilter(django_filters.FilterSet):
+    role = django_filters.ChoiceFilter(choices=Role.choices)
+    team = django_filters.NumberFilter(field_name="team_id")
+
+    class Meta:
+        model = User
+        fields = ["role", "team"]
+
+
+class UserViewSet(viewsets.ReadOnlyModelViewSet[User]):
+    serializer_class = UserSerializer
+    filterset_class = UserFilter
+
+    def get_queryset(self) -> QuerySet[User]:
+        return users_visible_to(self.request.user)

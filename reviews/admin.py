@@ -1,0 +1,93 @@
+"""Admin: read-only for review data.
+
+Every change to review data goes through a service that checks the rules and
+writes its AuditEvent; the admin would bypass both, so it only shows.
+Administrators manage users and teams (accounts admin).
+"""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from reviews.models import (
+    Answer,
+    AuditEvent,
+    Call,
+    Criterion,
+    CriticalError,
+    CriticalErrorType,
+    Evaluation,
+    Scorecard,
+    ScorecardVersion,
+    Section,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Call)
+class CallAdmin(ReadOnlyAdmin):
+    list_display = ["external_id", "source", "agent", "channel", "started_at", "handle_time_seconds"]
+    list_filter = ["source", "channel"]
+    search_fields = ["external_id"]
+    exclude = ["transcript"]
+
+
+@admin.register(Scorecard)
+class ScorecardAdmin(ReadOnlyAdmin):
+    list_display = ["name", "created_at"]
+
+
+@admin.register(ScorecardVersion)
+class ScorecardVersionAdmin(ReadOnlyAdmin):
+    list_display = ["scorecard", "number", "status", "critical_policy", "published_at"]
+    list_filter = ["status"]
+
+
+@admin.register(Section)
+class SectionAdmin(ReadOnlyAdmin):
+    list_display = ["title", "version", "position"]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(ReadOnlyAdmin):
+    list_display = ["text", "section", "max_points", "na_allowed", "critical_error_type"]
+
+
+@admin.register(CriticalErrorType)
+class CriticalErrorTypeAdmin(ReadOnlyAdmin):
+    list_display = ["code", "label_en", "counts_toward_thresholds", "is_active"]
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(ReadOnlyAdmin):
+    list_display = ["id", "call", "reviewer", "status", "revision", "score", "submitted_at"]
+    list_filter = ["status"]
+
+
+@admin.register(Answer)
+class AnswerAdmin(ReadOnlyAdmin):
+    list_display = ["evaluation", "criterion", "points", "not_applicable"]
+
+
+@admin.register(CriticalError)
+class CriticalErrorAdmin(ReadOnlyAdmin):
+    list_display = ["evaluation", "type", "offset_seconds", "status", "observed_at"]
+    list_filter = ["status", "type"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["sequence", "occurred_at", "actor", "actor_role", "action", "object_type", "object_id"]
+    list_filter = ["action", "actor_role"]
+    search_fields = ["action", "object_id"]

@@ -1,0 +1,23 @@
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from accounts.api import MeView, TeamViewSet, TokenView, UserViewSet
+from reviews.api import views
+
+router = DefaultRouter()
+router.register("teams", TeamViewSet, basename="team")
+router.register("users", UserViewSet, basename="user")
+router.register("calls", views.CallViewSet, basename="call")
+router.register("scorecards", views.ScorecardViewSet, basename="scorecard")
+router.register("scorecard-versions", views.ScorecardVersionViewSet, basename="scorecard-version")
+router.register("sections", views.SectionViewSet, basename="section")
+router.register("criteria", views.CriterionViewSet, basename="criterion")
+router.register("critical-error-types", views.CriticalErrorTypeViewSet, basename="critical-error-type")
+router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="auth-token"),
+    path("auth/", include("rest_framework.urls")),
+    path("me/", MeView.as_view(), name="me"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,115 @@
+"""Reads: role-scoped querysets. Every API view's get_queryset comes from here.
+
+A row a user may not see is simply absent, so the API answers 404 for it.
+An anonymous viewer sees nothing.
+"""
+
+from __future__ import annotations
+
+from typing import TypeGuard
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+
+from accounts.models import Role, Team, User
+from reviews.models import (
+    Call,
+    CriticalErrorType,
+    Evaluation,
+    EvaluationStatus,
+    Scorecard,
+    ScorecardVersion,
+    ScorecardVersionStatus,
+)
+
+# Roles that work with calls and evaluations at all. Others get 403 on those endpoints.
+CALL_READER_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR, Role.QA_LEAD})
+REVIEWER_ROLES = frozenset({Role.SUPERVISOR, Role.QA_LEAD})
+
+Viewer = User | AnonymousUser
+
+
+def _known(user: Viewer) -> TypeGuard[User]:
+    return isinstance(user, User) and user.is_authenticated
+
+
+def teams_visible_to(user: Viewer) -> QuerySet[Team]:
+    if not _known(user):
+        return Team.objects.none()
+    if user.role in (Role.AGENT, Role.SUPERVISOR):
+        return Team.objects.filter(pk=user.team_id or 0)
+    return Team.objects.all()
+
+
+def users_visible_to(user: Viewer) -> QuerySet[User]:
+    """Agents see themselves; supervisors their team; QA leads and admins everyone.
+
+    The works council sees only itself: elsewhere it sees pseudonyms, never people.
+    """
+    users = User.objects.select_related("team").order_by("username")
+    if not _known(user):
+        return users.none()
+    if user.role in (Role.QA_LEAD, Role.ADMIN):
+        return users.all()
+    if user.role == Role.SUPERVISOR and user.team_id is not None:
+        return users.filter(Q(pk=user.pk) | Q(team_id=user.team_id))
+    return users.filter(pk=user.pk)
+
+
+def calls_visible_to(user: Viewer) -> QuerySet[Call]:
+    calls = Call.objects.select_related("agent", "agent__team")
+    if not _known(user):
+        return calls.none()
+    if user.role == Role.QA_LEAD:
+        return calls.all()
+    if user.role == Role.SUPERVISOR:
+        return calls.filter(
+            Q(agent__team_id=user.team_id) | Q(pk__in=Evaluation.objects.filter(reviewer=user).values("call_id"))
+        )
+    if user.role == Role.AGENT:
+        return calls.filter(agent=user)
+    return calls.none()
+
+
+def evaluations_visible_to(user: Viewer) -> QuerySet[Evaluation]:
+    """Agents see their submitted evaluations (never drafts); supervisors their team's and their own work."""
+    evaluations = Evaluation.objects.select_related(
+        "call", "call__agent", "call__agent__team", "reviewer", "scorecard_version", "scorecard_version__scorecard"
+    )
+    if not _known(user):
+        return evaluations.none()
+    if user.role == Role.QA_LEAD:
+        return evaluations.all()
+    if user.role == Role.SUPERVISOR:
+        return evaluations.filter(
+            Q(reviewer=user) | (Q(call__agent__team_id=user.team_id) & ~Q(status=EvaluationStatus.DRAFT))
+        )
+    if user.role == Role.AGENT:
+        return evaluations.filter(call__agent=user).exclude(status=EvaluationStatus.DRAFT)
+    return evaluations.none()
+
+
+def scorecards_visible_to(user: Viewer) -> QuerySet[Scorecard]:
+    """Everyone may read the scorecards people are scored with; drafts only the QA lead."""
+    if not _known(user):
+        return Scorecard.objects.none()
+    if user.role == Role.QA_LEAD:
+        return Scorecard.objects.all()
+    return Scorecard.objects.filter(
+        pk__in=ScorecardVersion.objects.exclude(status=ScorecardVersionStatus.DRAFT).values("scorecard_id")
+    )
+
+
+def scorecard_versions_visible_to(user: Viewer) -> QuerySet[ScorecardVersion]:
+    versions = ScorecardVersion.objects.select_related("scorecard")
+    if not _known(user):
+        return versions.none()
+    if user.role == Role.QA_LEAD:
+        return versions.all()
+    return versions.exclude(status=ScorecardVersionStatus.DRAFT)
+
+
+def critical_error_types_visible_to(user: Viewer) -> QuerySet[CriticalErrorType]:
+    if not _known(user):
+        return CriticalErrorType.objects.none()
+    return CriticalErrorType.objects.all()

@@ -1,0 +1,1 @@
+"""Writes: atomic, audited, keyword-only, named <entity>_<action>."""

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from django.db import transaction
+
+from accounts.models import Role, User
+from reviews.domain.errors import Conflict, DomainError, NotPermitted
+from reviews.models import CriticalErrorType
+from reviews.services.audit import audit_record
+
+EDITABLE_FIELDS = ("label_nl", "label_en", "description", "counts_toward_thresholds", "is_active")
+
+
+def _require_qa_lead(acting_user: User) -> None:
+    if acting_user.role != Role.QA_LEAD:
+        raise NotPermitted("Only a QA lead manages critical-error types.", code="role_not_allowed")
+
+
+@transaction.atomic
+def critical_error_type_create(
+    *,
+    code: str,
+    label_nl: str,
+    label_en: str,
+    description: str = "",
+    counts_toward_thresholds: bool = True,
+    acting_user: User,
+) -> CriticalErrorType:
+    _require_qa_lead(acting_user)
+    code = code.strip().upper()
+    if not code.replace("_", "").isalnum():
+        raise DomainError(
+            "Use letters, digits and underscores.", fields={"code": ["Use letters, digits and underscores."]}
+        )
+    if CriticalErrorType.objects.filter(code=code).exists():
+        raise Conflict(
+            f"The code {code} is already in use.", code="duplicate_code", fields={"code": ["Already in use."]}
+        )
+    error_type = CriticalErrorType.objects.create(
+        code=code,
+        label_nl=label_nl,
+        label_en=label_en,
+        description=description,
+        counts_toward_thresholds=counts_toward_thresholds,
+    )
+    audit_record(
+        actor=acting_user,
+        action="reviews.critical_error_type.created",
+        obj=error_type,
+        data={"code": code, "counts_toward_thresholds": counts_toward_thresholds},
+    )
+    return error_type
+
+
+@transaction.atomic
+def critical_error_type_update(
+    *, error_type: CriticalErrorType, acting_user: User, **changes: object
+) -> CriticalErrorType:
+    """Change labels or flags. The code is the type's identity and never changes."""
+    _require_qa_lead(acting_user)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise DomainError(f"Cannot change {', '.join(sorted(unknown))}.")
+    for field, value in changes.items():
+        setattr(error_type, field, value)
+    error_type.save()
+    audit_record(actor=acting_user, action="reviews.critical_error_type.updated", obj=error_type, data=dict(changes))
+    return error_type

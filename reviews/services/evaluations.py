@@ -1,0 +1,292 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Role, User
+from reviews.domain.errors import Conflict, DomainError, NotPermitted
+from reviews.domain.scoring import (
+    AnswerValue,
+    CriterionSpec,
+    CriticalPolicy,
+    ScoreResult,
+    answer_problems,
+    compute_score,
+    unanswered,
+)
+from reviews.domain.transitions import EvaluationAction, EvaluationState, evaluation_transition
+from reviews.models import (
+    Answer,
+    Call,
+    Criterion,
+    CriticalError,
+    CriticalErrorStatus,
+    CriticalErrorType,
+    Evaluation,
+    ScorecardVersion,
+    ScorecardVersionStatus,
+)
+from reviews.services.audit import audit_record
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    criterion_id: int
+    points: int | None
+    not_applicable: bool = False
+    comment: str = ""
+
+
+def _criteria_specs(version_id: int) -> list[CriterionSpec]:
+    return [
+        CriterionSpec(criterion_id=pk, max_points=max_points, na_allowed=na_allowed)
+        for pk, max_points, na_allowed in Criterion.objects.filter(section__version_id=version_id)
+        .order_by("section__position", "section_id", "position", "id")
+        .values_list("id", "max_points", "na_allowed")
+    ]
+
+
+def _score(evaluation: Evaluation) -> ScoreResult:
+    answers = {
+        a.criterion_id: AnswerValue(criterion_id=a.criterion_id, points=a.points, not_applicable=a.not_applicable)
+        for a in evaluation.answers.all()
+    }
+    active_errors = evaluation.critical_errors.filter(status=CriticalErrorStatus.ACTIVE).count()
+    return compute_score(
+        criteria=_criteria_specs(evaluation.scorecard_version_id),
+        answers=answers,
+        policy=CriticalPolicy(evaluation.scorecard_version.critical_policy),
+        active_critical_errors=active_errors,
+    )
+
+
+def _store_score(evaluation: Evaluation) -> None:
+    result = _score(evaluation)
+    evaluation.score = result.score
+    evaluation.points_earned = result.points_earned
+    evaluation.points_possible = result.points_possible
+    evaluation.auto_failed = result.auto_failed
+
+
+def _lock_for_reviewer(evaluation: Evaluation, acting_user: User, action: EvaluationAction) -> Evaluation:
+    """Re-read under a row lock; check the state allows the action and the user is the reviewer."""
+    locked = Evaluation.objects.select_for_update().select_related("call", "scorecard_version").get(pk=evaluation.pk)
+    evaluation_transition(EvaluationState(locked.status), action, acting_user.role)
+    if locked.reviewer_id != acting_user.pk:
+        raise NotPermitted("Only the reviewer who started this evaluation can change it.", code="not_reviewer")
+    return locked
+
+
+@transaction.atomic
+def evaluation_create(*, call: Call, scorecard_version: ScorecardVersion, acting_user: User) -> Evaluation:
+    """Start a draft evaluation. Nobody evaluates their own call, or the same call twice."""
+    if acting_user.role not in (Role.SUPERVISOR, Role.QA_LEAD):
+        raise NotPermitted("Only supervisors and QA leads evaluate calls.", code="role_not_allowed")
+    if call.agent_id == acting_user.pk:
+        raise NotPermitted("You cannot evaluate your own call.", code="own_call")
+    if scorecard_version.status != ScorecardVersionStatus.PUBLISHED:
+        raise DomainError(
+            "Evaluate against a published scorecard version.",
+            fields={"scorecard_version": ["This version is not published."]},
+        )
+    existing = Evaluation.objects.filter(call=call, reviewer=acting_user, previous_revision__isnull=True).first()
+    if existing is not None:
+        raise Conflict(
+            f"You already evaluated this call (evaluation {existing.pk}).",
+            code="already_evaluated",
+            fields={"call": [f"Already evaluated by you in evaluation {existing.pk}."]},
+        )
+    try:
+        with transaction.atomic():
+            evaluation = Evaluation.objects.create(call=call, scorecard_version=scorecard_version, reviewer=acting_user)
+    except IntegrityError as exc:  # a concurrent request won the race
+        raise Conflict("You already evaluated this call.", code="already_evaluated") from exc
+    audit_record(
+        actor=acting_user,
+        action="reviews.evaluation.created",
+        obj=evaluation,
+        subject=call.agent,
+        data={"call_id": call.pk, "scorecard_version_id": scorecard_version.pk},
+    )
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_answers_save(
+    *,
+    evaluation: Evaluation,
+    answers: Sequence[AnswerInput],
+    summary: str | None = None,
+    acting_user: User,
+) -> Evaluation:
+    """Save (insert or replace) answers on a draft. Every answer is checked against its criterion."""
+    evaluation = _lock_for_reviewer(evaluation, acting_user, EvaluationAction.EDIT)
+    specs = {spec.criterion_id: spec for spec in _criteria_specs(evaluation.scorecard_version_id)}
+    field_errors: dict[str, list[str]] = {}
+    seen: set[int] = set()
+    for index, answer in enumerate(answers):
+        key = f"answers[{index}]"
+        spec = specs.get(answer.criterion_id)
+        if spec is None:
+            field_errors[key] = ["This criterion is not part of the evaluation's scorecard version."]
+            continue
+        if answer.criterion_id in seen:
+            field_errors[key] = ["This criterion is answered twice."]
+            continue
+        seen.add(answer.criterion_id)
+        problems = answer_problems(spec, points=answer.points, not_applicable=answer.not_applicable)
+        if problems:
+            field_errors[key] = problems
+    if field_errors:
+        raise DomainError("Some answers are not valid; nothing was saved.", code="invalid_answers", fields=field_errors)
+
+    for answer in answers:
+        Answer.objects.update_or_create(
+            evaluation=evaluation,
+            criterion_id=answer.criterion_id,
+            defaults={
+                "points": None if answer.not_applicable else answer.points,
+                "not_applicable": answer.not_applicable,
+                "comment": answer.comment,
+            },
+        )
+    if summary is not None:
+        evaluation.summary = summary
+    _store_score(evaluation)
+    evaluation.save()
+    audit_record(
+        actor=acting_user,
+        action="reviews.evaluation.answers_saved",
+        obj=evaluation,
+        subject=evaluation.call.agent,
+        data={
+            "answers": [
+                {"criterion_id": a.criterion_id, "points": a.points, "not_applicable": a.not_applicable}
+                for a in answers
+            ],
+            "summary_changed": summary is not None,
+        },
+    )
+    return evaluation
+
+
+@transaction.atomic
+def critical_error_log(
+    *,
+    evaluation: Evaluation,
+    error_type: CriticalErrorType,
+    offset_seconds: int,
+    note: str,
+    criterion: Criterion | None = None,
+    acting_user: User,
+) -> CriticalError:
+    """Log a critical error at a moment of the recording, on a draft evaluation."""
+    evaluation = _lock_for_reviewer(evaluation, acting_user, EvaluationAction.EDIT)
+    field_errors: dict[str, list[str]] = {}
+    if not error_type.is_active:
+        field_errors["type"] = ["This critical-error type is no longer in use."]
+    if offset_seconds < 0:
+        field_errors["offset_seconds"] = ["The offset cannot be negative."]
+    elif offset_seconds > evaluation.call.handle_time_seconds:
+        field_errors["offset_seconds"] = [
+            f"The call lasted {evaluation.call.handle_time_seconds} seconds; the offset must lie within it."
+        ]
+    if not note.strip():
+        field_errors["note"] = ["Describe what happened at this moment."]
+    if criterion is not None and criterion.section.version_id != evaluation.scorecard_version_id:
+        field_errors["criterion"] = ["This criterion is not part of the evaluation's scorecard version."]
+    if field_errors:
+        raise DomainError("The critical error is not valid; nothing was saved.", fields=field_errors)
+    error = CriticalError.objects.create(
+        evaluation=evaluation,
+        type=error_type,
+        criterion=criterion,
+        offset_seconds=offset_seconds,
+        note=note.strip(),
+        observed_at=evaluation.call.started_at,
+    )
+    _store_score(evaluation)
+    evaluation.save()
+    audit_record(
+        actor=acting_user,
+        action="reviews.critical_error.logged",
+        obj=error,
+        subject=evaluation.call.agent,
+        data={"evaluation_id": evaluation.pk, "type": error_type.code, "offset_seconds": offset_seconds},
+    )
+    return error
+
+
+@transaction.atomic
+def critical_error_remove(*, critical_error: CriticalError, acting_user: User) -> None:
+    """Remove a critical error from a draft (after submission errors are overturned or withdrawn, never deleted)."""
+    evaluation = _lock_for_reviewer(critical_error.evaluation, acting_user, EvaluationAction.EDIT)
+    audit_record(
+        actor=acting_user,
+        action="reviews.critical_error.removed",
+        obj=critical_error,
+        subject=evaluation.call.agent,
+        data={"evaluation_id": evaluation.pk, "type": critical_error.type.code},
+    )
+    critical_error.delete()
+    _store_score(evaluation)
+    evaluation.save()
+
+
+@transaction.atomic
+def evaluation_submit(*, evaluation: Evaluation, acting_user: User) -> Evaluation:
+    """Submit a complete draft. Its score is fixed from here on; corrections are new revisions."""
+    evaluation = _lock_for_reviewer(evaluation, acting_user, EvaluationAction.SUBMIT)
+    missing = unanswered(
+        _criteria_specs(evaluation.scorecard_version_id),
+        set(evaluation.answers.values_list("criterion_id", flat=True)),
+    )
+    if missing:
+        texts = dict(Criterion.objects.filter(pk__in=missing).values_list("id", "text"))
+        raise DomainError(
+            f"{len(missing)} criteria are not answered yet.",
+            code="unanswered_criteria",
+            fields={f"criterion:{pk}": [f"Not answered: {texts[pk]}"] for pk in missing},
+        )
+    evaluation.status = evaluation_transition(
+        EvaluationState(evaluation.status), EvaluationAction.SUBMIT, acting_user.role
+    ).value
+    _store_score(evaluation)
+    evaluation.submitted_at = timezone.now()
+    evaluation.save()
+    audit_record(
+        actor=acting_user,
+        action="reviews.evaluation.submitted",
+        obj=evaluation,
+        subject=evaluation.call.agent,
+        data={
+            "score": str(evaluation.score) if evaluation.score is not None else None,
+            "auto_failed": evaluation.auto_failed,
+            "critical_errors": list(evaluation.critical_errors.values_list("type__code", "offset_seconds")),
+        },
+    )
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_acknowledge(*, evaluation: Evaluation, acting_user: User) -> Evaluation:
+    """The agent records that they saw the evaluation. It never means they agree."""
+    locked = Evaluation.objects.select_for_update().select_related("call").get(pk=evaluation.pk)
+    if locked.call.agent_id != acting_user.pk:
+        raise NotPermitted("Only the agent whose call was evaluated can acknowledge it.", code="not_own_evaluation")
+    locked.status = evaluation_transition(
+        EvaluationState(locked.status), EvaluationAction.ACKNOWLEDGE, acting_user.role
+    ).value
+    locked.acknowledged_at = timezone.now()
+    locked.save(update_fields=["status", "acknowledged_at", "updated_at"])
+    audit_record(
+        actor=acting_user,
+        action="reviews.evaluation.acknowledged",
+        obj=locked,
+        subject=acting_user,
+        data={},
+    )
+    return locked

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import io
+import wave
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.base import ContentFile
+from rest_framework.test import APIClient
+
+from accounts.models import EmploymentType, Role, User
+from reviews.models import Call, Criterion, CriticalErrorType, ScorecardVersion
+from reviews.services.scorecards import criterion_add, scorecard_create, scorecard_version_publish, section_add
+from tests.factories import CallFactory, TeamFactory, UserFactory
+
+
+@dataclass
+class World:
+    """The personas of STYLE.md: an agent, a colleague, another team's agent, their supervisors, and the rest."""
+
+    agent: User
+    colleague: User
+    other_agent: User
+    supervisor: User
+    other_supervisor: User
+    qa_lead: User
+    council: User
+    admin: User
+
+    def by_name(self, name: str) -> User:
+        return getattr(self, name)
+
+
+PERSONA_NAMES = ["agent", "colleague", "other_agent", "supervisor", "other_supervisor", "qa_lead", "council", "admin"]
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    team_a = TeamFactory(name="Team A")
+    team_b = TeamFactory(name="Team B")
+    return World(
+        agent=UserFactory(username="alice", role=Role.AGENT, team=team_a, employment_type=EmploymentType.TEMP_AGENCY),
+        colleague=UserFactory(username="bob", role=Role.AGENT, team=team_a),
+        other_agent=UserFactory(username="charlie", role=Role.AGENT, team=team_b),
+        supervisor=UserFactory(username="sam", role=Role.SUPERVISOR, team=team_a),
+        other_supervisor=UserFactory(username="sara", role=Role.SUPERVISOR, team=team_b),
+        qa_lead=UserFactory(username="quinn", role=Role.QA_LEAD),
+        council=UserFactory(username="cora", role=Role.WORKS_COUNCIL),
+        admin=UserFactory(username="ada", role=Role.ADMIN, is_staff=True, is_superuser=True),
+    )
+
+
+@pytest.fixture
+def published_version(world: World) -> ScorecardVersion:
+    """Published scorecard: identity (2), correct info (4), signal reported (2, N/A allowed)."""
+    scorecard = scorecard_create(name="Telefonie", acting_user=world.qa_lead)
+    version = scorecard.versions.get()
+    section = section_add(version=version, title="Gesprek", acting_user=world.qa_lead)
+    criterion_add(section=section, text="Identiteit geverifieerd", max_points=2, acting_user=world.qa_lead)
+    criterion_add(section=section, text="Juiste informatie over de uitkering", max_points=4, acting_user=world.qa_lead)
+    criterion_add(
+        section=section,
+        text="Signaal gemeld waar nodig",
+        max_points=2,
+        na_allowed=True,
+        critical_error_type=CriticalErrorType.objects.get(code="UNREPORTED_SIGNAL"),
+        acting_user=world.qa_lead,
+    )
+    return scorecard_version_publish(version=version, acting_user=world.qa_lead)
+
+
+def criteria_of(version: ScorecardVersion) -> list[Criterion]:
+    return list(Criterion.objects.filter(section__version=version).order_by("section__position", "position", "id"))
+
+
+def small_wav(seconds: int = 2) -> bytes:
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(1)
+        wav.setframerate(8000)
+        wav.writeframes(bytes((128 + (i % 50)) for i in range(8000 * seconds)))
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def call(world: World, settings: object, tmp_path: object) -> Call:
+    """A call of the agent, with a small recording."""
+    settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
+    call = CallFactory(agent=world.agent, handle_time_seconds=360, recording_content_type="audio/wav")
+    call.recording.save("call.wav", ContentFile(small_wav()), save=True)
+    return call
+
+
+def client_for(user: User | None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client

@@ -11,16 +11,25 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from reviews.models import (
+    AgentScore,
+    Alert,
+    AlertEvidence,
+    AlertEvidenceView,
     Answer,
     AuditEvent,
     Call,
+    ConsentRecord,
     Criterion,
     CriticalError,
     CriticalErrorType,
     Evaluation,
+    RuleVersion,
     Scorecard,
     ScorecardVersion,
+    ScoringChunk,
+    ScoringRun,
     Section,
+    ThresholdRule,
 )
 
 
@@ -91,3 +100,50 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["sequence", "occurred_at", "actor", "actor_role", "action", "object_type", "object_id"]
     list_filter = ["action", "actor_role"]
     search_fields = ["action", "object_id"]
+
+
+@admin.register(ThresholdRule)
+class ThresholdRuleAdmin(ReadOnlyAdmin):
+    list_display = ["name", "created_at"]
+
+
+@admin.register(RuleVersion)
+class RuleVersionAdmin(ReadOnlyAdmin):
+    list_display = ["rule", "number", "status", "level", "count_n", "window_days", "effective_from", "review_by"]
+    list_filter = ["status", "level"]
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(ReadOnlyAdmin):
+    list_display = ["rule_version", "decision", "decided_on", "reference"]
+
+
+@admin.register(Alert)
+class AlertAdmin(ReadOnlyAdmin):
+    list_display = ["id", "agent", "rule_version", "status", "level", "opened_at", "decided_at"]
+    list_filter = ["status", "level"]
+
+
+@admin.register(AlertEvidence)
+class AlertEvidenceAdmin(ReadOnlyAdmin):
+    list_display = ["alert", "critical_error", "added_at"]
+
+
+@admin.register(AlertEvidenceView)
+class AlertEvidenceViewAdmin(ReadOnlyAdmin):
+    list_display = ["alert", "viewer", "viewed_at"]
+
+
+@admin.register(ScoringRun)
+class ScoringRunAdmin(ReadOnlyAdmin):
+    list_display = ["id", "as_of", "trigger", "status", "processed_agents", "total_agents", "alerts_opened"]
+
+
+@admin.register(ScoringChunk)
+class ScoringChunkAdmin(ReadOnlyAdmin):
+    list_display = ["run", "index", "status", "attempts", "processed_at"]
+
+
+@admin.register(AgentScore)
+class AgentScoreAdmin(ReadOnlyAdmin):
+    list_display = ["agent", "period_start", "evaluations", "mean_score", "computed_at"]

@@ -34,8 +34,20 @@ class World:
 PERSONA_NAMES = ["agent", "colleague", "other_agent", "supervisor", "other_supervisor", "qa_lead", "council", "admin"]
 
 
+def ensure_seeded_error_types() -> None:
+    """Transactional tests flush every table, including the migration's seeded types; put them back."""
+    import importlib
+
+    seeded = importlib.import_module("reviews.migrations.0002_seed_critical_error_types").TYPES
+    for code, label_nl, label_en, description in seeded:
+        CriticalErrorType.objects.get_or_create(
+            code=code, defaults={"label_nl": label_nl, "label_en": label_en, "description": description}
+        )
+
+
 @pytest.fixture
 def world(db: None) -> World:
+    ensure_seeded_error_types()
     team_a = TeamFactory(name="Team A")
     team_b = TeamFactory(name="Team B")
     return World(
@@ -97,3 +109,27 @@ def client_for(user: User | None) -> APIClient:
     if user is not None:
         client.force_authenticate(user)
     return client
+
+
+@pytest.fixture
+def celery_worker(transactional_db: None):
+    """A real Celery worker (in this process, solo pool) consuming from real Redis."""
+    from celery.contrib.testing.worker import start_worker
+
+    from qa_review.celery import app
+
+    with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30) as worker:
+        yield worker
+
+
+def wait_for(predicate, *, timeout: float = 60.0, interval: float = 0.1, what: str = "condition"):
+    """Poll until predicate() is truthy; fail with what was awaited."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"Timed out after {timeout} s waiting for {what}")

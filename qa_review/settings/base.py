@@ -8,6 +8,7 @@ Every value comes from an environment variable read through one reader
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -138,6 +139,11 @@ SPECTACULAR_SETTINGS = {
         "EvaluationStatusEnum": "reviews.models.EvaluationStatus",
         "ScorecardVersionStatusEnum": "reviews.models.ScorecardVersionStatus",
         "CriticalErrorStatusEnum": "reviews.models.CriticalErrorStatus",
+        "RuleVersionStatusEnum": "reviews.models.RuleVersionStatus",
+        "AlertStatusEnum": "reviews.models.AlertStatus",
+        "RunStatusEnum": "reviews.models.RunStatus",
+        "AlertLevelEnum": "reviews.models.AlertLevel",
+        "ConsentDecisionEnum": "reviews.models.ConsentDecision",
     },
 }
 
@@ -169,3 +175,24 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- Threshold rules and batch scoring ------------------------------------------------
+# Agents per Celery chunk task in a scoring run.
+SCORING_CHUNK_SIZE = env.int("SCORING_CHUNK_SIZE", default=250)
+# Nightly scoring run (local time, TIME_ZONE); set SCORING_SCHEDULE_ENABLED=false to switch off.
+SCORING_SCHEDULE_ENABLED = env.bool("SCORING_SCHEDULE_ENABLED", default=True)
+SCORING_SCHEDULE_HOUR = env.int("SCORING_SCHEDULE_HOUR", default=2)
+SCORING_SCHEDULE_MINUTE = env.int("SCORING_SCHEDULE_MINUTE", default=30)
+# Any group cell counting fewer people than this is suppressed in aggregate views.
+SMALL_CELL_K = env.int("SMALL_CELL_K", default=10)
+
+CELERY_BEAT_SCHEDULE = (
+    {
+        "nightly-scoring-run": {
+            "task": "reviews.tasks.scoring_run_scheduled",
+            "schedule": crontab(hour=SCORING_SCHEDULE_HOUR, minute=SCORING_SCHEDULE_MINUTE),
+        }
+    }
+    if SCORING_SCHEDULE_ENABLED
+    else {}
+)

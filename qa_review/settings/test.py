@@ -1,5 +1,7 @@
 """The test suite: PostgreSQL and Redis, as in production."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, env
 
@@ -18,3 +20,6 @@ STORAGES = {
 }
 PSEUDONYM_KEY = "test-pseudonym-key"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+
+# A queue of this test process's own, so a worker never picks up another run's leftovers.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default=f"qa_review_test_{os.getpid()}")

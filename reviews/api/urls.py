@@ -14,6 +14,10 @@ router.register("sections", views.SectionViewSet, basename="section")
 router.register("criteria", views.CriterionViewSet, basename="criterion")
 router.register("critical-error-types", views.CriticalErrorTypeViewSet, basename="critical-error-type")
 router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
+router.register("threshold-rules", views.ThresholdRuleViewSet, basename="threshold-rule")
+router.register("alerts", views.AlertViewSet, basename="alert")
+router.register("scoring-runs", views.ScoringRunViewSet, basename="scoring-run")
+router.register("agent-scores", views.AgentScoreViewSet, basename="agent-score")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),

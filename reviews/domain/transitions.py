@@ -104,3 +104,102 @@ def scorecard_version_transition(
 ) -> ScorecardVersionState:
     """Next state of a scorecard version, or InvalidTransition. Published versions are immutable."""
     return _transition(SCORECARD_VERSION_TRANSITIONS, current, action, actor_role, "scorecard version")
+
+
+class RuleVersionState(StrEnum):
+    DRAFT = "draft"
+    PROPOSED = "proposed"
+    CONSENTED = "consented"
+    REFUSED = "refused"
+    ACTIVE = "active"
+    RETIRED = "retired"
+    # The works council invoked nullity: deactivated, its alerts quarantined.
+    NULLIFIED = "nullified"
+
+
+class RuleVersionAction(StrEnum):
+    EDIT = "edit"
+    PROPOSE = "propose"
+    CONSENT = "consent"
+    REFUSE = "refuse"
+    ACTIVATE = "activate"
+    RETIRE = "retire"
+    NULLIFY = "nullify"
+
+
+COUNCIL_ROLES = frozenset({"works_council"})
+
+RULE_VERSION_TRANSITIONS: Mapping[
+    RuleVersionState, Mapping[RuleVersionAction, tuple[RuleVersionState, frozenset[str]]]
+] = {
+    RuleVersionState.DRAFT: {
+        RuleVersionAction.EDIT: (RuleVersionState.DRAFT, QA_LEAD_ROLES),
+        RuleVersionAction.PROPOSE: (RuleVersionState.PROPOSED, QA_LEAD_ROLES),
+    },
+    RuleVersionState.PROPOSED: {
+        RuleVersionAction.CONSENT: (RuleVersionState.CONSENTED, COUNCIL_ROLES),
+        RuleVersionAction.REFUSE: (RuleVersionState.REFUSED, COUNCIL_ROLES),
+    },
+    RuleVersionState.CONSENTED: {
+        RuleVersionAction.ACTIVATE: (RuleVersionState.ACTIVE, QA_LEAD_ROLES),
+        RuleVersionAction.RETIRE: (RuleVersionState.RETIRED, QA_LEAD_ROLES),
+        RuleVersionAction.NULLIFY: (RuleVersionState.NULLIFIED, COUNCIL_ROLES),
+    },
+    RuleVersionState.REFUSED: {},
+    RuleVersionState.ACTIVE: {
+        RuleVersionAction.RETIRE: (RuleVersionState.RETIRED, QA_LEAD_ROLES),
+        RuleVersionAction.NULLIFY: (RuleVersionState.NULLIFIED, COUNCIL_ROLES),
+    },
+    RuleVersionState.RETIRED: {
+        # Nullity can still be invoked afterwards, so the retired version's alerts are quarantined.
+        RuleVersionAction.NULLIFY: (RuleVersionState.NULLIFIED, COUNCIL_ROLES),
+    },
+    RuleVersionState.NULLIFIED: {},
+}
+
+
+def rule_version_transition(current: RuleVersionState, action: RuleVersionAction, actor_role: str) -> RuleVersionState:
+    """Next state of a threshold-rule version. Only a granted consent leads to activation."""
+    return _transition(RULE_VERSION_TRANSITIONS, current, action, actor_role, "rule version")
+
+
+class AlertState(StrEnum):
+    OPEN = "open"
+    CONFIRMED = "confirmed"
+    DISMISSED = "dismissed"
+    RETRACTED = "retracted"
+    QUARANTINED = "quarantined"
+
+
+class AlertAction(StrEnum):
+    CONFIRM = "confirm"
+    DISMISS = "dismiss"
+    RETRACT = "retract"
+    QUARANTINE = "quarantine"
+
+
+DECIDER_ROLES = frozenset({"supervisor", "qa_lead"})
+SYSTEM_ROLES = frozenset({"system", "supervisor", "qa_lead", "works_council"})
+
+ALERT_TRANSITIONS: Mapping[AlertState, Mapping[AlertAction, tuple[AlertState, frozenset[str]]]] = {
+    AlertState.OPEN: {
+        AlertAction.CONFIRM: (AlertState.CONFIRMED, DECIDER_ROLES),
+        AlertAction.DISMISS: (AlertState.DISMISSED, DECIDER_ROLES),
+        AlertAction.RETRACT: (AlertState.RETRACTED, SYSTEM_ROLES),
+        AlertAction.QUARANTINE: (AlertState.QUARANTINED, COUNCIL_ROLES),
+    },
+    AlertState.CONFIRMED: {
+        AlertAction.RETRACT: (AlertState.RETRACTED, SYSTEM_ROLES),
+        AlertAction.QUARANTINE: (AlertState.QUARANTINED, COUNCIL_ROLES),
+    },
+    AlertState.DISMISSED: {
+        AlertAction.QUARANTINE: (AlertState.QUARANTINED, COUNCIL_ROLES),
+    },
+    AlertState.RETRACTED: {},
+    AlertState.QUARANTINED: {},
+}
+
+
+def alert_transition(current: AlertState, action: AlertAction, actor_role: str) -> AlertState:
+    """Next state of an alert. Humans confirm or dismiss; nothing is decided by the batch."""
+    return _transition(ALERT_TRANSITIONS, current, action, actor_role, "alert")

@@ -1,3 +1,4 @@
+from reviews.models.alerts import Alert, AlertEvidence, AlertEvidenceView, AlertStatus
 from reviews.models.audit import AuditEvent
 from reviews.models.calls import Call, Channel
 from reviews.models.evaluations import (
@@ -8,6 +9,14 @@ from reviews.models.evaluations import (
     Evaluation,
     EvaluationStatus,
 )
+from reviews.models.rules import (
+    AlertLevel,
+    ConsentDecision,
+    ConsentRecord,
+    RuleVersion,
+    RuleVersionStatus,
+    ThresholdRule,
+)
 from reviews.models.scorecards import (
     Criterion,
     CriticalPolicy,
@@ -16,12 +25,22 @@ from reviews.models.scorecards import (
     ScorecardVersionStatus,
     Section,
 )
+from reviews.models.scoring import AgentScore, ChunkStatus, RunStatus, RunTrigger, ScoringChunk, ScoringRun
 
 __all__ = [
+    "AgentScore",
+    "Alert",
+    "AlertEvidence",
+    "AlertEvidenceView",
+    "AlertLevel",
+    "AlertStatus",
     "Answer",
     "AuditEvent",
     "Call",
     "Channel",
+    "ChunkStatus",
+    "ConsentDecision",
+    "ConsentRecord",
     "Criterion",
     "CriticalError",
     "CriticalErrorStatus",
@@ -29,8 +48,15 @@ __all__ = [
     "CriticalPolicy",
     "Evaluation",
     "EvaluationStatus",
+    "RuleVersion",
+    "RuleVersionStatus",
+    "RunStatus",
+    "RunTrigger",
     "Scorecard",
     "ScorecardVersion",
     "ScorecardVersionStatus",
+    "ScoringChunk",
+    "ScoringRun",
     "Section",
+    "ThresholdRule",
 ]

@@ -13,13 +13,20 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import Role, Team, User
 from reviews.models import (
+    AgentScore,
+    Alert,
+    AlertStatus,
     Call,
     CriticalErrorType,
     Evaluation,
     EvaluationStatus,
+    RuleVersion,
+    RuleVersionStatus,
     Scorecard,
     ScorecardVersion,
     ScorecardVersionStatus,
+    ScoringRun,
+    ThresholdRule,
 )
 
 # Roles that work with calls and evaluations at all. Others get 403 on those endpoints.
@@ -33,11 +40,16 @@ def _known(user: Viewer) -> TypeGuard[User]:
     return isinstance(user, User) and user.is_authenticated
 
 
+def _team_of(user: User) -> int:
+    """The user's team id; -1 (no team matches) for a user without a team."""
+    return user.team_id if user.team_id is not None else -1
+
+
 def teams_visible_to(user: Viewer) -> QuerySet[Team]:
     if not _known(user):
         return Team.objects.none()
     if user.role in (Role.AGENT, Role.SUPERVISOR):
-        return Team.objects.filter(pk=user.team_id or 0)
+        return Team.objects.filter(pk=_team_of(user))
     return Team.objects.all()
 
 
@@ -52,7 +64,7 @@ def users_visible_to(user: Viewer) -> QuerySet[User]:
     if user.role in (Role.QA_LEAD, Role.ADMIN):
         return users.all()
     if user.role == Role.SUPERVISOR and user.team_id is not None:
-        return users.filter(Q(pk=user.pk) | Q(team_id=user.team_id))
+        return users.filter(Q(pk=user.pk) | Q(team_id=_team_of(user)))
     return users.filter(pk=user.pk)
 
 
@@ -64,7 +76,7 @@ def calls_visible_to(user: Viewer) -> QuerySet[Call]:
         return calls.all()
     if user.role == Role.SUPERVISOR:
         return calls.filter(
-            Q(agent__team_id=user.team_id) | Q(pk__in=Evaluation.objects.filter(reviewer=user).values("call_id"))
+            Q(agent__team_id=_team_of(user)) | Q(pk__in=Evaluation.objects.filter(reviewer=user).values("call_id"))
         )
     if user.role == Role.AGENT:
         return calls.filter(agent=user)
@@ -82,7 +94,7 @@ def evaluations_visible_to(user: Viewer) -> QuerySet[Evaluation]:
         return evaluations.all()
     if user.role == Role.SUPERVISOR:
         return evaluations.filter(
-            Q(reviewer=user) | (Q(call__agent__team_id=user.team_id) & ~Q(status=EvaluationStatus.DRAFT))
+            Q(reviewer=user) | (Q(call__agent__team_id=_team_of(user)) & ~Q(status=EvaluationStatus.DRAFT))
         )
     if user.role == Role.AGENT:
         return evaluations.filter(call__agent=user).exclude(status=EvaluationStatus.DRAFT)
@@ -113,3 +125,59 @@ def critical_error_types_visible_to(user: Viewer) -> QuerySet[CriticalErrorType]
     if not _known(user):
         return CriticalErrorType.objects.none()
     return CriticalErrorType.objects.all()
+
+
+def alerts_visible_to(user: Viewer) -> QuerySet[Alert]:
+    """Open alerts stay with supervisors and the QA lead; the agent sees an alert once it is decided."""
+    alerts = Alert.objects.select_related("agent", "agent__team", "rule", "rule_version", "decided_by")
+    if not _known(user):
+        return alerts.none()
+    if user.role == Role.QA_LEAD:
+        return alerts.all()
+    if user.role == Role.SUPERVISOR:
+        return alerts.filter(agent__team_id=_team_of(user))
+    if user.role == Role.AGENT:
+        return alerts.filter(agent=user).exclude(status=AlertStatus.OPEN)
+    return alerts.none()
+
+
+def threshold_rules_visible_to(user: Viewer) -> QuerySet[ThresholdRule]:
+    """The QA lead and the works council see every rule; others the rules in force, for transparency."""
+    rules = ThresholdRule.objects.all()
+    if not _known(user):
+        return rules.none()
+    if user.role in (Role.QA_LEAD, Role.WORKS_COUNCIL):
+        return rules
+    if user.role in (Role.SUPERVISOR, Role.AGENT):
+        return rules.filter(versions__status=RuleVersionStatus.ACTIVE).distinct()
+    return rules.none()
+
+
+def rule_versions_visible_to(user: Viewer) -> QuerySet[RuleVersion]:
+    versions = RuleVersion.objects.select_related("rule")
+    if not _known(user):
+        return versions.none()
+    if user.role in (Role.QA_LEAD, Role.WORKS_COUNCIL):
+        return versions.all()
+    if user.role in (Role.SUPERVISOR, Role.AGENT):
+        return versions.filter(status=RuleVersionStatus.ACTIVE)
+    return versions.none()
+
+
+def scoring_runs_visible_to(user: Viewer) -> QuerySet[ScoringRun]:
+    if _known(user) and user.role == Role.QA_LEAD:
+        return ScoringRun.objects.all()
+    return ScoringRun.objects.none()
+
+
+def agent_scores_visible_to(user: Viewer) -> QuerySet[AgentScore]:
+    scores = AgentScore.objects.select_related("agent", "agent__team")
+    if not _known(user):
+        return scores.none()
+    if user.role == Role.QA_LEAD:
+        return scores.all()
+    if user.role == Role.SUPERVISOR:
+        return scores.filter(agent__team_id=_team_of(user))
+    if user.role == Role.AGENT:
+        return scores.filter(agent=user)
+    return scores.none()

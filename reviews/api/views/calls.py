@@ -1,0 +1,131 @@
+"""HTTP in, service or selector call, serializer out. No business rules here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.http import JsonResponse, StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from reviews.api import serializers as s
+from reviews.api.permissions import RoleAccess, request_user
+from reviews.api.ranges import UnsatisfiableRange, parse_range
+from reviews.api.views.common import STREAM_CHUNK, PassthroughRenderer
+from reviews.models import (
+    Call,
+    Channel,
+)
+from reviews.selectors import (
+    CALL_READER_ROLES,
+    REVIEWER_ROLES,
+    calls_visible_to,
+)
+from reviews.services import calls as call_services
+
+
+class CallFilter(django_filters.FilterSet):
+    agent = django_filters.NumberFilter(field_name="agent_id")
+    team = django_filters.NumberFilter(field_name="agent__team_id")
+    channel = django_filters.ChoiceFilter(choices=Channel.choices)
+    started_after = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="gte")
+    started_before = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="lt")
+
+    class Meta:
+        model = Call
+        fields = ["agent", "team", "channel", "started_after", "started_before"]
+
+
+def _iter_file(handle: Any, start: int, length: int) -> Any:
+    try:
+        handle.seek(start)
+        remaining = length
+        while remaining > 0:
+            chunk = handle.read(min(STREAM_CHUNK, remaining))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+            yield chunk
+    finally:
+        handle.close()
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Calls you may review or that are yours"),
+    retrieve=extend_schema(summary="One call"),
+)
+class CallViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Call]):
+    permission_classes = [RoleAccess]
+    read_roles = CALL_READER_ROLES
+    write_roles = REVIEWER_ROLES
+    serializer_class = s.CallSerializer
+    filterset_class = CallFilter
+
+    def get_queryset(self) -> QuerySet[Call]:
+        return calls_visible_to(self.request.user)
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        # Errors from the binary recording endpoint are JSON like everywhere else.
+        if isinstance(response, Response) and self.action == "recording":
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    @extend_schema(
+        request={"multipart/form-data": s.CallCreateInput, "application/json": s.CallCreateInput},
+        responses={201: s.CallSerializer},
+        summary="Register a call (with an optional recording)",
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = s.CallCreateInput(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        call = call_services.call_create(acting_user=request_user(request), **data.validated_data)
+        return Response(s.CallSerializer(call).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Stream the recording (HTTP Range supported; every request is audited)",
+        parameters=[OpenApiParameter("Range", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False)],
+        responses={
+            (200, "audio/wav"): OpenApiResponse(OpenApiTypes.BINARY, description="The whole recording"),
+            (206, "audio/wav"): OpenApiResponse(OpenApiTypes.BINARY, description="The requested byte range"),
+            416: OpenApiResponse(description="The range lies outside the recording"),
+        },
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[PassthroughRenderer])
+    def recording(self, request: Request, pk: str | None = None) -> StreamingHttpResponse | JsonResponse:
+        call = self.get_object()
+        size = call.recording.size if call.recording else 0
+        header = request.headers.get("Range", "")
+        try:
+            byte_range = parse_range(header, size)
+        except UnsatisfiableRange:
+            return JsonResponse(
+                {"code": "range_not_satisfiable", "detail": f"The recording has {size} bytes."},
+                status=status.HTTP_416_REQUESTED_RANGE_NOT_SATISFIABLE,
+                headers={"Content-Range": f"bytes */{size}"},
+            )
+        handle = call_services.call_recording_open(
+            call=call,
+            acting_user=request_user(request),
+            byte_range=f"{byte_range.start}-{byte_range.end}" if byte_range else "",
+        )
+        content_type = call.recording_content_type or "application/octet-stream"
+        if byte_range is None:
+            streaming = StreamingHttpResponse(_iter_file(handle, 0, size), content_type=content_type)
+            streaming["Content-Length"] = str(size)
+        else:
+            streaming = StreamingHttpResponse(
+                _iter_file(handle, byte_range.start, byte_range.length), status=206, content_type=content_type
+            )
+            streaming["Content-Length"] = str(byte_range.length)
+            streaming["Content-Range"] = f"bytes {byte_range.start}-{byte_range.end}/{size}"
+        streaming["Accept-Ranges"] = "bytes"
+        streaming["Cache-Control"] = "private, no-store"
+        return streaming

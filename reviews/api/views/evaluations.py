@@ -1,0 +1,161 @@
+"""HTTP in, service or selector call, serializer out. No business rules here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Count, Prefetch, Q, QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import Role
+from reviews.api import serializers as s
+from reviews.api.permissions import RoleAccess, request_user
+from reviews.models import (
+    Answer,
+    CriticalError,
+    Evaluation,
+    EvaluationStatus,
+)
+from reviews.selectors import (
+    CALL_READER_ROLES,
+    REVIEWER_ROLES,
+    evaluations_visible_to,
+)
+from reviews.services import evaluations as evaluation_services
+
+
+class EvaluationFilter(django_filters.FilterSet):
+    agent = django_filters.NumberFilter(field_name="call__agent_id")
+    team = django_filters.NumberFilter(field_name="call__agent__team_id")
+    reviewer = django_filters.NumberFilter(field_name="reviewer_id")
+    call = django_filters.NumberFilter(field_name="call_id")
+    status = django_filters.ChoiceFilter(choices=EvaluationStatus.choices)
+    submitted_after = django_filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="gte")
+    submitted_before = django_filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="lt")
+
+    class Meta:
+        model = Evaluation
+        fields = ["agent", "team", "reviewer", "call", "status", "submitted_after", "submitted_before"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Evaluations you may see"),
+    retrieve=extend_schema(summary="One evaluation with its answers and critical errors"),
+)
+class EvaluationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet[Evaluation]):
+    permission_classes = [RoleAccess]
+    read_roles = CALL_READER_ROLES
+    write_roles = REVIEWER_ROLES
+    action_roles = {"acknowledge": frozenset({Role.AGENT})}
+    filterset_class = EvaluationFilter
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Evaluation]:
+        # Grouped queries drop Meta.ordering, so the order is explicit (pagination needs one).
+        queryset = (
+            evaluations_visible_to(self.request.user)
+            .annotate(critical_error_count=Count("critical_errors", filter=Q(critical_errors__status="active")))
+            .order_by("-created_at", "-id")
+        )
+        if self.action == "list":
+            return queryset
+        return queryset.prefetch_related(
+            Prefetch("answers", queryset=Answer.objects.select_related("criterion")),
+            Prefetch("critical_errors", queryset=CriticalError.objects.select_related("type")),
+        )
+
+    def get_serializer_class(self) -> type[Any]:
+        return s.EvaluationListSerializer if self.action == "list" else s.EvaluationDetailSerializer
+
+    def _detail(self, evaluation: Evaluation, code: int = 200) -> Response:
+        fresh = self.get_queryset().get(pk=evaluation.pk)
+        return Response(s.EvaluationDetailSerializer(fresh).data, status=code)
+
+    @extend_schema(
+        request=s.EvaluationCreateInput,
+        responses={201: s.EvaluationDetailSerializer},
+        summary="Start a draft evaluation of a call",
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = s.EvaluationCreateInput(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        evaluation = evaluation_services.evaluation_create(acting_user=request_user(request), **data.validated_data)
+        return self._detail(evaluation, 201)
+
+    @extend_schema(
+        request=s.EvaluationUpdateInput,
+        responses={200: s.EvaluationDetailSerializer},
+        summary="Save answers (points or N/A) and the summary of a draft",
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = s.EvaluationUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        answers = [
+            evaluation_services.AnswerInput(
+                criterion_id=a["criterion"],
+                points=a["points"],
+                not_applicable=a["not_applicable"],
+                comment=a["comment"],
+            )
+            for a in data.validated_data["answers"]
+        ]
+        evaluation = evaluation_services.evaluation_answers_save(
+            evaluation=self.get_object(),
+            answers=answers,
+            summary=data.validated_data["summary"],
+            acting_user=request_user(request),
+        )
+        return self._detail(evaluation)
+
+    @extend_schema(
+        request=s.CriticalErrorInput,
+        responses={201: s.CriticalErrorSerializer},
+        summary="Log a critical error at a moment of the recording",
+    )
+    @action(detail=True, methods=["post"], url_path="critical-errors")
+    def critical_errors(self, request: Request, pk: str | None = None) -> Response:
+        evaluation = self.get_object()
+        data = s.CriticalErrorInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        error = evaluation_services.critical_error_log(
+            evaluation=evaluation,
+            error_type=data.validated_data["type"],
+            offset_seconds=data.validated_data["offset_seconds"],
+            note=data.validated_data["note"],
+            criterion=data.validated_data.get("criterion"),
+            acting_user=request_user(request),
+        )
+        return Response(s.CriticalErrorSerializer(error).data, status=201)
+
+    @extend_schema(request=None, responses={204: None}, summary="Remove a critical error from a draft")
+    @action(detail=True, methods=["delete"], url_path=r"critical-errors/(?P<error_id>\d+)")
+    def remove_critical_error(self, request: Request, pk: str | None = None, error_id: str | None = None) -> Response:
+        evaluation = self.get_object()
+        error = evaluation.critical_errors.get(pk=int(error_id or 0))
+        evaluation_services.critical_error_remove(critical_error=error, acting_user=request_user(request))
+        return Response(status=204)
+
+    @extend_schema(request=None, responses={200: s.EvaluationDetailSerializer}, summary="Submit a complete draft")
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        evaluation = evaluation_services.evaluation_submit(
+            evaluation=self.get_object(), acting_user=request_user(request)
+        )
+        return self._detail(evaluation)
+
+    @extend_schema(
+        request=None,
+        responses={200: s.EvaluationDetailSerializer},
+        summary="Acknowledge that you saw this evaluation (not that you agree)",
+    )
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request: Request, pk: str | None = None) -> Response:
+        evaluation = evaluation_services.evaluation_acknowledge(
+            evaluation=self.get_object(), acting_user=request_user(request)
+        )
+        return self._detail(evaluation)

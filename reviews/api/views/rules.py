@@ -1,0 +1,201 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import Role
+from reviews.api import threshold_serializers as ts
+from reviews.api.permissions import RoleAccess, request_user
+from reviews.domain.errors import DomainError
+from reviews.models import RuleVersion, RuleVersionStatus, ThresholdRule
+from reviews.selectors import rule_versions_visible_to, threshold_rules_visible_to
+from reviews.services import rules as rule_services
+
+QA_LEAD = frozenset({Role.QA_LEAD})
+COUNCIL = frozenset({Role.WORKS_COUNCIL})
+
+
+def _terms(data: dict[str, Any], base: rule_services.RuleTerms | None = None) -> rule_services.RuleTerms:
+    """Input fields over the latest version's terms (a PATCH may name only what changes)."""
+
+    def pick(key: str, fallback: Any) -> Any:
+        return data.get(key, fallback)
+
+    return rule_services.RuleTerms(
+        purpose=pick("purpose", base.purpose if base else ""),
+        counted_type_codes=frozenset(pick("counted_types", base.counted_type_codes if base else [])),
+        count_n=pick("count_n", base.count_n if base else 0),
+        window_days=pick("window_days", base.window_days if base else 0),
+        level=pick("level", base.level if base else ""),
+        effective_from=pick("effective_from", base.effective_from if base else None),
+        team_ids=frozenset(t.pk for t in data["scope_teams"])
+        if "scope_teams" in data
+        else (base.team_ids if base else frozenset()),
+        employment_types=frozenset(pick("scope_employment_types", base.employment_types if base else [])),
+    )
+
+
+class ThresholdRuleViewSet(
+    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet[ThresholdRule]
+):
+    """Threshold rules, their full version history, and the consent lifecycle as POST actions."""
+
+    permission_classes = [RoleAccess]
+    read_roles = frozenset({Role.QA_LEAD, Role.WORKS_COUNCIL, Role.SUPERVISOR, Role.AGENT})
+    write_roles = QA_LEAD
+    action_roles = {
+        "consent": COUNCIL,
+        "nullify": COUNCIL,
+        "preview": frozenset({Role.QA_LEAD, Role.WORKS_COUNCIL}),
+    }
+    serializer_class = ts.ThresholdRuleSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[ThresholdRule]:
+        user = self.request.user
+        return threshold_rules_visible_to(user).prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=rule_versions_visible_to(user)
+                .prefetch_related("counted_types", "scope_teams", "consents__decided_by")
+                .order_by("-number"),
+                to_attr="visible_versions",
+            )
+        )
+
+    def _rule_response(self, rule_id: int, status: int = 200) -> Response:
+        return Response(ts.ThresholdRuleSerializer(self.get_queryset().get(pk=rule_id)).data, status=status)
+
+    def _version(self, rule: ThresholdRule, requested: int | None, states: tuple[str, ...]) -> RuleVersion:
+        versions = rule.versions.all()
+        if requested is not None:
+            version = versions.filter(pk=requested).first()
+            if version is None:
+                raise DomainError("That version does not belong to this rule.", fields={"version": ["Not found."]})
+            return version
+        version = versions.filter(status__in=states).order_by("-number").first()
+        if version is None:
+            raise DomainError(f"This rule has no version that is {' or '.join(states)}.", code="no_such_version")
+        return version
+
+    @extend_schema(
+        request=ts.ThresholdRuleCreateInput,
+        responses={201: ts.ThresholdRuleSerializer},
+        summary="Draft a new rule (version 1)",
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = ts.ThresholdRuleCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        rule = rule_services.threshold_rule_create(
+            name=data.validated_data["name"], terms=_terms(data.validated_data), acting_user=request_user(request)
+        )
+        return self._rule_response(rule.pk, 201)
+
+    @extend_schema(
+        request=ts.RuleTermsInput,
+        responses={200: ts.ThresholdRuleSerializer},
+        summary="Change a rule: edits the draft, or starts a new draft version that needs consent again",
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        rule = self.get_object()
+        data = ts.RuleTermsInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        latest = rule.versions.order_by("-number").first()
+        base = rule_services.terms_of(latest) if latest else None
+        rule_services.rule_version_revise(
+            rule=rule, terms=_terms(data.validated_data, base), acting_user=request_user(request)
+        )
+        return self._rule_response(rule.pk)
+
+    def _transition(
+        self, request: Request, states: tuple[str, ...], service: Callable[..., Any], **extra: Any
+    ) -> Response:
+        rule = self.get_object()
+        data = ts.VersionChoiceInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        version = self._version(rule, data.validated_data.get("version"), states)
+        service(version=version, acting_user=request_user(request), **extra)
+        return self._rule_response(rule.pk)
+
+    @extend_schema(
+        request=ts.VersionChoiceInput,
+        responses={200: ts.ThresholdRuleSerializer},
+        summary="Propose the draft to the works council",
+    )
+    @action(detail=True, methods=["post"])
+    def propose(self, request: Request, pk: str | None = None) -> Response:
+        return self._transition(request, (RuleVersionStatus.DRAFT,), rule_services.rule_version_propose)
+
+    @extend_schema(
+        request=ts.ConsentInput,
+        responses={200: ts.ThresholdRuleSerializer},
+        summary="Works council: grant or refuse consent to the proposed version",
+    )
+    @action(detail=True, methods=["post"])
+    def consent(self, request: Request, pk: str | None = None) -> Response:
+        rule = self.get_object()
+        data = ts.ConsentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        version = self._version(rule, fields.pop("version", None), (RuleVersionStatus.PROPOSED,))
+        rule_services.rule_version_decide_consent(version=version, acting_user=request_user(request), **fields)
+        return self._rule_response(rule.pk)
+
+    @extend_schema(
+        request=ts.VersionChoiceInput,
+        responses={200: ts.ThresholdRuleSerializer},
+        summary="Activate the consented version (refused without a granted consent)",
+    )
+    @action(detail=True, methods=["post"])
+    def activate(self, request: Request, pk: str | None = None) -> Response:
+        return self._transition(request, (RuleVersionStatus.CONSENTED,), rule_services.rule_version_activate)
+
+    @extend_schema(
+        request=ts.VersionChoiceInput, responses={200: ts.ThresholdRuleSerializer}, summary="Retire the active version"
+    )
+    @action(detail=True, methods=["post"])
+    def retire(self, request: Request, pk: str | None = None) -> Response:
+        return self._transition(request, (RuleVersionStatus.ACTIVE,), rule_services.rule_version_retire)
+
+    @extend_schema(
+        request=ts.NullityInput,
+        responses={200: ts.ThresholdRuleSerializer},
+        summary="Works council: invoke nullity; the version stops and its alerts are quarantined",
+    )
+    @action(detail=True, methods=["post"])
+    def nullify(self, request: Request, pk: str | None = None) -> Response:
+        rule = self.get_object()
+        data = ts.NullityInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        version = self._version(
+            rule, data.validated_data.get("version"), (RuleVersionStatus.ACTIVE, RuleVersionStatus.CONSENTED)
+        )
+        rule_services.rule_version_nullify(
+            version=version, reason=data.validated_data["reason"], acting_user=request_user(request)
+        )
+        return self._rule_response(rule.pk)
+
+    @extend_schema(
+        request=ts.PreviewInput,
+        responses={200: ts.PreviewSerializer},
+        summary="What-if: how many agents this draft or proposed version would have flagged",
+    )
+    @action(detail=True, methods=["post"])
+    def preview(self, request: Request, pk: str | None = None) -> Response:
+        rule = self.get_object()
+        data = ts.PreviewInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        version = self._version(
+            rule, data.validated_data.get("version"), (RuleVersionStatus.DRAFT, RuleVersionStatus.PROPOSED)
+        )
+        preview = rule_services.rule_version_preview(
+            version=version, acting_user=request_user(request), as_of=data.validated_data.get("as_of")
+        )
+        return Response(ts.PreviewSerializer(preview).data)

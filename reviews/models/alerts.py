@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AlertStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISMISSED = "dismissed", _("Dismissed")
+    RETRACTED = "retracted", _("Retracted")
+    QUARANTINED = "quarantined", _("Quarantined")
+
+
+class Alert(models.Model):
+    """A rule version fired for an agent. The batch only opens it; a human decides."""
+
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="alerts")
+    rule = models.ForeignKey("reviews.ThresholdRule", on_delete=models.PROTECT, related_name="alerts")
+    rule_version = models.ForeignKey("reviews.RuleVersion", on_delete=models.PROTECT, related_name="alerts")
+    status = models.CharField(max_length=12, choices=AlertStatus.choices, default=AlertStatus.OPEN)
+    level = models.CharField(max_length=20)
+    as_of = models.DateTimeField()
+    window_start = models.DateTimeField()
+    window_end = models.DateTimeField()
+    opened_by_run = models.ForeignKey(
+        "reviews.ScoringRun", null=True, blank=True, on_delete=models.PROTECT, related_name="alerts_opened_set"
+    )
+    opened_at = models.DateTimeField(auto_now_add=True)
+    evidence = models.ManyToManyField("reviews.CriticalError", through="AlertEvidence", related_name="alerts")
+    evidence_viewed_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="alerts_decided"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    rationale = models.TextField(blank=True)
+    retracted_at = models.DateTimeField(null=True, blank=True)
+    retraction_reason = models.TextField(blank=True)
+    quarantined_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            # Idempotence is a property of the data: one open alert per agent and rule.
+            models.UniqueConstraint(
+                fields=["agent", "rule"], condition=models.Q(status="open"), name="reviews_alert_one_open_per_rule"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["rule", "status"], name="reviews_alert_rule_status"),
+            models.Index(fields=["agent", "status"], name="reviews_alert_agent_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Alert {self.pk} ({self.status}) for {self.agent_id}"
+
+
+class AlertEvidence(models.Model):
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="evidence_links")
+    critical_error = models.ForeignKey("reviews.CriticalError", on_delete=models.PROTECT, related_name="evidence_links")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "critical_error"], name="reviews_alertevidence_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.critical_error_id} in alert {self.alert_id}"
+
+
+class AlertEvidenceView(models.Model):
+    """Someone opened an alert's evidence. Deciding requires having done so."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="evidence_views")
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    viewed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "viewer"], name="reviews_alertevidenceview_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.viewer_id} viewed alert {self.alert_id}"

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class RunTrigger(models.TextChoices):
+    SCHEDULE = "schedule", _("Schedule")
+    MANUAL = "manual", _("Manual")
+    COMMAND = "command", _("Command line")
+
+
+class ScoringRun(models.Model):
+    as_of = models.DateTimeField()
+    trigger = models.CharField(max_length=10, choices=RunTrigger.choices)
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    chunk_size = models.PositiveIntegerField()
+    total_agents = models.PositiveIntegerField(default=0)
+    processed_agents = models.PositiveIntegerField(default=0)
+    total_chunks = models.PositiveIntegerField(default=0)
+    processed_chunks = models.PositiveIntegerField(default=0)
+    alerts_opened = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Scoring run {self.pk} as of {self.as_of:%Y-%m-%d %H:%M} ({self.status})"
+
+
+class ChunkStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DONE = "done", _("Done")
+
+
+class ScoringChunk(models.Model):
+    run = models.ForeignKey(ScoringRun, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    agent_ids = models.JSONField()
+    status = models.CharField(max_length=10, choices=ChunkStatus.choices, default=ChunkStatus.PENDING)
+    alerts_opened = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveIntegerField(default=0)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run_id", "index"]
+        constraints = [models.UniqueConstraint(fields=["run", "index"], name="reviews_scoringchunk_unique")]
+
+    def __str__(self) -> str:
+        return f"Chunk {self.index} of run {self.run_id} ({self.status})"
+
+
+class AgentScore(models.Model):
+    """Aggregates per agent and calendar month, written by the batch (upserts)."""
+
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="scores")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    evaluations = models.PositiveIntegerField()
+    mean_score = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    critical_errors = models.JSONField(default=dict)  # {type code: count}
+    mean_handle_time_seconds = models.DecimalField(max_digits=8, decimal_places=1, null=True, blank=True)
+    run = models.ForeignKey(ScoringRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="scores")
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["agent_id", "-period_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["agent", "period_start"], name="reviews_agentscore_unique_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Score of {self.agent_id} for {self.period_start:%Y-%m}"

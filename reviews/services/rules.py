@@ -1,0 +1,433 @@
+"""Threshold rules under works-council consent."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import EmploymentType, Role, Team, User
+from reviews.domain.errors import Conflict, DomainError, NotPermitted
+from reviews.domain.thresholds import RuleSpec, evaluate_rule, suppress_small_cells
+from reviews.domain.transitions import RuleVersionAction, RuleVersionState, rule_version_transition
+from reviews.models import (
+    Alert,
+    AlertLevel,
+    AlertStatus,
+    ConsentDecision,
+    ConsentRecord,
+    CriticalErrorType,
+    RuleVersion,
+    RuleVersionStatus,
+    ThresholdRule,
+)
+from reviews.selectors.thresholds import error_facts_for_rule, scoped_agents
+from reviews.services.audit import audit_record
+
+REVIEW_DEFAULT_MONTHS = 12
+REVIEW_MAX_MONTHS = 24
+MAX_WINDOW_DAYS = 730
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class RuleTerms:
+    """Everything a works council consents to."""
+
+    purpose: str
+    counted_type_codes: frozenset[str]
+    count_n: int
+    window_days: int
+    level: str
+    effective_from: dt.date
+    team_ids: frozenset[int] = field(default_factory=frozenset)
+    employment_types: frozenset[str] = field(default_factory=frozenset)
+
+
+def terms_of(version: RuleVersion) -> RuleTerms:
+    return RuleTerms(
+        purpose=version.purpose,
+        counted_type_codes=frozenset(version.counted_types.values_list("code", flat=True)),
+        count_n=version.count_n,
+        window_days=version.window_days,
+        level=version.level,
+        effective_from=version.effective_from,
+        team_ids=frozenset(version.scope_teams.values_list("id", flat=True)),
+        employment_types=frozenset(version.scope_employment_types),
+    )
+
+
+def _validate(terms: RuleTerms) -> list[CriticalErrorType]:
+    errors: dict[str, list[str]] = {}
+    if not terms.purpose.strip():
+        errors["purpose"] = ["State what the rule is for; the works council consents to this purpose."]
+    types = list(CriticalErrorType.objects.filter(code__in=terms.counted_type_codes))
+    known = {t.code for t in types}
+    unknown = sorted(terms.counted_type_codes - known)
+    not_counting = sorted(t.code for t in types if not t.counts_toward_thresholds or not t.is_active)
+    if not terms.counted_type_codes:
+        errors["counted_types"] = ["Name at least one critical-error type to count."]
+    elif unknown:
+        errors["counted_types"] = [f"Unknown critical-error types: {', '.join(unknown)}."]
+    elif not_counting:
+        errors["counted_types"] = [f"These types do not count toward thresholds: {', '.join(not_counting)}."]
+    if terms.count_n < 1:
+        errors["count_n"] = ["A rule needs at least 1 error."]
+    if not 1 <= terms.window_days <= MAX_WINDOW_DAYS:
+        errors["window_days"] = [f"The window is 1 to {MAX_WINDOW_DAYS} days."]
+    if terms.level not in AlertLevel.values:
+        errors["level"] = [f"Choose one of {', '.join(AlertLevel.values)}."]
+    bad_types = sorted(terms.employment_types - set(EmploymentType.values))
+    if bad_types:
+        errors["scope_employment_types"] = [f"Unknown employment types: {', '.join(bad_types)}."]
+    if terms.team_ids and Team.objects.filter(pk__in=terms.team_ids).count() != len(terms.team_ids):
+        errors["scope_teams"] = ["Some of these teams do not exist."]
+    if errors:
+        raise DomainError("The rule is not valid; nothing was saved.", fields=errors)
+    return types
+
+
+def _write_terms(version: RuleVersion, terms: RuleTerms, types: Iterable[CriticalErrorType]) -> None:
+    version.purpose = terms.purpose.strip()
+    version.count_n = terms.count_n
+    version.window_days = terms.window_days
+    version.level = terms.level
+    version.effective_from = terms.effective_from
+    version.scope_employment_types = sorted(terms.employment_types)
+    version.save()
+    version.counted_types.set(types)
+    version.scope_teams.set(Team.objects.filter(pk__in=terms.team_ids))
+
+
+def _terms_data(terms: RuleTerms) -> dict[str, Any]:
+    return {
+        "purpose": terms.purpose,
+        "counted_types": sorted(terms.counted_type_codes),
+        "count_n": terms.count_n,
+        "window_days": terms.window_days,
+        "level": terms.level,
+        "effective_from": terms.effective_from.isoformat(),
+        "scope_teams": sorted(terms.team_ids),
+        "scope_employment_types": sorted(terms.employment_types),
+    }
+
+
+def _require_qa_lead(acting_user: User) -> None:
+    if acting_user.role != Role.QA_LEAD:
+        raise NotPermitted("Only a QA lead drafts and manages threshold rules.", code="role_not_allowed")
+
+
+@transaction.atomic
+def threshold_rule_create(*, name: str, terms: RuleTerms, acting_user: User) -> ThresholdRule:
+    """A new rule starts as draft version 1; it does nothing until consented and activated."""
+    _require_qa_lead(acting_user)
+    types = _validate(terms)
+    if ThresholdRule.objects.filter(name=name).exists():
+        raise Conflict(f"A rule named {name!r} exists.", code="duplicate_name", fields={"name": ["Already in use."]})
+    rule = ThresholdRule.objects.create(name=name, created_by=acting_user)
+    version = RuleVersion(rule=rule, number=1, created_by=acting_user)
+    _write_terms(version, terms, types)
+    audit_record(
+        actor=acting_user,
+        action="reviews.threshold_rule.drafted",
+        obj=version,
+        data={"rule_id": rule.pk, "name": name, "number": 1, **_terms_data(terms)},
+    )
+    return rule
+
+
+@transaction.atomic
+def rule_version_revise(*, rule: ThresholdRule, terms: RuleTerms, acting_user: User) -> RuleVersion:
+    """Change a rule. A draft is edited in place; anything else becomes a new draft needing consent again."""
+    _require_qa_lead(acting_user)
+    ThresholdRule.objects.select_for_update().get(pk=rule.pk)
+    types = _validate(terms)
+    draft = rule.versions.filter(status=RuleVersionStatus.DRAFT).first()
+    if draft is not None:
+        _write_terms(draft, terms, types)
+        audit_record(
+            actor=acting_user,
+            action="reviews.rule_version.edited",
+            obj=draft,
+            data={"rule_id": rule.pk, "number": draft.number, **_terms_data(terms)},
+        )
+        return draft
+    latest = rule.versions.order_by("-number").first()
+    number = latest.number + 1 if latest else 1
+    version = RuleVersion(rule=rule, number=number, created_by=acting_user)
+    _write_terms(version, terms, types)
+    audit_record(
+        actor=acting_user,
+        action="reviews.threshold_rule.drafted",
+        obj=version,
+        data={
+            "rule_id": rule.pk,
+            "number": number,
+            "revises": latest.pk if latest else None,
+            **_terms_data(terms),
+        },
+    )
+    return version
+
+
+def _lock(version: RuleVersion) -> RuleVersion:
+    return RuleVersion.objects.select_for_update().select_related("rule").get(pk=version.pk)
+
+
+@transaction.atomic
+def rule_version_propose(*, version: RuleVersion, acting_user: User) -> RuleVersion:
+    """Put a draft before the works council."""
+    version = _lock(version)
+    version.status = rule_version_transition(
+        RuleVersionState(version.status), RuleVersionAction.PROPOSE, acting_user.role
+    ).value
+    version.proposed_at = timezone.now()
+    version.save(update_fields=["status", "proposed_at"])
+    audit_record(
+        actor=acting_user, action="reviews.rule_version.proposed", obj=version, data={"rule_id": version.rule_id}
+    )
+    return version
+
+
+@transaction.atomic
+def rule_version_decide_consent(
+    *,
+    version: RuleVersion,
+    decision: str,
+    reference: str,
+    population: str,
+    note: str = "",
+    decided_on: dt.date | None = None,
+    review_by: dt.date | None = None,
+    acting_user: User,
+) -> ConsentRecord:
+    """The works council grants or refuses consent to a proposed version.
+
+    A grant sets ``review_by``: by default 12 months after the decision, never more than 24.
+    """
+    version = _lock(version)
+    action = RuleVersionAction.CONSENT if decision == ConsentDecision.GRANTED else RuleVersionAction.REFUSE
+    if decision not in ConsentDecision.values:
+        raise DomainError("Decide 'granted' or 'refused'.", fields={"decision": ["Choose granted or refused."]})
+    next_state = rule_version_transition(RuleVersionState(version.status), action, acting_user.role)
+    decided_on = decided_on or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    if not reference.strip():
+        errors["reference"] = ["Refer to the council's decision document."]
+    if not population.strip():
+        errors["population"] = ["Say who the consent covers."]
+    if decided_on > timezone.localdate():
+        errors["decided_on"] = ["A decision cannot be dated in the future."]
+    if decision == ConsentDecision.GRANTED:
+        latest_allowed = add_months(decided_on, REVIEW_MAX_MONTHS)
+        review_by = review_by or add_months(decided_on, REVIEW_DEFAULT_MONTHS)
+        if review_by > latest_allowed:
+            errors["review_by"] = [f"Consent lasts at most {REVIEW_MAX_MONTHS} months: {latest_allowed} at the latest."]
+        elif review_by <= decided_on:
+            errors["review_by"] = ["The review date must come after the decision."]
+    else:
+        review_by = None
+    if errors:
+        raise DomainError("The consent record is not complete; nothing was saved.", fields=errors)
+    record = ConsentRecord.objects.create(
+        rule_version=version,
+        decided_by=acting_user,
+        decision=decision,
+        decided_on=decided_on,
+        reference=reference.strip(),
+        population=population.strip(),
+        note=note,
+        review_by=review_by,
+    )
+    version.status = next_state.value
+    version.review_by = review_by
+    version.save(update_fields=["status", "review_by"])
+    audit_record(
+        actor=acting_user,
+        action=f"reviews.rule_version.consent_{decision}",
+        obj=version,
+        data={
+            "rule_id": version.rule_id,
+            "consent_id": record.pk,
+            "reference": record.reference,
+            "population": record.population,
+            "decided_on": decided_on.isoformat(),
+            "review_by": review_by.isoformat() if review_by else None,
+        },
+    )
+    return record
+
+
+@transaction.atomic
+def rule_version_activate(*, version: RuleVersion, acting_user: User) -> RuleVersion:
+    """Activate a consented version. No rule without consent: a granted ConsentRecord must exist."""
+    version = _lock(version)
+    next_state = rule_version_transition(RuleVersionState(version.status), RuleVersionAction.ACTIVATE, acting_user.role)
+    consent = version.consents.filter(decision=ConsentDecision.GRANTED).first()
+    if consent is None:
+        raise DomainError("This version has no granted consent of the works council.", code="no_consent")
+    today = timezone.localdate()
+    if version.review_by is None or version.review_by < today:
+        raise DomainError(
+            "The consent's review date has passed; the works council must consent again.", code="consent_expired"
+        )
+    now = timezone.now()
+    previous = RuleVersion.objects.select_for_update().filter(rule_id=version.rule_id, status="active").first()
+    if previous is not None:
+        previous.status = RuleVersionStatus.RETIRED
+        previous.retired_at = now
+        previous.save(update_fields=["status", "retired_at"])
+        audit_record(
+            actor=acting_user,
+            action="reviews.rule_version.retired",
+            obj=previous,
+            data={"rule_id": version.rule_id, "replaced_by": version.pk},
+        )
+    version.status = next_state.value
+    version.activated_at = now
+    try:
+        with transaction.atomic():
+            version.save(update_fields=["status", "activated_at"])
+    except IntegrityError as exc:
+        raise Conflict("Another version of this rule was activated at the same time.") from exc
+    audit_record(
+        actor=acting_user,
+        action="reviews.rule_version.activated",
+        obj=version,
+        data={
+            "rule_id": version.rule_id,
+            "consent_id": consent.pk,
+            "effective_from": version.effective_from.isoformat(),
+        },
+    )
+    return version
+
+
+@transaction.atomic
+def rule_version_retire(*, version: RuleVersion, acting_user: User) -> RuleVersion:
+    version = _lock(version)
+    version.status = rule_version_transition(
+        RuleVersionState(version.status), RuleVersionAction.RETIRE, acting_user.role
+    ).value
+    version.retired_at = timezone.now()
+    version.save(update_fields=["status", "retired_at"])
+    audit_record(
+        actor=acting_user, action="reviews.rule_version.retired", obj=version, data={"rule_id": version.rule_id}
+    )
+    return version
+
+
+@transaction.atomic
+def rule_version_nullify(*, version: RuleVersion, reason: str, acting_user: User) -> RuleVersion:
+    """The works council invokes nullity: the version stops and every alert it raised is quarantined."""
+    version = _lock(version)
+    next_state = rule_version_transition(RuleVersionState(version.status), RuleVersionAction.NULLIFY, acting_user.role)
+    if len(reason.strip()) < 20:
+        raise DomainError(
+            "State the grounds for nullity (at least 20 characters).", fields={"reason": ["At least 20 characters."]}
+        )
+    now = timezone.now()
+    version.status = next_state.value
+    version.nullified_at = now
+    version.nullity_reason = reason.strip()
+    version.save(update_fields=["status", "nullified_at", "nullity_reason"])
+    alerts = list(
+        Alert.objects.select_for_update()
+        .filter(rule_version=version)
+        .exclude(status__in=[AlertStatus.RETRACTED, AlertStatus.QUARANTINED])
+    )
+    for alert in alerts:
+        previous_status = alert.status
+        alert.status = AlertStatus.QUARANTINED
+        alert.quarantined_at = now
+        alert.save(update_fields=["status", "quarantined_at"])
+        audit_record(
+            actor=acting_user,
+            action="reviews.alert.quarantined",
+            obj=alert,
+            subject=alert.agent,
+            data={"rule_version_id": version.pk, "previous_status": previous_status},
+        )
+    audit_record(
+        actor=acting_user,
+        action="reviews.rule_version.nullified",
+        obj=version,
+        data={"rule_id": version.rule_id, "reason": version.nullity_reason, "alerts_quarantined": len(alerts)},
+    )
+    return version
+
+
+@dataclass(frozen=True)
+class PreviewGroup:
+    employment_type: str
+    agents: int | None
+    flagged: int | None
+
+
+@dataclass(frozen=True)
+class Preview:
+    as_of: dt.datetime
+    window_days: int
+    agents_in_scope: int
+    agents_flagged: int | None
+    by_employment_type: list[PreviewGroup]
+    k: int
+
+
+@transaction.atomic
+def rule_version_preview(*, version: RuleVersion, acting_user: User, as_of: dt.datetime | None = None) -> Preview:
+    """What-if: how many agents would this version have flagged over the last W days of real data?
+
+    Ignores effective_from and earlier decisions (it asks what the rule *would* do).
+    Counts below k are suppressed, with a second cell hidden where one alone could be recovered.
+    """
+    if acting_user.role not in (Role.QA_LEAD, Role.WORKS_COUNCIL):
+        raise NotPermitted("Only the QA lead and the works council preview rules.", code="role_not_allowed")
+    if version.status not in (RuleVersionStatus.DRAFT, RuleVersionStatus.PROPOSED):
+        raise DomainError("Preview a draft or proposed version.", code="not_previewable")
+    as_of = as_of or timezone.now()
+    terms = terms_of(version)
+    agents = scoped_agents(team_ids=terms.team_ids, employment_types=terms.employment_types)
+    spec = RuleSpec(
+        counted_types=terms.counted_type_codes,
+        count_n=terms.count_n,
+        window_days=terms.window_days,
+        counting_from=as_of - dt.timedelta(days=terms.window_days + 1),
+    )
+    facts = error_facts_for_rule(agent_ids=list(agents), spec=spec, as_of=as_of, rule_id=None)
+    flagged_ids = {f.agent_id for f in evaluate_rule(facts, spec, as_of)}
+    k = settings.SMALL_CELL_K
+    group_sizes = Counter(agents.values())
+    group_flagged = Counter(agents[agent_id] for agent_id in flagged_ids)
+    shown_flagged = suppress_small_cells({t: group_flagged.get(t, 0) for t in group_sizes}, k)
+    shown_sizes = suppress_small_cells(dict(group_sizes), k)
+    preview = Preview(
+        as_of=as_of,
+        window_days=terms.window_days,
+        agents_in_scope=len(agents),
+        agents_flagged=len(flagged_ids) if len(flagged_ids) >= k else None,
+        by_employment_type=[
+            PreviewGroup(employment_type=t, agents=shown_sizes[t], flagged=shown_flagged[t])
+            for t in sorted(group_sizes)
+        ],
+        k=k,
+    )
+    audit_record(
+        actor=acting_user,
+        action="reviews.rule_version.previewed",
+        obj=version,
+        data={"rule_id": version.rule_id, "as_of": as_of.isoformat()},
+    )
+    return preview

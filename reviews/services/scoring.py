@@ -1,0 +1,304 @@
+"""The batch: scoring runs split into chunks, each processed once, whatever the broker does.
+
+A chunk is claimed under a row lock and marked done in the same transaction as
+everything it writes, so a redelivered or duplicated chunk task finds it done
+and changes nothing. AgentScores are upserts; alerts are unique per (agent,
+rule) while open. The batch only opens alerts: people decide them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count, F
+from django.utils import timezone
+
+from accounts.models import Role, User
+from reviews.domain.errors import DomainError, NotPermitted
+from reviews.domain.thresholds import Firing, RuleSpec, evaluate_rule
+from reviews.models import (
+    AgentScore,
+    Alert,
+    AlertEvidence,
+    AlertStatus,
+    ChunkStatus,
+    CriticalError,
+    Evaluation,
+    RunStatus,
+    ScoringChunk,
+    ScoringRun,
+)
+from reviews.selectors.thresholds import (
+    COUNTING_EVALUATION_STATUSES,
+    counting_from,
+    error_facts_for_rule,
+    firing_rule_versions,
+    scoped_agents,
+)
+from reviews.services.audit import audit_record
+
+ONE_DECIMAL = Decimal("0.1")
+
+
+@transaction.atomic
+def scoring_run_create(
+    *,
+    trigger: str,
+    acting_user: User | None,
+    as_of: dt.datetime | None = None,
+    chunk_size: int | None = None,
+    enqueue: bool = True,
+) -> ScoringRun:
+    """Queue a run. Its work starts after commit, in Celery (in-process when no broker is configured).
+
+    ``enqueue=False`` leaves the run queued for a caller that processes it inline.
+    """
+    if acting_user is not None and acting_user.role != Role.QA_LEAD:
+        raise NotPermitted("Only a QA lead starts scoring runs.", code="role_not_allowed")
+    now = timezone.now()
+    as_of = as_of or now
+    if as_of > now + dt.timedelta(minutes=5):
+        raise DomainError("A run cannot look into the future.", fields={"as_of": ["Must not be in the future."]})
+    size = chunk_size or settings.SCORING_CHUNK_SIZE
+    if size < 1:
+        raise DomainError("Chunks hold at least one agent.", fields={"chunk_size": ["At least 1."]})
+    run = ScoringRun.objects.create(as_of=as_of, trigger=trigger, chunk_size=size, created_by=acting_user)
+    audit_record(
+        actor=acting_user,
+        action="reviews.scoring_run.queued",
+        obj=run,
+        data={"as_of": as_of.isoformat(), "trigger": trigger, "chunk_size": size},
+    )
+    if enqueue:
+        from reviews.tasks import scoring_run_start
+
+        transaction.on_commit(lambda: scoring_run_start.delay(run.pk))
+    return run
+
+
+@transaction.atomic
+def scoring_run_plan(*, run_id: int) -> list[int]:
+    """Split the run's agents into chunks (once) and return the chunks still to do."""
+    run = ScoringRun.objects.select_for_update().get(pk=run_id)
+    if run.status in (RunStatus.SUCCEEDED, RunStatus.FAILED):
+        return []
+    if run.status == RunStatus.QUEUED:
+        agent_ids = list(
+            User.objects.filter(role=Role.AGENT, is_active=True).order_by("pk").values_list("pk", flat=True)
+        )
+        chunks = [
+            ScoringChunk(run=run, index=index, agent_ids=agent_ids[start : start + run.chunk_size])
+            for index, start in enumerate(range(0, len(agent_ids), run.chunk_size))
+        ]
+        ScoringChunk.objects.bulk_create(chunks, ignore_conflicts=True)
+        run.status = RunStatus.RUNNING
+        run.started_at = timezone.now()
+        run.total_agents = len(agent_ids)
+        run.total_chunks = len(chunks)
+        run.save(update_fields=["status", "started_at", "total_agents", "total_chunks"])
+        audit_record(
+            actor=None,
+            action="reviews.scoring_run.started",
+            obj=run,
+            data={"agents": len(agent_ids), "chunks": len(chunks)},
+        )
+        if not chunks:
+            _finish_if_complete(run.pk)
+    return list(run.chunks.filter(status=ChunkStatus.PENDING).values_list("pk", flat=True))
+
+
+def _month_start(as_of: dt.datetime) -> dt.date:
+    return timezone.localtime(as_of).date().replace(day=1)
+
+
+def _write_agent_scores(run: ScoringRun, agent_ids: Sequence[int]) -> None:
+    """Upsert this month's aggregates for the chunk's agents, from two grouped queries."""
+    period_start = _month_start(run.as_of)
+    period_end = timezone.localtime(run.as_of).date()
+    window_start = timezone.make_aware(dt.datetime.combine(period_start, dt.time.min))
+    counted = Evaluation.objects.filter(
+        call__agent_id__in=agent_ids,
+        status__in=COUNTING_EVALUATION_STATUSES,
+        superseded_at__isnull=True,
+        call__started_at__gte=window_start,
+        call__started_at__lte=run.as_of,
+    )
+    aggregates: dict[int, dict[str, Any]] = {
+        row["call__agent_id"]: dict(row)
+        for row in counted.values("call__agent_id").annotate(
+            evaluations=Count("pk"), mean_score=Avg("score"), mean_handle=Avg("call__handle_time_seconds")
+        )
+    }
+    errors: dict[int, dict[str, int]] = defaultdict(dict)
+    for agent_id, code, n in (
+        CriticalError.objects.filter(evaluation__in=counted, status="active")
+        .values_list("evaluation__call__agent_id", "type__code")
+        .annotate(n=Count("pk"))
+    ):
+        errors[agent_id][code] = n
+    now = timezone.now()
+
+    def one_decimal(value: object) -> Decimal | None:
+        return None if value is None else Decimal(str(value)).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+
+    AgentScore.objects.bulk_create(
+        [
+            AgentScore(
+                agent_id=agent_id,
+                period_start=period_start,
+                period_end=period_end,
+                evaluations=aggregates.get(agent_id, {}).get("evaluations", 0),
+                mean_score=one_decimal(aggregates.get(agent_id, {}).get("mean_score")),
+                critical_errors=dict(sorted(errors.get(agent_id, {}).items())),
+                mean_handle_time_seconds=one_decimal(aggregates.get(agent_id, {}).get("mean_handle")),
+                run=run,
+                computed_at=now,
+            )
+            for agent_id in agent_ids
+        ],
+        update_conflicts=True,
+        unique_fields=["agent", "period_start"],
+        update_fields=[
+            "period_end",
+            "evaluations",
+            "mean_score",
+            "critical_errors",
+            "mean_handle_time_seconds",
+            "run",
+            "computed_at",
+        ],
+    )
+
+
+def _open_or_extend(run: ScoringRun, version_id: int, rule_id: int, level: str, firings: list[Firing]) -> int:
+    """Open one alert per firing agent, or add new evidence to the open one. Returns alerts opened."""
+    if not firings:
+        return 0
+    existing = {
+        alert.agent_id: alert
+        for alert in Alert.objects.select_for_update().filter(
+            rule_id=rule_id, status=AlertStatus.OPEN, agent_id__in=[f.agent_id for f in firings]
+        )
+    }
+    known_evidence: dict[int, set[int]] = defaultdict(set)
+    for alert_id, error_id in AlertEvidence.objects.filter(alert__in=existing.values()).values_list(
+        "alert_id", "critical_error_id"
+    ):
+        known_evidence[alert_id].add(error_id)
+    agents = {u.pk: u for u in User.objects.filter(pk__in=[f.agent_id for f in firings])}
+    opened = 0
+    links: list[AlertEvidence] = []
+    for firing in firings:
+        alert = existing.get(firing.agent_id)
+        is_new = alert is None
+        if alert is None:
+            try:
+                with transaction.atomic():
+                    alert = Alert.objects.create(
+                        agent_id=firing.agent_id,
+                        rule_id=rule_id,
+                        rule_version_id=version_id,
+                        level=level,
+                        as_of=run.as_of,
+                        window_start=firing.window.start_exclusive,
+                        window_end=firing.window.end_inclusive,
+                        opened_by_run=run,
+                    )
+            except IntegrityError:  # another run opened it a moment ago
+                alert = Alert.objects.get(agent_id=firing.agent_id, rule_id=rule_id, status=AlertStatus.OPEN)
+            else:
+                opened += 1
+                audit_record(
+                    actor=None,
+                    action="reviews.alert.opened",
+                    obj=alert,
+                    subject=agents[firing.agent_id],
+                    data={"rule_version_id": version_id, "run_id": run.pk, "evidence": list(firing.evidence)},
+                )
+        new_ids = [e for e in firing.evidence if e not in known_evidence[alert.pk]]
+        if new_ids and not is_new:
+            audit_record(
+                actor=None,
+                action="reviews.alert.evidence_added",
+                obj=alert,
+                subject=agents[firing.agent_id],
+                data={"run_id": run.pk, "evidence": new_ids},
+            )
+        links.extend(AlertEvidence(alert=alert, critical_error_id=e) for e in new_ids)
+    AlertEvidence.objects.bulk_create(links, ignore_conflicts=True)
+    return opened
+
+
+@transaction.atomic
+def scoring_chunk_process(*, chunk_id: int) -> bool:
+    """Process one chunk exactly once. Returns False when it was already done (a redelivery)."""
+    chunk = ScoringChunk.objects.select_for_update().select_related("run").filter(pk=chunk_id).first()
+    if chunk is None or chunk.status == ChunkStatus.DONE:
+        return False
+    run = chunk.run
+    agent_ids: list[int] = list(chunk.agent_ids)
+    _write_agent_scores(run, agent_ids)
+    opened = 0
+    for version in firing_rule_versions(run.as_of):
+        agents = scoped_agents(
+            team_ids=[t.pk for t in version.scope_teams.all()],
+            employment_types=version.scope_employment_types,
+            among=agent_ids,
+        )
+        spec = RuleSpec(
+            counted_types=frozenset(t.code for t in version.counted_types.all()),
+            count_n=version.count_n,
+            window_days=version.window_days,
+            counting_from=counting_from(version),
+        )
+        facts = error_facts_for_rule(agent_ids=list(agents), spec=spec, as_of=run.as_of, rule_id=version.rule_id)
+        firings = evaluate_rule(facts, spec, run.as_of)
+        opened += _open_or_extend(run, version.pk, version.rule_id, version.level, firings)
+    chunk.status = ChunkStatus.DONE
+    chunk.alerts_opened = opened
+    chunk.attempts = F("attempts") + 1
+    chunk.processed_at = timezone.now()
+    chunk.save(update_fields=["status", "alerts_opened", "attempts", "processed_at"])
+    ScoringRun.objects.filter(pk=run.pk).update(
+        processed_agents=F("processed_agents") + len(agent_ids),
+        processed_chunks=F("processed_chunks") + 1,
+        alerts_opened=F("alerts_opened") + opened,
+    )
+    _finish_if_complete(run.pk)
+    return True
+
+
+def _finish_if_complete(run_id: int) -> None:
+    finished = ScoringRun.objects.filter(
+        pk=run_id, status=RunStatus.RUNNING, processed_chunks=F("total_chunks")
+    ).update(status=RunStatus.SUCCEEDED, finished_at=timezone.now())
+    if finished:
+        run = ScoringRun.objects.get(pk=run_id)
+        audit_record(
+            actor=None,
+            action="reviews.scoring_run.succeeded",
+            obj=run,
+            data={"agents": run.processed_agents, "alerts_opened": run.alerts_opened},
+        )
+
+
+@transaction.atomic
+def scoring_run_fail(*, run_id: int, error: str) -> None:
+    """Mark a run failed after a chunk exhausted its retries; the error text is kept for the QA lead."""
+    failed = ScoringRun.objects.filter(pk=run_id, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).update(
+        status=RunStatus.FAILED, finished_at=timezone.now(), error=error[:2000]
+    )
+    if failed:
+        audit_record(
+            actor=None,
+            action="reviews.scoring_run.failed",
+            object_type="reviews.scoringrun",
+            object_id=str(run_id),
+            data={"error": error[:500]},
+        )

@@ -1,0 +1,67 @@
+"""Celery tasks: ids in, one service call, retry policy and time limits here.
+
+Every task is idempotent (the services make it so), hence acks_late: a task
+lost with its worker is delivered again and does its work once.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import Task, shared_task
+from django.db import DatabaseError, InterfaceError, OperationalError
+
+from reviews.models import RunTrigger
+from reviews.services.scoring import scoring_chunk_process, scoring_run_create, scoring_run_fail, scoring_run_plan
+
+logger = logging.getLogger(__name__)
+
+RETRYABLE = (OperationalError, InterfaceError)
+
+
+class ChunkTask(Task):  # type: ignore[misc]
+    def on_failure(self, exc: BaseException, task_id: str, args: tuple, kwargs: dict, einfo: object) -> None:  # type: ignore[type-arg]
+        chunk_id = kwargs.get("chunk_id", args[0] if args else None)
+        run_id = kwargs.get("run_id", args[1] if len(args) > 1 else None)
+        logger.error("Scoring chunk %s of run %s failed for good: %s", chunk_id, run_id, type(exc).__name__)
+        if run_id is not None:
+            scoring_run_fail(run_id=run_id, error=f"Chunk {chunk_id} failed: {type(exc).__name__}: {exc}")
+
+
+@shared_task(
+    name="reviews.tasks.scoring_run_start",
+    acks_late=True,
+    autoretry_for=RETRYABLE,
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=8,
+    soft_time_limit=120,
+    time_limit=180,
+)
+def scoring_run_start(run_id: int) -> int:
+    """Plan the run's chunks and enqueue every chunk not yet done."""
+    pending = scoring_run_plan(run_id=run_id)
+    for chunk_id in pending:
+        scoring_chunk.delay(chunk_id, run_id)
+    return len(pending)
+
+
+@shared_task(
+    name="reviews.tasks.scoring_chunk",
+    base=ChunkTask,
+    acks_late=True,
+    autoretry_for=(*RETRYABLE, DatabaseError),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=8,
+    soft_time_limit=300,
+    time_limit=360,
+)
+def scoring_chunk(chunk_id: int, run_id: int) -> bool:
+    return scoring_chunk_process(chunk_id=chunk_id)
+
+
+@shared_task(name="reviews.tasks.scoring_run_scheduled", acks_late=True, autoretry_for=RETRYABLE, max_retries=5)
+def scoring_run_scheduled() -> int:
+    """The nightly run, started by Celery beat."""
+    return scoring_run_create(trigger=RunTrigger.SCHEDULE, acting_user=None).pk

@@ -1,0 +1,97 @@
+"""Builders for threshold-rule scenarios, through the real services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import time_machine
+from django.utils import timezone
+
+from accounts.models import User
+from reviews.models import CriticalErrorType, Evaluation, RuleVersion, ScorecardVersion
+from reviews.services.evaluations import (
+    AnswerInput,
+    critical_error_log,
+    evaluation_answers_save,
+    evaluation_create,
+    evaluation_submit,
+)
+from reviews.services.rules import (
+    RuleTerms,
+    rule_version_activate,
+    rule_version_decide_consent,
+    rule_version_propose,
+    threshold_rule_create,
+)
+from tests.conftest import criteria_of
+from tests.factories import CallFactory
+
+_rule_counter = iter(range(1, 10_000))
+
+
+def scored_call(
+    *,
+    reviewer: User,
+    agent: User,
+    version: ScorecardVersion,
+    started_at: dt.datetime,
+    errors: tuple[str, ...] = ("UNREPORTED_SIGNAL",),
+) -> Evaluation:
+    """A submitted evaluation of a new call at ``started_at`` with the given critical errors."""
+    call = CallFactory(agent=agent, started_at=started_at, handle_time_seconds=400)
+    evaluation = evaluation_create(call=call, scorecard_version=version, acting_user=reviewer)
+    evaluation_answers_save(
+        evaluation=evaluation,
+        answers=[AnswerInput(criterion_id=c.pk, points=1) for c in criteria_of(version)],
+        acting_user=reviewer,
+    )
+    for offset, code in enumerate(errors):
+        critical_error_log(
+            evaluation=evaluation,
+            error_type=CriticalErrorType.objects.get(code=code),
+            offset_seconds=10 + offset,
+            note="Gehoord in het gesprek.",
+            acting_user=reviewer,
+        )
+    return evaluation_submit(evaluation=evaluation, acting_user=reviewer)
+
+
+def rule_terms(
+    *,
+    types: tuple[str, ...] = ("UNREPORTED_SIGNAL",),
+    n: int = 3,
+    window_days: int = 90,
+    level: str = "coaching",
+    effective_from: dt.date | None = None,
+    team_ids: frozenset[int] = frozenset(),
+    employment_types: frozenset[str] = frozenset(),
+) -> RuleTerms:
+    return RuleTerms(
+        purpose="Coaching aanbieden wanneer signalen herhaaldelijk niet gemeld worden.",
+        counted_type_codes=frozenset(types),
+        count_n=n,
+        window_days=window_days,
+        level=level,
+        effective_from=effective_from or timezone.localdate(),
+        team_ids=team_ids,
+        employment_types=employment_types,
+    )
+
+
+def active_rule(*, qa_lead: User, council: User, at: dt.datetime | None = None, **terms_kwargs: object) -> RuleVersion:
+    """Draft, propose, consent and activate a rule; at ``at`` if given (activation time matters)."""
+    moment = at or timezone.now()
+    with time_machine.travel(moment, tick=False):
+        if "effective_from" not in terms_kwargs:
+            terms_kwargs["effective_from"] = timezone.localdate()
+        rule = threshold_rule_create(
+            name=f"Regel {next(_rule_counter)}",
+            terms=rule_terms(**terms_kwargs),
+            acting_user=qa_lead,  # type: ignore[arg-type]
+        )
+        version = rule.versions.get()
+        rule_version_propose(version=version, acting_user=qa_lead)
+        rule_version_decide_consent(
+            version=version, decision="granted", reference="OR-2026-14", population="Alle agenten", acting_user=council
+        )
+        return rule_version_activate(version=version, acting_user=qa_lead)

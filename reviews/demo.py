@@ -28,6 +28,7 @@ from reviews.models import (
     Scorecard,
     ScorecardVersion,
     ScorecardVersionStatus,
+    ThresholdRule,
 )
 from reviews.services.audit import audit_record
 from reviews.services.calls import call_create
@@ -38,6 +39,13 @@ from reviews.services.evaluations import (
     evaluation_answers_save,
     evaluation_create,
     evaluation_submit,
+)
+from reviews.services.rules import (
+    RuleTerms,
+    rule_version_activate,
+    rule_version_decide_consent,
+    rule_version_propose,
+    threshold_rule_create,
 )
 from reviews.services.scorecards import criterion_add, scorecard_create, scorecard_version_publish, section_add
 
@@ -230,6 +238,49 @@ def _evaluate(
             evaluation_acknowledge(evaluation=evaluation, acting_user=call.agent)
 
 
+def _rules(users: dict[str, User]) -> None:
+    """One rule in force (consented, then activated) and one proposal awaiting the works council."""
+    qa_lead, council = users["qa_lead"], users["council"]
+    today = timezone.localdate()
+    if not ThresholdRule.objects.filter(name="Herhaald niet-gemelde signalen").exists():
+        rule = threshold_rule_create(
+            name="Herhaald niet-gemelde signalen",
+            terms=RuleTerms(
+                purpose="Coaching aanbieden wanneer een agent herhaaldelijk een mogelijk signaal niet meldt.",
+                counted_type_codes=frozenset({"UNREPORTED_SIGNAL"}),
+                count_n=3,
+                window_days=90,
+                level="coaching",
+                effective_from=today,
+            ),
+            acting_user=qa_lead,
+        )
+        version = rule_version_propose(version=rule.versions.get(), acting_user=qa_lead)
+        rule_version_decide_consent(
+            version=version,
+            decision="granted",
+            reference="OR-besluit 2026-14",
+            population="Alle agenten klantcontact uitkeringen",
+            note="Evaluatie na twaalf maanden.",
+            acting_user=council,
+        )
+        rule_version_activate(version=version, acting_user=qa_lead)
+    if not ThresholdRule.objects.filter(name="Privacyschendingen").exists():
+        rule = threshold_rule_create(
+            name="Privacyschendingen",
+            terms=RuleTerms(
+                purpose="Een formele waarschuwing overwegen bij herhaalde privacyschendingen.",
+                counted_type_codes=frozenset({"PRIVACY_BREACH"}),
+                count_n=2,
+                window_days=180,
+                level="formal_warning",
+                effective_from=today,
+            ),
+            acting_user=qa_lead,
+        )
+        rule_version_propose(version=rule.versions.get(), acting_user=qa_lead)
+
+
 def seed_demo(*, password: str | None = None) -> dict[str, int]:
     """Create the demo world if it is not there yet. Returns counts of what exists."""
     token = set_correlation_id(uuid.uuid4())
@@ -272,9 +323,11 @@ def seed_demo(*, password: str | None = None) -> dict[str, int]:
                 errors=[],
                 submit=False,
             )
+            _rules(users)
     finally:
         reset_correlation_id(token)
     return {
+        "rules": ThresholdRule.objects.count(),
         "users": User.objects.count(),
         "calls": Call.objects.count(),
         "evaluations": Evaluation.objects.count(),

@@ -22,4 +22,4 @@ PSEUDONYM_KEY = "test-pseudonym-key"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 
 # A queue of this test process's own, so a worker never picks up another run's leftovers.
-CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default=f"qa_review_test_{os.getpid()}")
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TEST_QUEUE", default=f"qa_review_test_{os.getpid()}")

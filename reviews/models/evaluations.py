@@ -108,9 +108,14 @@ class CriticalErrorStatus(models.TextChoices):
 
 
 class CriticalError(models.Model):
-    """A critical error logged in an evaluation. Counts by ``observed_at``, the call's time."""
+    """A critical error logged in an evaluation. Counts by ``observed_at``, the call's time.
+
+    ``agent`` and ``observed_at`` repeat the call's agent and start (both fixed once
+    the call exists) so the batch can find an agent's errors by index.
+    """
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="critical_errors")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="critical_errors")
     type = models.ForeignKey(CriticalErrorType, on_delete=models.PROTECT, related_name="errors")
     criterion = models.ForeignKey(
         "reviews.Criterion", null=True, blank=True, on_delete=models.PROTECT, related_name="critical_errors"
@@ -123,7 +128,10 @@ class CriticalError(models.Model):
 
     class Meta:
         ordering = ["offset_seconds", "id"]
-        indexes = [models.Index(fields=["type", "status", "observed_at"], name="reviews_ce_type_status_obs")]
+        indexes = [
+            models.Index(fields=["type", "status", "observed_at"], name="reviews_ce_type_status_obs"),
+            models.Index(fields=["agent", "observed_at"], name="reviews_ce_agent_observed"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.type.code} at {self.offset_seconds}s"

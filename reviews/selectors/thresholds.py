@@ -1,15 +1,16 @@
-"""Reads for threshold rules and the batch: set-based, one query per rule and chunk."""
+"""Reads for threshold rules and the batch: set-based, a fixed number of queries per chunk."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 
-from django.db.models import BooleanField, Exists, OuterRef, Value
 from django.utils import timezone
 
 from accounts.models import Role, User
-from reviews.domain.thresholds import ErrorFact, RuleSpec, in_scope, window_for
+from reviews.domain.thresholds import ErrorFact, in_scope
 from reviews.models import (
     AlertEvidence,
     AlertStatus,
@@ -29,70 +30,101 @@ COUNTING_EVALUATION_STATUSES = (
 )
 
 
-def scoped_agents(
-    *, team_ids: Collection[int], employment_types: Collection[str], among: Collection[int] | None = None
-) -> dict[int, str]:
-    """Active agents a rule's scope covers, as {agent id: employment type}."""
+@dataclass(frozen=True)
+class AgentProfile:
+    team_id: int | None
+    employment_type: str
+
+
+@dataclass(frozen=True)
+class CandidateError:
+    error_id: int
+    agent_id: int
+    type_code: str
+    observed_at: dt.datetime
+    counts_toward_thresholds: bool
+
+
+def agent_profiles(*, among: Collection[int] | None = None) -> dict[int, AgentProfile]:
+    """Active agents with what rule scopes look at (one query)."""
     agents = User.objects.filter(role=Role.AGENT, is_active=True)
     if among is not None:
         agents = agents.filter(pk__in=among)
     return {
-        pk: employment_type
+        pk: AgentProfile(team_id=team_id, employment_type=employment_type)
         for pk, team_id, employment_type in agents.values_list("pk", "team_id", "employment_type")
+    }
+
+
+def in_rule_scope(profiles: dict[int, AgentProfile], version: RuleVersion) -> dict[int, str]:
+    """The agents of ``profiles`` a rule version covers, as {agent id: employment type}."""
+    team_ids = frozenset(t.pk for t in version.scope_teams.all())
+    employment_types = frozenset(version.scope_employment_types)
+    return {
+        agent_id: p.employment_type
+        for agent_id, p in profiles.items()
         if in_scope(
-            agent_team_id=team_id,
-            agent_employment_type=employment_type,
-            team_ids=frozenset(team_ids),
-            employment_types=frozenset(employment_types),
+            agent_team_id=p.team_id,
+            agent_employment_type=p.employment_type,
+            team_ids=team_ids,
+            employment_types=employment_types,
         )
     }
 
 
-def error_facts_for_rule(
-    *, agent_ids: Collection[int], spec: RuleSpec, as_of: dt.datetime, rule_id: int | None
-) -> list[ErrorFact]:
-    """Candidate critical errors for a rule: narrowed in SQL, decided by the domain's window function."""
-    if not agent_ids:
+def candidate_errors(
+    *, agent_ids: Collection[int], type_codes: Collection[str], after: dt.datetime, until: dt.datetime
+) -> list[CandidateError]:
+    """Active critical errors of these agents and types observed in (after, until], from counting evaluations.
+
+    One query, driven by the (agent, observed_at) index. The domain decides what counts.
+    """
+    if not agent_ids or not type_codes:
         return []
-    window = window_for(as_of, spec.window_days)
-    used = (
-        Exists(
-            AlertEvidence.objects.filter(
-                critical_error=OuterRef("pk"),
-                alert__rule_id=rule_id,
-                alert__status__in=[AlertStatus.CONFIRMED, AlertStatus.DISMISSED],
-            )
-        )
-        if rule_id is not None
-        else Value(False, output_field=BooleanField())
-    )
-    rows = (
-        CriticalError.objects.filter(
-            evaluation__call__agent_id__in=agent_ids,
-            evaluation__status__in=COUNTING_EVALUATION_STATUSES,
-            evaluation__superseded_at__isnull=True,
-            status=CriticalErrorStatus.ACTIVE,
-            type__code__in=spec.counted_types,
-            observed_at__gt=window.start_exclusive,
-            observed_at__lte=window.end_inclusive,
-            observed_at__gte=spec.counting_from,
-        )
-        .annotate(used=used)
-        .values_list(
-            "pk", "evaluation__call__agent_id", "type__code", "observed_at", "type__counts_toward_thresholds", "used"
-        )
-    )
+    rows = CriticalError.objects.filter(
+        agent_id__in=agent_ids,
+        observed_at__gt=after,
+        observed_at__lte=until,
+        status=CriticalErrorStatus.ACTIVE,
+        type__code__in=type_codes,
+        evaluation__status__in=COUNTING_EVALUATION_STATUSES,
+        evaluation__superseded_at__isnull=True,
+    ).values_list("pk", "agent_id", "type__code", "observed_at", "type__counts_toward_thresholds")
+    return [CandidateError(*row) for row in rows]
+
+
+def decided_evidence(agent_ids: Collection[int]) -> dict[int, set[int]]:
+    """For each error of these agents: the rules whose confirmed or dismissed alerts already used it."""
+    used: dict[int, set[int]] = defaultdict(set)
+    if not agent_ids:
+        return used
+    for error_id, rule_id in AlertEvidence.objects.filter(
+        alert__agent_id__in=agent_ids, alert__status__in=[AlertStatus.CONFIRMED, AlertStatus.DISMISSED]
+    ).values_list("critical_error_id", "alert__rule_id"):
+        used[error_id].add(rule_id)
+    return used
+
+
+def facts_for_rule(
+    candidates: Iterable[CandidateError],
+    *,
+    agent_ids: Collection[int],
+    used: dict[int, set[int]],
+    rule_id: int | None,
+) -> list[ErrorFact]:
+    """The candidates of in-scope agents, as the domain's facts for one rule."""
     return [
         ErrorFact(
-            error_id=pk,
-            agent_id=agent_id,
-            type_code=code,
-            observed_at=observed_at,
+            error_id=c.error_id,
+            agent_id=c.agent_id,
+            type_code=c.type_code,
+            observed_at=c.observed_at,
             active=True,
-            counts_toward_thresholds=counts,
-            used_by_decided_alert=used_flag,
+            counts_toward_thresholds=c.counts_toward_thresholds,
+            used_by_decided_alert=rule_id is not None and rule_id in used.get(c.error_id, ()),
         )
-        for pk, agent_id, code, observed_at, counts, used_flag in rows
+        for c in candidates
+        if c.agent_id in agent_ids
     ]
 
 

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
@@ -33,6 +35,82 @@ def _lock_chain() -> None:
     # SQLite serialises writers on its own.
 
 
+@dataclass(frozen=True)
+class PendingEvent:
+    """An audit event to append; ``audit_record_many`` writes a batch under one lock."""
+
+    actor: User | None
+    action: str
+    obj: Model | None = None
+    object_type: str = ""
+    object_id: str = ""
+    subject: User | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def audit_record_many(events: Sequence[PendingEvent]) -> list[AuditEvent]:
+    """Append events to the audit chain, in order. Must run inside the caller's transaction.
+
+    ``actor`` None means the system (a batch). Actions are namespaced, e.g.
+    ``reviews.evaluation.submitted``. The chain lock is held from here to the
+    end of the caller's transaction, so callers that write many rows record
+    their events last.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_record must run inside the transaction of the change it records")
+    if not events:
+        return []
+    _lock_chain()
+    head = AuditEvent.objects.order_by("-sequence").only("sequence", "hash").first()
+    sequence = head.sequence if head else 0
+    prev_hash = head.hash if head else GENESIS_HASH
+    occurred_at = timezone.now()
+    correlation_id = str(current_correlation_id())
+    rows = []
+    for event in events:
+        object_type, object_id = event.object_type, event.object_id
+        if event.obj is not None:
+            object_type = object_type or f"{event.obj._meta.app_label}.{event.obj._meta.model_name}"
+            object_id = object_id or str(event.obj.pk)
+        # Store exactly what is hashed (Decimals, dates and UUIDs become strings).
+        payload = json.loads(canonical_json(event.data))
+        sequence += 1
+        actor_role = event.actor.role if event.actor is not None else "system"
+        data_hash = data_digest(payload)
+        digest = event_digest(
+            prev_hash=prev_hash,
+            sequence=sequence,
+            occurred_at=occurred_at.isoformat(),
+            actor_id=event.actor.pk if event.actor else None,
+            actor_role=actor_role,
+            action=event.action,
+            object_type=object_type,
+            object_id=object_id,
+            subject_id=event.subject.pk if event.subject else None,
+            correlation_id=correlation_id,
+            data_hash=data_hash,
+        )
+        rows.append(
+            AuditEvent(
+                sequence=sequence,
+                occurred_at=occurred_at,
+                actor=event.actor,
+                actor_role=actor_role,
+                action=event.action,
+                object_type=object_type,
+                object_id=object_id,
+                subject=event.subject,
+                correlation_id=correlation_id,
+                data=payload,
+                data_hash=data_hash,
+                prev_hash=prev_hash,
+                hash=digest,
+            )
+        )
+        prev_hash = digest
+    return AuditEvent.objects.bulk_create(rows)
+
+
 def audit_record(
     *,
     actor: User | None,
@@ -43,54 +121,21 @@ def audit_record(
     subject: User | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the audit chain. Must run inside the caller's transaction.
-
-    ``actor`` None means the system (a batch). ``action`` is namespaced,
-    e.g. ``reviews.evaluation.submitted``.
-    """
-    if not connection.in_atomic_block:
-        raise RuntimeError("audit_record must run inside the transaction of the change it records")
-    if obj is not None:
-        object_type = object_type or f"{obj._meta.app_label}.{obj._meta.model_name}"
-        object_id = object_id or str(obj.pk)
-    # Store exactly what is hashed (Decimals, dates and UUIDs become strings).
-    payload = json.loads(canonical_json(data or {}))
-    _lock_chain()
-    head = AuditEvent.objects.order_by("-sequence").only("sequence", "hash").first()
-    sequence = head.sequence + 1 if head else 1
-    prev_hash = head.hash if head else GENESIS_HASH
-    occurred_at = timezone.now()
-    correlation_id = str(current_correlation_id())
-    actor_role = actor.role if actor is not None else "system"
-    data_hash = data_digest(payload)
-    digest = event_digest(
-        prev_hash=prev_hash,
-        sequence=sequence,
-        occurred_at=occurred_at.isoformat(),
-        actor_id=actor.pk if actor else None,
-        actor_role=actor_role,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        subject_id=subject.pk if subject else None,
-        correlation_id=correlation_id,
-        data_hash=data_hash,
+    """Append one event to the audit chain, in the caller's transaction (see ``audit_record_many``)."""
+    (event,) = audit_record_many(
+        [
+            PendingEvent(
+                actor=actor,
+                action=action,
+                obj=obj,
+                object_type=object_type,
+                object_id=object_id,
+                subject=subject,
+                data=data or {},
+            )
+        ]
     )
-    return AuditEvent.objects.create(
-        sequence=sequence,
-        occurred_at=occurred_at,
-        actor=actor,
-        actor_role=actor_role,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        subject=subject,
-        correlation_id=correlation_id,
-        data=payload,
-        data_hash=data_hash,
-        prev_hash=prev_hash,
-        hash=digest,
-    )
+    return event
 
 
 @transaction.atomic

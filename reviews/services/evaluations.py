@@ -73,7 +73,7 @@ def _store_score(evaluation: Evaluation) -> None:
 
 def _lock_for_reviewer(evaluation: Evaluation, acting_user: User, action: EvaluationAction) -> Evaluation:
     """Re-read under a row lock; check the state allows the action and the user is the reviewer."""
-    locked = Evaluation.objects.select_for_update().select_related("call", "scorecard_version").get(pk=evaluation.pk)
+    locked = Evaluation.objects.select_for_update(of=("self",)).select_related("call", "scorecard_version").get(pk=evaluation.pk)
     evaluation_transition(EvaluationState(locked.status), action, acting_user.role)
     if locked.reviewer_id != acting_user.pk:
         raise NotPermitted("Only the reviewer who started this evaluation can change it.", code="not_reviewer")
@@ -206,6 +206,7 @@ def critical_error_log(
         criterion=criterion,
         offset_seconds=offset_seconds,
         note=note.strip(),
+        agent_id=evaluation.call.agent_id,
         observed_at=evaluation.call.started_at,
     )
     _store_score(evaluation)
@@ -274,7 +275,7 @@ def evaluation_submit(*, evaluation: Evaluation, acting_user: User) -> Evaluatio
 @transaction.atomic
 def evaluation_acknowledge(*, evaluation: Evaluation, acting_user: User) -> Evaluation:
     """The agent records that they saw the evaluation. It never means they agree."""
-    locked = Evaluation.objects.select_for_update().select_related("call").get(pk=evaluation.pk)
+    locked = Evaluation.objects.select_for_update(of=("self",)).select_related("call").get(pk=evaluation.pk)
     if locked.call.agent_id != acting_user.pk:
         raise NotPermitted("Only the agent whose call was evaluated can acknowledge it.", code="not_own_evaluation")
     locked.status = evaluation_transition(

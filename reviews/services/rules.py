@@ -28,7 +28,7 @@ from reviews.models import (
     RuleVersionStatus,
     ThresholdRule,
 )
-from reviews.selectors.thresholds import error_facts_for_rule, scoped_agents
+from reviews.selectors.thresholds import agent_profiles, candidate_errors, facts_for_rule, in_rule_scope
 from reviews.services.audit import audit_record
 
 REVIEW_DEFAULT_MONTHS = 12
@@ -183,7 +183,7 @@ def rule_version_revise(*, rule: ThresholdRule, terms: RuleTerms, acting_user: U
 
 
 def _lock(version: RuleVersion) -> RuleVersion:
-    return RuleVersion.objects.select_for_update().select_related("rule").get(pk=version.pk)
+    return RuleVersion.objects.select_for_update(of=("self",)).select_related("rule").get(pk=version.pk)
 
 
 @transaction.atomic
@@ -399,14 +399,20 @@ def rule_version_preview(*, version: RuleVersion, acting_user: User, as_of: dt.d
         raise DomainError("Preview a draft or proposed version.", code="not_previewable")
     as_of = as_of or timezone.now()
     terms = terms_of(version)
-    agents = scoped_agents(team_ids=terms.team_ids, employment_types=terms.employment_types)
+    agents = in_rule_scope(agent_profiles(), version)
     spec = RuleSpec(
         counted_types=terms.counted_type_codes,
         count_n=terms.count_n,
         window_days=terms.window_days,
         counting_from=as_of - dt.timedelta(days=terms.window_days + 1),
     )
-    facts = error_facts_for_rule(agent_ids=list(agents), spec=spec, as_of=as_of, rule_id=None)
+    candidates = candidate_errors(
+        agent_ids=list(agents),
+        type_codes=terms.counted_type_codes,
+        after=as_of - dt.timedelta(days=terms.window_days),
+        until=as_of,
+    )
+    facts = facts_for_rule(candidates, agent_ids=agents, used={}, rule_id=None)
     flagged_ids = {f.agent_id for f in evaluate_rule(facts, spec, as_of)}
     k = settings.SMALL_CELL_K
     group_sizes = Counter(agents.values())

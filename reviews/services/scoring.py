@@ -36,12 +36,15 @@ from reviews.models import (
 )
 from reviews.selectors.thresholds import (
     COUNTING_EVALUATION_STATUSES,
+    agent_profiles,
+    candidate_errors,
     counting_from,
-    error_facts_for_rule,
+    decided_evidence,
+    facts_for_rule,
     firing_rule_versions,
-    scoped_agents,
+    in_rule_scope,
 )
-from reviews.services.audit import audit_record
+from reviews.services.audit import PendingEvent, audit_record, audit_record_many
 
 ONE_DECIMAL = Decimal("0.1")
 
@@ -176,14 +179,20 @@ def _write_agent_scores(run: ScoringRun, agent_ids: Sequence[int]) -> None:
     )
 
 
-def _open_or_extend(run: ScoringRun, version_id: int, rule_id: int, level: str, firings: list[Firing]) -> int:
-    """Open one alert per firing agent, or add new evidence to the open one. Returns alerts opened."""
+def _open_or_extend(
+    run: ScoringRun, version_id: int, rule_id: int, level: str, firings: list[Firing], events: list[PendingEvent]
+) -> int:
+    """Open one alert per firing agent, or add new evidence to the open one. Returns alerts opened.
+
+    Audit events are appended to ``events`` for the caller to write at the end of its transaction.
+    """
     if not firings:
         return 0
+    agent_ids = [f.agent_id for f in firings]
     existing = {
         alert.agent_id: alert
         for alert in Alert.objects.select_for_update().filter(
-            rule_id=rule_id, status=AlertStatus.OPEN, agent_id__in=[f.agent_id for f in firings]
+            rule_id=rule_id, status=AlertStatus.OPEN, agent_id__in=agent_ids
         )
     }
     known_evidence: dict[int, set[int]] = defaultdict(set)
@@ -191,75 +200,109 @@ def _open_or_extend(run: ScoringRun, version_id: int, rule_id: int, level: str, 
         "alert_id", "critical_error_id"
     ):
         known_evidence[alert_id].add(error_id)
-    agents = {u.pk: u for u in User.objects.filter(pk__in=[f.agent_id for f in firings])}
-    opened = 0
-    links: list[AlertEvidence] = []
-    for firing in firings:
-        alert = existing.get(firing.agent_id)
-        is_new = alert is None
-        if alert is None:
+    agents = {u.pk: u for u in User.objects.filter(pk__in=agent_ids)}
+
+    new_alerts = [
+        Alert(
+            agent_id=f.agent_id,
+            rule_id=rule_id,
+            rule_version_id=version_id,
+            level=level,
+            as_of=run.as_of,
+            window_start=f.window.start_exclusive,
+            window_end=f.window.end_inclusive,
+            opened_by_run=run,
+        )
+        for f in firings
+        if f.agent_id not in existing
+    ]
+    try:
+        with transaction.atomic():
+            created = Alert.objects.bulk_create(new_alerts)
+    except IntegrityError:
+        # A concurrent run opened some of these a moment ago: take theirs, open the rest one by one.
+        created = []
+        for alert in new_alerts:
             try:
                 with transaction.atomic():
-                    alert = Alert.objects.create(
-                        agent_id=firing.agent_id,
-                        rule_id=rule_id,
-                        rule_version_id=version_id,
-                        level=level,
-                        as_of=run.as_of,
-                        window_start=firing.window.start_exclusive,
-                        window_end=firing.window.end_inclusive,
-                        opened_by_run=run,
-                    )
-            except IntegrityError:  # another run opened it a moment ago
-                alert = Alert.objects.get(agent_id=firing.agent_id, rule_id=rule_id, status=AlertStatus.OPEN)
-            else:
-                opened += 1
-                audit_record(
+                    alert.save()
+                created.append(alert)
+            except IntegrityError:
+                existing[alert.agent_id] = Alert.objects.get(
+                    agent_id=alert.agent_id, rule_id=rule_id, status=AlertStatus.OPEN
+                )
+    opened = {alert.agent_id: alert for alert in created}
+
+    links: list[AlertEvidence] = []
+    for firing in firings:
+        if firing.agent_id in opened:
+            alert = opened[firing.agent_id]
+            events.append(
+                PendingEvent(
                     actor=None,
                     action="reviews.alert.opened",
                     obj=alert,
                     subject=agents[firing.agent_id],
                     data={"rule_version_id": version_id, "run_id": run.pk, "evidence": list(firing.evidence)},
                 )
-        new_ids = [e for e in firing.evidence if e not in known_evidence[alert.pk]]
-        if new_ids and not is_new:
-            audit_record(
-                actor=None,
-                action="reviews.alert.evidence_added",
-                obj=alert,
-                subject=agents[firing.agent_id],
-                data={"run_id": run.pk, "evidence": new_ids},
             )
+            new_ids = list(firing.evidence)
+        else:
+            alert = existing[firing.agent_id]
+            new_ids = [e for e in firing.evidence if e not in known_evidence[alert.pk]]
+            if new_ids:
+                events.append(
+                    PendingEvent(
+                        actor=None,
+                        action="reviews.alert.evidence_added",
+                        obj=alert,
+                        subject=agents[firing.agent_id],
+                        data={"run_id": run.pk, "evidence": new_ids},
+                    )
+                )
         links.extend(AlertEvidence(alert=alert, critical_error_id=e) for e in new_ids)
     AlertEvidence.objects.bulk_create(links, ignore_conflicts=True)
-    return opened
+    return len(opened)
 
 
 @transaction.atomic
 def scoring_chunk_process(*, chunk_id: int) -> bool:
     """Process one chunk exactly once. Returns False when it was already done (a redelivery)."""
-    chunk = ScoringChunk.objects.select_for_update().select_related("run").filter(pk=chunk_id).first()
+    chunk = ScoringChunk.objects.select_for_update(of=("self",)).select_related("run").filter(pk=chunk_id).first()
     if chunk is None or chunk.status == ChunkStatus.DONE:
         return False
     run = chunk.run
     agent_ids: list[int] = list(chunk.agent_ids)
     _write_agent_scores(run, agent_ids)
     opened = 0
-    for version in firing_rule_versions(run.as_of):
-        agents = scoped_agents(
-            team_ids=[t.pk for t in version.scope_teams.all()],
-            employment_types=version.scope_employment_types,
-            among=agent_ids,
+    events: list[PendingEvent] = []
+    versions = firing_rule_versions(run.as_of)
+    if versions:
+        profiles = agent_profiles(among=agent_ids)
+        specs = {
+            v.pk: RuleSpec(
+                counted_types=frozenset(t.code for t in v.counted_types.all()),
+                count_n=v.count_n,
+                window_days=v.window_days,
+                counting_from=counting_from(v),
+            )
+            for v in versions
+        }
+        # One candidate query for every rule: the widest window and all counted types.
+        candidates = candidate_errors(
+            agent_ids=list(profiles),
+            type_codes=set().union(*(spec.counted_types for spec in specs.values())),
+            after=run.as_of - dt.timedelta(days=max(spec.window_days for spec in specs.values())),
+            until=run.as_of,
         )
-        spec = RuleSpec(
-            counted_types=frozenset(t.code for t in version.counted_types.all()),
-            count_n=version.count_n,
-            window_days=version.window_days,
-            counting_from=counting_from(version),
-        )
-        facts = error_facts_for_rule(agent_ids=list(agents), spec=spec, as_of=run.as_of, rule_id=version.rule_id)
-        firings = evaluate_rule(facts, spec, run.as_of)
-        opened += _open_or_extend(run, version.pk, version.rule_id, version.level, firings)
+        used = decided_evidence(list(profiles))
+        for version in versions:
+            spec = specs[version.pk]
+            facts = facts_for_rule(
+                candidates, agent_ids=in_rule_scope(profiles, version), used=used, rule_id=version.rule_id
+            )
+            firings = evaluate_rule(facts, spec, run.as_of)
+            opened += _open_or_extend(run, version.pk, version.rule_id, version.level, firings, events)
     chunk.status = ChunkStatus.DONE
     chunk.alerts_opened = opened
     chunk.attempts = F("attempts") + 1
@@ -270,6 +313,8 @@ def scoring_chunk_process(*, chunk_id: int) -> bool:
         processed_chunks=F("processed_chunks") + 1,
         alerts_opened=F("alerts_opened") + opened,
     )
+    # Written last: the audit chain's lock is then held only for the rest of this transaction.
+    audit_record_many(events)
     _finish_if_complete(run.pk)
     return True
 

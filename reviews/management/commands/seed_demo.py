@@ -13,6 +13,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo world ready: {counts['users']} users, {counts['calls']} calls, "
-                f"{counts['evaluations']} evaluations. Password: DEMO_PASSWORD (default 'demo-password')."
+                f"{counts['evaluations']} evaluations, {counts['rules']} threshold rules. "
+                "Password: DEMO_PASSWORD (default 'demo-password')."
             )
         )

@@ -1,0 +1,371 @@
+#!/usr/bin/env python
+"""Benchmark: a full scoring run through a real Celery worker, against the single-SQL floor.
+
+    .venv/bin/python bench/scoring_run.py     # 2,000 agents, 200,000 evaluations, 60,000 errors, 5 rules
+    .venv/bin/python bench/scoring_run.py --agents 10000 --evaluations 2000000 --errors 600000 --rules 10
+
+It (re)creates the database named by BENCH_DATABASE_URL (default
+postgres://postgres@127.0.0.1:5432/qa_review_bench), loads a generated world with
+COPY, starts `celery worker` (prefork, --concurrency, default 2) as a subprocess on
+Redis, and prints: seed time, the run's wall time from queueing to success, the
+time of one hand-written SQL query computing the same rule counts (the floor),
+their ratio, the worker's peak memory, and whether run and floor agree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+RULES = [
+    (("UNREPORTED_SIGNAL",), 3, 90),
+    (("PRIVACY_BREACH",), 2, 180),
+    (("WRONG_BENEFIT_INFORMATION",), 3, 60),
+    (("DISRESPECTFUL_CONDUCT",), 2, 30),
+    (("UNREPORTED_SIGNAL", "PRIVACY_BREACH"), 5, 365),
+    (("UNREPORTED_SIGNAL",), 2, 30),
+    (("PRIVACY_BREACH", "WRONG_BENEFIT_INFORMATION"), 4, 120),
+    (("DISRESPECTFUL_CONDUCT",), 3, 365),
+    (("WRONG_BENEFIT_INFORMATION",), 2, 14),
+    (("UNREPORTED_SIGNAL", "DISRESPECTFUL_CONDUCT"), 6, 180),
+]
+
+
+def configure(database_url: str, queue: str) -> dict[str, str]:
+    env = {
+        "DJANGO_SETTINGS_MODULE": "qa_review.settings.local",
+        "DEBUG": "false",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "SCORING_SCHEDULE_ENABLED": "false",
+    }
+    os.environ.update(env)
+    return env
+
+
+def recreate_database(database_url: str) -> None:
+    import psycopg
+
+    name = database_url.rsplit("/", 1)[1]
+    admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def seed(args: argparse.Namespace, as_of: dt.datetime) -> None:
+    from django.contrib.auth.hashers import make_password
+    from django.db import connection
+
+    from accounts.models import EmploymentType, Role, Team, User
+    from reviews.models import CriticalErrorType, RuleVersion, Scorecard, ScorecardVersion, ThresholdRule
+
+    rng = random.Random(args.seed)
+    teams = Team.objects.bulk_create([Team(name=f"Team {i:03d}") for i in range(max(1, args.agents // 100))])
+    unusable = make_password(None)
+    qa_lead = User.objects.create(username="bench_qa", role=Role.QA_LEAD, password=unusable)
+    reviewers = User.objects.bulk_create(
+        [
+            User(username=f"sup{i:04d}", role=Role.SUPERVISOR, team=teams[i % len(teams)], password=unusable)
+            for i in range(max(2, len(teams) * 2))
+        ]
+    )
+    kinds = [EmploymentType.PERMANENT, EmploymentType.FIXED_TERM, EmploymentType.TEMP_AGENCY]
+    agents = User.objects.bulk_create(
+        [
+            User(
+                username=f"agent{i:06d}",
+                role=Role.AGENT,
+                team=teams[i % len(teams)],
+                employment_type=kinds[i % 3],
+                password=unusable,
+            )
+            for i in range(args.agents)
+        ],
+        batch_size=5000,
+    )
+    scorecard = Scorecard.objects.create(name="Bench", created_by=qa_lead)
+    version = ScorecardVersion.objects.create(
+        scorecard=scorecard, number=1, status="published", created_by=qa_lead, published_at=as_of
+    )
+    types = {t.code: t.pk for t in CriticalErrorType.objects.all()}
+
+    now = dt.datetime.now(dt.UTC)
+    raw = connection.connection
+    call_started: list[dt.datetime] = []
+    call_agent: list[int] = []
+    with raw.cursor() as cur:
+        with cur.copy(
+            "COPY reviews_call (id, source, external_id, agent_id, channel, started_at, handle_time_seconds,"
+            " recording, recording_content_type, transcript, created_at) FROM STDIN"
+        ) as copy:
+            for i in range(1, args.evaluations + 1):
+                started = as_of - dt.timedelta(seconds=rng.randrange(400 * 86400))
+                call_started.append(started)
+                call_agent.append(agents[rng.randrange(len(agents))].pk)
+                copy.write_row(
+                    (
+                        i,
+                        "bench",
+                        f"B{i}",
+                        call_agent[-1],
+                        "phone",
+                        started,
+                        rng.randint(120, 900),
+                        "",
+                        "",
+                        "",
+                        now,
+                    )
+                )
+        with cur.copy(
+            "COPY reviews_evaluation (id, call_id, scorecard_version_id, reviewer_id, status, revision, summary,"
+            " score, points_earned, points_possible, auto_failed, created_at, updated_at, submitted_at)"
+            " FROM STDIN"
+        ) as copy:
+            for i in range(1, args.evaluations + 1):
+                earned = rng.randint(4, 10)
+                copy.write_row(
+                    (
+                        i,
+                        i,
+                        version.pk,
+                        reviewers[rng.randrange(len(reviewers))].pk,
+                        "submitted",
+                        1,
+                        "",
+                        round(earned * 10.0, 1),
+                        earned,
+                        10,
+                        False,
+                        now,
+                        now,
+                        now,
+                    )
+                )
+        codes = list(types)
+        with cur.copy(
+            "COPY reviews_criticalerror (evaluation_id, agent_id, type_id, offset_seconds, note, status,"
+            " observed_at, created_at) FROM STDIN"
+        ) as copy:
+            for _ in range(args.errors):
+                evaluation_id = rng.randint(1, args.evaluations)
+                status = "active" if rng.random() < 0.95 else "overturned"
+                copy.write_row(
+                    (
+                        evaluation_id,
+                        call_agent[evaluation_id - 1],
+                        types[rng.choice(codes)],
+                        rng.randint(0, 100),
+                        "bench",
+                        status,
+                        call_started[evaluation_id - 1],
+                        now,
+                    )
+                )
+        cur.execute("SELECT setval('reviews_call_id_seq', %s)", [args.evaluations])
+        cur.execute("SELECT setval('reviews_evaluation_id_seq', %s)", [args.evaluations])
+        cur.execute("ANALYZE")
+    for index in range(args.rules):
+        counted, n, window = RULES[index % len(RULES)]
+        rule = ThresholdRule.objects.create(name=f"Bench rule {index + 1}", created_by=qa_lead)
+        rule_version = RuleVersion.objects.create(
+            rule=rule,
+            number=1,
+            status="active",
+            purpose="bench",
+            count_n=n,
+            window_days=window,
+            level="coaching",
+            effective_from=(as_of - dt.timedelta(days=500)).date(),
+            review_by=(as_of + dt.timedelta(days=300)).date(),
+            created_by=qa_lead,
+            activated_at=as_of - dt.timedelta(days=500),
+        )
+        rule_version.counted_types.set([types[c] for c in counted])
+
+
+FLOOR_SQL = """
+WITH rules AS (
+    SELECT v.rule_id, v.count_n, v.window_days,
+           GREATEST(v.effective_from::timestamptz, v.activated_at) AS counting_from,
+           array_agg(t.code) AS codes
+    FROM reviews_ruleversion v
+    JOIN reviews_ruleversion_counted_types ct ON ct.ruleversion_id = v.id
+    JOIN reviews_criticalerrortype t ON t.id = ct.criticalerrortype_id
+    WHERE v.status = 'active' AND v.review_by >= %(today)s
+    GROUP BY v.id
+)
+SELECT r.rule_id, c.agent_id, count(*)
+FROM reviews_criticalerror ce
+JOIN reviews_criticalerrortype t ON t.id = ce.type_id
+JOIN rules r ON t.code = ANY(r.codes)
+JOIN reviews_evaluation e ON e.id = ce.evaluation_id
+JOIN reviews_call c ON c.id = e.call_id
+WHERE ce.status = 'active' AND t.counts_toward_thresholds
+  AND e.status IN ('submitted', 'acknowledged', 'appealed', 'final') AND e.superseded_at IS NULL
+  AND ce.observed_at > %(as_of)s - make_interval(days => r.window_days)
+  AND ce.observed_at <= %(as_of)s AND ce.observed_at >= r.counting_from
+GROUP BY r.rule_id, c.agent_id, r.count_n
+HAVING count(*) >= r.count_n
+"""
+
+
+def peak_rss_mb(root_pid: int) -> float:
+    """Largest VmHWM (peak resident memory) among the worker's processes."""
+    pids = [root_pid]
+    try:
+        children = Path(f"/proc/{root_pid}/task/{root_pid}/children").read_text().split()
+        pids += [int(p) for p in children]
+    except OSError:
+        pass
+    peak = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]))
+        except OSError:
+            continue
+    return peak / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--agents", type=int, default=2000)
+    parser.add_argument("--evaluations", type=int, default=200_000)
+    parser.add_argument("--errors", type=int, default=60_000)
+    parser.add_argument("--rules", type=int, default=5)
+    parser.add_argument("--chunk-size", type=int, default=250)
+    parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=20261122)
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the generated world from the last run; clear its runs and alerts"
+    )
+    args = parser.parse_args()
+
+    database_url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/qa_review_bench")
+    queue = f"qa_review_bench_{uuid.uuid4().hex[:8]}"
+    env = configure(database_url, queue)
+    if not args.reuse:
+        recreate_database(database_url)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from reviews.models import Alert, ScoringRun
+    from reviews.services.scoring import scoring_run_create
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    if args.reuse:
+        from reviews.models import AgentScore, AlertEvidence, ScoringChunk
+
+        previous = ScoringRun.objects.order_by("pk").first()
+        if previous is None:
+            raise SystemExit("--reuse needs a world from an earlier run")
+        as_of = previous.as_of
+        AlertEvidence.objects.all().delete()
+        Alert.objects.all().delete()
+        AgentScore.objects.all().delete()
+        ScoringChunk.objects.all().delete()
+        ScoringRun.objects.all().delete()
+    else:
+        as_of = timezone.now()
+        seed(args, as_of)
+    seed_seconds = time.perf_counter() - started
+
+    worker = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/celery"),
+            "-A",
+            "qa_review",
+            "worker",
+            "--pool=prefork",
+            f"--concurrency={args.concurrency}",
+            "--loglevel=WARNING",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,  # its banner; warnings and errors still reach stderr
+    )
+    try:
+        time.sleep(3)  # let the worker connect before the clock starts
+
+        def timed_run() -> tuple[ScoringRun, float, float]:
+            t0 = time.perf_counter()
+            run = scoring_run_create(trigger="command", acting_user=None, as_of=as_of, chunk_size=args.chunk_size)
+            peak = 0.0
+            while True:
+                run.refresh_from_db()
+                peak = max(peak, peak_rss_mb(worker.pid))
+                if run.status in ("succeeded", "failed"):
+                    break
+                if worker.poll() is not None:
+                    raise SystemExit("the worker exited")
+                time.sleep(0.1)
+            return run, time.perf_counter() - t0, max(peak, peak_rss_mb(worker.pid))
+
+        run, run_seconds, peak = timed_run()
+        rerun, rerun_seconds, rerun_peak = timed_run()
+        peak = max(peak, rerun_peak)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=60)
+    if run.status != "succeeded" or rerun.status != "succeeded":
+        raise SystemExit(f"run failed: {run.error or rerun.error}")
+
+    floor_times = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        with connection.cursor() as cur:
+            cur.execute(FLOOR_SQL, {"as_of": as_of, "today": timezone.localdate()})
+            firing = cur.fetchall()
+        floor_times.append(time.perf_counter() - t0)
+    floor = min(floor_times)
+    alerts = Alert.objects.filter(opened_by_run=run).count()
+
+    print(
+        f"world: {args.agents} agents, {args.evaluations} evaluations, {args.errors} critical errors, "
+        f"{args.rules} active rules; chunk size {args.chunk_size}, worker concurrency {args.concurrency}"
+    )
+    print(f"seed time:               {seed_seconds:8.2f} s")
+    print(
+        f"scoring run (end to end): {run_seconds:8.2f} s  ({run.total_chunks} chunks, "
+        f"{args.agents / run_seconds:,.0f} agents/s)"
+    )
+    print(f"same run again:          {rerun_seconds:8.2f} s  (opened {rerun.alerts_opened} alerts: idempotent)")
+    print(f"single-SQL floor:        {floor:8.3f} s  (best of 3)")
+    print(f"ratio run / floor:       {run_seconds / floor:8.1f}x")
+    print(f"worker peak memory:      {peak:8.1f} MB (largest VmHWM of the worker's processes)")
+    print(
+        f"alerts opened:           {alerts:8d}; floor finds {len(firing)} (rule, agent) pairs: "
+        f"{'agree' if alerts == len(firing) else 'DISAGREE'}"
+    )
+    if alerts != len(firing) or rerun.alerts_opened != 0:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -73,7 +73,11 @@ def _store_score(evaluation: Evaluation) -> None:
 
 def _lock_for_reviewer(evaluation: Evaluation, acting_user: User, action: EvaluationAction) -> Evaluation:
     """Re-read under a row lock; check the state allows the action and the user is the reviewer."""
-    locked = Evaluation.objects.select_for_update(of=("self",)).select_related("call", "scorecard_version").get(pk=evaluation.pk)
+    locked = (
+        Evaluation.objects.select_for_update(of=("self",))
+        .select_related("call", "scorecard_version")
+        .get(pk=evaluation.pk)
+    )
     evaluation_transition(EvaluationState(locked.status), action, acting_user.role)
     if locked.reviewer_id != acting_user.pk:
         raise NotPermitted("Only the reviewer who started this evaluation can change it.", code="not_reviewer")

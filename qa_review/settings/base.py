@@ -144,6 +144,8 @@ SPECTACULAR_SETTINGS = {
         "RunStatusEnum": "reviews.models.RunStatus",
         "AlertLevelEnum": "reviews.models.AlertLevel",
         "ConsentDecisionEnum": "reviews.models.ConsentDecision",
+        "AppealStatusEnum": "reviews.models.AppealStatus",
+        "AppealItemKindEnum": "reviews.models.AppealItemKind",
     },
 }
 
@@ -184,6 +186,10 @@ SCORING_CHUNK_SIZE = env.int("SCORING_CHUNK_SIZE", default=250)
 SCORING_SCHEDULE_ENABLED = env.bool("SCORING_SCHEDULE_ENABLED", default=True)
 SCORING_SCHEDULE_HOUR = env.int("SCORING_SCHEDULE_HOUR", default=2)
 SCORING_SCHEDULE_MINUTE = env.int("SCORING_SCHEDULE_MINUTE", default=30)
+# Appeals: calendar days after an evaluation was shown in which the agent may appeal,
+# and working days (Monday-Friday) the assignee has to decide.
+APPEAL_WINDOW_DAYS = env.int("APPEAL_WINDOW_DAYS", default=14)
+APPEAL_DEADLINE_WORKING_DAYS = env.int("APPEAL_DEADLINE_WORKING_DAYS", default=10)
 # Any group cell counting fewer people than this is suppressed in aggregate views.
 SMALL_CELL_K = env.int("SMALL_CELL_K", default=10)
 

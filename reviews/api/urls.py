@@ -18,10 +18,13 @@ router.register("threshold-rules", views.ThresholdRuleViewSet, basename="thresho
 router.register("alerts", views.AlertViewSet, basename="alert")
 router.register("scoring-runs", views.ScoringRunViewSet, basename="scoring-run")
 router.register("agent-scores", views.AgentScoreViewSet, basename="agent-score")
+router.register("appeals", views.AppealViewSet, basename="appeal")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("auth/", include("rest_framework.urls")),
     path("me/", MeView.as_view(), name="me"),
+    path("me/overview/", views.MyOverviewView.as_view(), name="me-overview"),
+    path("me/export/", views.MyExportView.as_view(), name="me-export"),
     path("", include(router.urls)),
 ]

@@ -25,6 +25,8 @@ class EvaluationAction(StrEnum):
     EDIT = "edit"
     SUBMIT = "submit"
     ACKNOWLEDGE = "acknowledge"
+    APPEAL = "appeal"
+    CLOSE_APPEAL = "close_appeal"
 
 
 REVIEWER_ROLES = frozenset({"supervisor", "qa_lead"})
@@ -39,9 +41,15 @@ EVALUATION_TRANSITIONS: Mapping[EvaluationState, Mapping[EvaluationAction, tuple
     EvaluationState.SUBMITTED: {
         # Acknowledging records that the agent saw the evaluation, never that they agree.
         EvaluationAction.ACKNOWLEDGE: (EvaluationState.ACKNOWLEDGED, AGENT_ROLES),
+        EvaluationAction.APPEAL: (EvaluationState.APPEALED, AGENT_ROLES),
     },
-    EvaluationState.ACKNOWLEDGED: {},
-    EvaluationState.APPEALED: {},
+    EvaluationState.ACKNOWLEDGED: {
+        EvaluationAction.APPEAL: (EvaluationState.APPEALED, AGENT_ROLES),
+    },
+    EvaluationState.APPEALED: {
+        # Decided by the assignee, or withdrawn by the agent: either way the evaluation is final.
+        EvaluationAction.CLOSE_APPEAL: (EvaluationState.FINAL, frozenset({"agent", "supervisor", "qa_lead"})),
+    },
     EvaluationState.FINAL: {},
 }
 
@@ -203,3 +211,45 @@ ALERT_TRANSITIONS: Mapping[AlertState, Mapping[AlertAction, tuple[AlertState, fr
 def alert_transition(current: AlertState, action: AlertAction, actor_role: str) -> AlertState:
     """Next state of an alert. Humans confirm or dismiss; nothing is decided by the batch."""
     return _transition(ALERT_TRANSITIONS, current, action, actor_role, "alert")
+
+
+class AppealState(StrEnum):
+    SUBMITTED = "submitted"
+    IN_REVIEW = "in_review"
+    UPHELD = "upheld"
+    OVERTURNED = "overturned"
+    PARTIALLY_OVERTURNED = "partially_overturned"
+    WITHDRAWN = "withdrawn"
+
+
+class AppealAction(StrEnum):
+    ASSIGN = "assign"
+    START_REVIEW = "start_review"
+    DECIDE = "decide"
+    WITHDRAW = "withdraw"
+
+
+APPEAL_DECIDED = frozenset({AppealState.UPHELD, AppealState.OVERTURNED, AppealState.PARTIALLY_OVERTURNED})
+
+# DECIDE leads to one of the three outcomes; the table names the state it leaves from.
+APPEAL_TRANSITIONS: Mapping[AppealState, Mapping[AppealAction, tuple[AppealState, frozenset[str]]]] = {
+    AppealState.SUBMITTED: {
+        AppealAction.ASSIGN: (AppealState.SUBMITTED, QA_LEAD_ROLES),
+        AppealAction.START_REVIEW: (AppealState.IN_REVIEW, DECIDER_ROLES),
+        AppealAction.WITHDRAW: (AppealState.WITHDRAWN, AGENT_ROLES),
+    },
+    AppealState.IN_REVIEW: {
+        AppealAction.ASSIGN: (AppealState.SUBMITTED, QA_LEAD_ROLES),
+        AppealAction.DECIDE: (AppealState.IN_REVIEW, DECIDER_ROLES),
+        AppealAction.WITHDRAW: (AppealState.WITHDRAWN, AGENT_ROLES),
+    },
+    AppealState.UPHELD: {},
+    AppealState.OVERTURNED: {},
+    AppealState.PARTIALLY_OVERTURNED: {},
+    AppealState.WITHDRAWN: {},
+}
+
+
+def appeal_transition(current: AppealState, action: AppealAction, actor_role: str) -> AppealState:
+    """Next state of an appeal. DECIDE returns IN_REVIEW; ``appeal_outcome`` names the decided state."""
+    return _transition(APPEAL_TRANSITIONS, current, action, actor_role, "appeal")

@@ -1,4 +1,12 @@
 from reviews.models.alerts import Alert, AlertEvidence, AlertEvidenceView, AlertStatus
+from reviews.models.appeals import (
+    OPEN_APPEAL_STATUSES,
+    Appeal,
+    AppealItem,
+    AppealItemKind,
+    AppealStatus,
+    Notification,
+)
 from reviews.models.audit import AuditEvent
 from reviews.models.calls import Call, Channel
 from reviews.models.evaluations import (
@@ -28,6 +36,7 @@ from reviews.models.scorecards import (
 from reviews.models.scoring import AgentScore, ChunkStatus, RunStatus, RunTrigger, ScoringChunk, ScoringRun
 
 __all__ = [
+    "OPEN_APPEAL_STATUSES",
     "AgentScore",
     "Alert",
     "AlertEvidence",
@@ -35,6 +44,10 @@ __all__ = [
     "AlertLevel",
     "AlertStatus",
     "Answer",
+    "Appeal",
+    "AppealItem",
+    "AppealItemKind",
+    "AppealStatus",
     "AuditEvent",
     "Call",
     "Channel",
@@ -48,6 +61,7 @@ __all__ = [
     "CriticalPolicy",
     "Evaluation",
     "EvaluationStatus",
+    "Notification",
     "RuleVersion",
     "RuleVersionStatus",
     "RunStatus",

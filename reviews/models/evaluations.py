@@ -55,6 +55,11 @@ class Evaluation(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     superseded_at = models.DateTimeField(null=True, blank=True)
+    # Set on revisions: who made the correction and why (e.g. an appeal's decision).
+    revised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="revisions_made"
+    )
+    revision_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -16,10 +16,12 @@ from reviews.models import (
     AgentScore,
     Alert,
     AlertStatus,
+    Appeal,
     Call,
     CriticalErrorType,
     Evaluation,
     EvaluationStatus,
+    Notification,
     RuleVersion,
     RuleVersionStatus,
     Scorecard,
@@ -76,7 +78,9 @@ def calls_visible_to(user: Viewer) -> QuerySet[Call]:
         return calls.all()
     if user.role == Role.SUPERVISOR:
         return calls.filter(
-            Q(agent__team_id=_team_of(user)) | Q(pk__in=Evaluation.objects.filter(reviewer=user).values("call_id"))
+            Q(agent__team_id=_team_of(user))
+            | Q(pk__in=Evaluation.objects.filter(reviewer=user).values("call_id"))
+            | Q(pk__in=Appeal.objects.filter(assignee=user).values("evaluation__call_id"))
         )
     if user.role == Role.AGENT:
         return calls.filter(agent=user)
@@ -94,7 +98,11 @@ def evaluations_visible_to(user: Viewer) -> QuerySet[Evaluation]:
         return evaluations.all()
     if user.role == Role.SUPERVISOR:
         return evaluations.filter(
-            Q(reviewer=user) | (Q(call__agent__team_id=_team_of(user)) & ~Q(status=EvaluationStatus.DRAFT))
+            Q(reviewer=user)
+            | (Q(call__agent__team_id=_team_of(user)) & ~Q(status=EvaluationStatus.DRAFT))
+            # An appeal's assignee sees the appealed evaluation and the revision it led to.
+            | Q(pk__in=Appeal.objects.filter(assignee=user).values("evaluation_id"))
+            | Q(previous_revision__in=Appeal.objects.filter(assignee=user).values("evaluation_id"))
         )
     if user.role == Role.AGENT:
         return evaluations.filter(call__agent=user).exclude(status=EvaluationStatus.DRAFT)
@@ -181,3 +189,25 @@ def agent_scores_visible_to(user: Viewer) -> QuerySet[AgentScore]:
     if user.role == Role.AGENT:
         return scores.filter(agent=user)
     return scores.none()
+
+
+def appeals_visible_to(user: Viewer) -> QuerySet[Appeal]:
+    """The agent sees their appeals; a supervisor those assigned to them and their team's; the QA lead all."""
+    appeals = Appeal.objects.select_related(
+        "evaluation", "evaluation__call", "agent", "agent__team", "assignee", "decided_by"
+    )
+    if not _known(user):
+        return appeals.none()
+    if user.role == Role.QA_LEAD:
+        return appeals.all()
+    if user.role == Role.SUPERVISOR:
+        return appeals.filter(Q(assignee=user) | Q(agent__team_id=_team_of(user)))
+    if user.role == Role.AGENT:
+        return appeals.filter(agent=user)
+    return appeals.none()
+
+
+def notifications_of(user: Viewer) -> QuerySet[Notification]:
+    if not _known(user):
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user)

@@ -87,8 +87,9 @@ def candidate_errors(
         observed_at__lte=until,
         status=CriticalErrorStatus.ACTIVE,
         type__code__in=type_codes,
+        # Critical errors stay on the evaluation they were logged in; a later revision (after an
+        # appeal) corrects answers and score, while each error's own status says whether it counts.
         evaluation__status__in=COUNTING_EVALUATION_STATUSES,
-        evaluation__superseded_at__isnull=True,
     ).values_list("pk", "agent_id", "type__code", "observed_at", "type__counts_toward_thresholds")
     return [CandidateError(*row) for row in rows]
 

@@ -8,8 +8,9 @@ from django.utils import timezone
 from accounts.models import Role, User
 from reviews.domain.errors import Conflict, DomainError, NotPermitted
 from reviews.domain.transitions import AlertAction, AlertState, alert_transition
-from reviews.models import Alert, AlertEvidenceView, AlertStatus, CriticalError
+from reviews.models import Alert, AlertEvidence, AlertEvidenceView, AlertStatus, CriticalError
 from reviews.services.audit import audit_record
+from reviews.services.notifications import notify
 
 RATIONALE_MIN_CHARS = 20
 
@@ -80,3 +81,52 @@ def alert_decide(*, alert: Alert, decision: str, rationale: str, acting_user: Us
         },
     )
     return alert
+
+
+def alerts_recheck_evidence(*, critical_error_ids: list[int], acting_user: User | None) -> list[Alert]:
+    """Retract every open or confirmed alert whose active evidence fell below its rule's N; tell the agent.
+
+    Runs inside the caller's transaction (an appeal decision). Running it again changes nothing.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("alerts_recheck_evidence runs inside the transaction that changed the evidence")
+    affected = (
+        Alert.objects.select_for_update(of=("self",))
+        .select_related("rule_version", "agent")
+        .filter(
+            pk__in=AlertEvidence.objects.filter(critical_error_id__in=critical_error_ids).values("alert_id"),
+            status__in=[AlertStatus.OPEN, AlertStatus.CONFIRMED],
+        )
+        .order_by("pk")
+    )
+    retracted = []
+    now = timezone.now()
+    for alert in affected:
+        remaining = alert.evidence.filter(status="active").count()
+        needed = alert.rule_version.count_n
+        if remaining >= needed:
+            continue
+        previous_status = alert.status
+        alert.status = alert_transition(
+            AlertState(alert.status), AlertAction.RETRACT, acting_user.role if acting_user else "system"
+        ).value
+        alert.retracted_at = now
+        alert.retraction_reason = (
+            f"After an appeal, {remaining} of the counted critical errors remain; the rule needs {needed}."
+        )
+        alert.save(update_fields=["status", "retracted_at", "retraction_reason"])
+        audit_record(
+            actor=acting_user,
+            action="reviews.alert.retracted",
+            obj=alert,
+            subject=alert.agent,
+            data={"previous_status": previous_status, "remaining_evidence": remaining, "count_n": needed},
+        )
+        notify(
+            recipient=alert.agent,
+            kind="alert_retracted",
+            obj=alert,
+            message=f"An alert about you ({alert.rule_version.rule.name}) was retracted. {alert.retraction_reason}",
+        )
+        retracted.append(alert)
+    return retracted

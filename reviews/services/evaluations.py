@@ -40,7 +40,7 @@ class AnswerInput:
     comment: str = ""
 
 
-def _criteria_specs(version_id: int) -> list[CriterionSpec]:
+def criteria_specs(version_id: int) -> list[CriterionSpec]:
     return [
         CriterionSpec(criterion_id=pk, max_points=max_points, na_allowed=na_allowed)
         for pk, max_points, na_allowed in Criterion.objects.filter(section__version_id=version_id)
@@ -56,7 +56,7 @@ def _score(evaluation: Evaluation) -> ScoreResult:
     }
     active_errors = evaluation.critical_errors.filter(status=CriticalErrorStatus.ACTIVE).count()
     return compute_score(
-        criteria=_criteria_specs(evaluation.scorecard_version_id),
+        criteria=criteria_specs(evaluation.scorecard_version_id),
         answers=answers,
         policy=CriticalPolicy(evaluation.scorecard_version.critical_policy),
         active_critical_errors=active_errors,
@@ -128,7 +128,7 @@ def evaluation_answers_save(
 ) -> Evaluation:
     """Save (insert or replace) answers on a draft. Every answer is checked against its criterion."""
     evaluation = _lock_for_reviewer(evaluation, acting_user, EvaluationAction.EDIT)
-    specs = {spec.criterion_id: spec for spec in _criteria_specs(evaluation.scorecard_version_id)}
+    specs = {spec.criterion_id: spec for spec in criteria_specs(evaluation.scorecard_version_id)}
     field_errors: dict[str, list[str]] = {}
     seen: set[int] = set()
     for index, answer in enumerate(answers):
@@ -246,7 +246,7 @@ def evaluation_submit(*, evaluation: Evaluation, acting_user: User) -> Evaluatio
     """Submit a complete draft. Its score is fixed from here on; corrections are new revisions."""
     evaluation = _lock_for_reviewer(evaluation, acting_user, EvaluationAction.SUBMIT)
     missing = unanswered(
-        _criteria_specs(evaluation.scorecard_version_id),
+        criteria_specs(evaluation.scorecard_version_id),
         set(evaluation.answers.values_list("criterion_id", flat=True)),
     )
     if missing:

@@ -140,8 +140,14 @@ def _write_agent_scores(run: ScoringRun, agent_ids: Sequence[int]) -> None:
     }
     errors: dict[int, dict[str, int]] = defaultdict(dict)
     for agent_id, code, n in (
-        CriticalError.objects.filter(evaluation__in=counted, status="active")
-        .values_list("evaluation__call__agent_id", "type__code")
+        CriticalError.objects.filter(
+            agent_id__in=agent_ids,
+            status="active",
+            observed_at__gte=window_start,
+            observed_at__lte=run.as_of,
+            evaluation__status__in=COUNTING_EVALUATION_STATUSES,
+        )
+        .values_list("agent_id", "type__code")
         .annotate(n=Count("pk"))
     ):
         errors[agent_id][code] = n

@@ -22,6 +22,12 @@ EVALUATION_ALLOWED = {
     (EvaluationState.DRAFT, EvaluationAction.SUBMIT, "supervisor"): EvaluationState.SUBMITTED,
     (EvaluationState.DRAFT, EvaluationAction.SUBMIT, "qa_lead"): EvaluationState.SUBMITTED,
     (EvaluationState.SUBMITTED, EvaluationAction.ACKNOWLEDGE, "agent"): EvaluationState.ACKNOWLEDGED,
+    (EvaluationState.SUBMITTED, EvaluationAction.APPEAL, "agent"): EvaluationState.APPEALED,
+    (EvaluationState.ACKNOWLEDGED, EvaluationAction.APPEAL, "agent"): EvaluationState.APPEALED,
+    # Closing an appeal: the agent withdraws, or the assignee (supervisor or QA lead) decides.
+    (EvaluationState.APPEALED, EvaluationAction.CLOSE_APPEAL, "agent"): EvaluationState.FINAL,
+    (EvaluationState.APPEALED, EvaluationAction.CLOSE_APPEAL, "supervisor"): EvaluationState.FINAL,
+    (EvaluationState.APPEALED, EvaluationAction.CLOSE_APPEAL, "qa_lead"): EvaluationState.FINAL,
 }
 
 

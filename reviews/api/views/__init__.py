@@ -1,6 +1,7 @@
 """HTTP in, service or selector call, serializer out. No business rules here."""
 
 from reviews.api.views.alerts import AgentScoreViewSet, AlertViewSet, ScoringRunViewSet
+from reviews.api.views.appeals import AppealViewSet, MyExportView, MyOverviewView
 from reviews.api.views.calls import CallViewSet
 from reviews.api.views.critical_error_types import CriticalErrorTypeViewSet
 from reviews.api.views.evaluations import EvaluationViewSet
@@ -10,10 +11,13 @@ from reviews.api.views.scorecards import CriterionViewSet, ScorecardVersionViewS
 __all__ = [
     "AgentScoreViewSet",
     "AlertViewSet",
+    "AppealViewSet",
     "CallViewSet",
     "CriterionViewSet",
     "CriticalErrorTypeViewSet",
     "EvaluationViewSet",
+    "MyExportView",
+    "MyOverviewView",
     "ScorecardVersionViewSet",
     "ScorecardViewSet",
     "ScoringRunViewSet",

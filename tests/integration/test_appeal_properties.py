@@ -1,0 +1,103 @@
+"""Property: whatever appeals decide, the alerts left standing are exactly what a fresh run would open."""
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reviews.domain.thresholds import ErrorFact, RuleSpec, evaluate_rule
+from reviews.models import Alert, AlertStatus, CriticalError
+from reviews.services.appeals import ItemDecision, appeal_decide, appeal_start_review, appeal_submit
+from reviews.services.scoring import scoring_chunk_process, scoring_run_create, scoring_run_plan
+from tests.helpers import active_rule, scored_call
+
+pytestmark = pytest.mark.django_db
+
+
+class Rollback(Exception):
+    pass
+
+
+def run_inline():
+    run = scoring_run_create(trigger="command", acting_user=None, enqueue=False)
+    for chunk_id in scoring_run_plan(run_id=run.pk):
+        scoring_chunk_process(chunk_id=chunk_id)
+
+
+def fresh_run_would_open(spec: RuleSpec, as_of: dt.datetime) -> set[int]:
+    """A fresh run over the surviving errors: no earlier decisions, every active error counted."""
+    facts = [
+        ErrorFact(
+            error_id=e.pk,
+            agent_id=e.agent_id,
+            type_code=e.type.code,
+            observed_at=e.observed_at,
+            active=e.status == "active",
+            counts_toward_thresholds=e.type.counts_toward_thresholds,
+        )
+        for e in CriticalError.objects.select_related("type")
+    ]
+    return {f.agent_id for f in evaluate_rule(facts, spec, as_of)}
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    errors_per_agent=st.tuples(st.integers(1, 4), st.integers(1, 4)),
+    count_n=st.integers(1, 3),
+    outcomes=st.lists(st.sampled_from(["overturn", "uphold", "skip"]), min_size=8, max_size=8),
+)
+def test_standing_alerts_equal_what_a_fresh_run_over_surviving_errors_opens(
+    world, published_version, errors_per_agent, count_n, outcomes
+):
+    try:
+        with transaction.atomic():
+            start = timezone.now() - dt.timedelta(days=30)
+            version = active_rule(qa_lead=world.qa_lead, council=world.council, at=start, n=count_n)
+            evaluations = []
+            for agent, count in zip([world.agent, world.colleague], errors_per_agent, strict=True):
+                for i in range(count):
+                    evaluations.append(
+                        scored_call(
+                            reviewer=world.supervisor,
+                            agent=agent,
+                            version=published_version,
+                            started_at=timezone.now() - dt.timedelta(days=1 + i),
+                        )
+                    )
+            run_inline()
+            spec = RuleSpec(frozenset({"UNREPORTED_SIGNAL"}), count_n, 90, start)
+            for evaluation, outcome in zip(evaluations, outcomes, strict=False):
+                if outcome == "skip":
+                    continue
+                appeal = appeal_submit(
+                    evaluation=evaluation,
+                    reason="Ik ben het hier niet mee eens, zie opname.",
+                    whole_evaluation=True,
+                    acting_user=evaluation.call.agent,
+                )
+                appeal_start_review(appeal=appeal, acting_user=appeal.assignee)
+                appeal_decide(
+                    appeal=appeal,
+                    decisions=[
+                        ItemDecision(
+                            item_id=item.pk,
+                            overturned=outcome == "overturn" and item.kind == "critical_error",
+                            rationale="Beoordeeld.",
+                        )
+                        for item in appeal.items.all()
+                    ],
+                    rationale="Opname volledig teruggeluisterd en beoordeeld.",
+                    acting_user=appeal.assignee,
+                )
+                standing = set(
+                    Alert.objects.filter(
+                        rule=version.rule, status__in=[AlertStatus.OPEN, AlertStatus.CONFIRMED]
+                    ).values_list("agent_id", flat=True)
+                )
+                assert standing == fresh_run_would_open(spec, timezone.now())
+            raise Rollback
+    except Rollback:
+        pass

@@ -16,6 +16,8 @@ from reviews.models import (
     AlertEvidence,
     AlertEvidenceView,
     Answer,
+    Appeal,
+    AppealItem,
     AuditEvent,
     Call,
     ConsentRecord,
@@ -23,6 +25,7 @@ from reviews.models import (
     CriticalError,
     CriticalErrorType,
     Evaluation,
+    Notification,
     RuleVersion,
     Scorecard,
     ScorecardVersion,
@@ -147,3 +150,19 @@ class ScoringChunkAdmin(ReadOnlyAdmin):
 @admin.register(AgentScore)
 class AgentScoreAdmin(ReadOnlyAdmin):
     list_display = ["agent", "period_start", "evaluations", "mean_score", "computed_at"]
+
+
+@admin.register(Appeal)
+class AppealAdmin(ReadOnlyAdmin):
+    list_display = ["id", "evaluation", "agent", "status", "assignee", "deadline", "decided_at"]
+    list_filter = ["status"]
+
+
+@admin.register(AppealItem)
+class AppealItemAdmin(ReadOnlyAdmin):
+    list_display = ["appeal", "kind", "critical_error", "criterion", "overturned"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["recipient", "kind", "created_at", "read_at"]

@@ -21,6 +21,7 @@ from django.utils import timezone
 from accounts.models import EmploymentType, Role, Team, User
 from reviews.correlation import reset_correlation_id, set_correlation_id
 from reviews.models import (
+    Appeal,
     Call,
     Criterion,
     CriticalErrorType,
@@ -30,6 +31,7 @@ from reviews.models import (
     ScorecardVersionStatus,
     ThresholdRule,
 )
+from reviews.services.appeals import appeal_submit
 from reviews.services.audit import audit_record
 from reviews.services.calls import call_create
 from reviews.services.evaluations import (
@@ -281,6 +283,22 @@ def _rules(users: dict[str, User]) -> None:
         rule_version_propose(version=rule.versions.get(), acting_user=qa_lead)
 
 
+def _appeal(users: dict[str, User], call: Call) -> None:
+    """agent_b1 contests one answer; the appeal goes to someone independent of supervisor_b."""
+    evaluation = Evaluation.objects.get(call=call, previous_revision__isnull=True)
+    if Appeal.objects.filter(evaluation=evaluation).exists():
+        return
+    criterion = Criterion.objects.get(
+        section__version=evaluation.scorecard_version, text="Vervolgstappen duidelijk uitgelegd"
+    )
+    appeal_submit(
+        evaluation=evaluation,
+        reason="Ik heb de vervolgstappen wel uitgelegd, vanaf ongeveer minuut vier in het gesprek.",
+        criterion_ids=[criterion.pk],
+        acting_user=users["agent_b1"],
+    )
+
+
 def seed_demo(*, password: str | None = None) -> dict[str, int]:
     """Create the demo world if it is not there yet. Returns counts of what exists."""
     token = set_correlation_id(uuid.uuid4())
@@ -324,6 +342,7 @@ def seed_demo(*, password: str | None = None) -> dict[str, int]:
                 submit=False,
             )
             _rules(users)
+            _appeal(users, calls["DEMO-AGENT_B1-1"])
     finally:
         reset_correlation_id(token)
     return {

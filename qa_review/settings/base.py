@@ -190,6 +190,11 @@ SCORING_SCHEDULE_MINUTE = env.int("SCORING_SCHEDULE_MINUTE", default=30)
 # and working days (Monday-Friday) the assignee has to decide.
 APPEAL_WINDOW_DAYS = env.int("APPEAL_WINDOW_DAYS", default=14)
 APPEAL_DEADLINE_WORKING_DAYS = env.int("APPEAL_DEADLINE_WORKING_DAYS", default=10)
+# Calibration: a reviewer whose latest deviation from the reference (or median) exceeds this many
+# points is flagged. With EXCLUDE_FLAGGED_REVIEWER_ERRORS on, critical errors logged by flagged
+# reviewers do not count toward thresholds until they recalibrate (off by default).
+CALIBRATION_DEVIATION_THRESHOLD = env.float("CALIBRATION_DEVIATION_THRESHOLD", default=10.0)
+EXCLUDE_FLAGGED_REVIEWER_ERRORS = env.bool("EXCLUDE_FLAGGED_REVIEWER_ERRORS", default=False)
 # Any group cell counting fewer people than this is suppressed in aggregate views.
 SMALL_CELL_K = env.int("SMALL_CELL_K", default=10)
 

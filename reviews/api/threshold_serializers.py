@@ -273,6 +273,7 @@ class ScoringRunSerializer(serializers.ModelSerializer[ScoringRun]):
             "started_at",
             "finished_at",
             "error",
+            "excluded_reviewer_ids",
         ]
 
     def get_progress_percent(self, run: ScoringRun) -> float:

@@ -19,6 +19,7 @@ router.register("alerts", views.AlertViewSet, basename="alert")
 router.register("scoring-runs", views.ScoringRunViewSet, basename="scoring-run")
 router.register("agent-scores", views.AgentScoreViewSet, basename="agent-score")
 router.register("appeals", views.AppealViewSet, basename="appeal")
+router.register("calibration-sessions", views.CalibrationSessionViewSet, basename="calibration-session")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
@@ -26,5 +27,6 @@ urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("me/overview/", views.MyOverviewView.as_view(), name="me-overview"),
     path("me/export/", views.MyExportView.as_view(), name="me-export"),
+    path("reviewer-consistency/", views.ReviewerConsistencyView.as_view(), name="reviewer-consistency"),
     path("", include(router.urls)),
 ]

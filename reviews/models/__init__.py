@@ -8,6 +8,7 @@ from reviews.models.appeals import (
     Notification,
 )
 from reviews.models.audit import AuditEvent
+from reviews.models.calibration import CalibrationParticipant, CalibrationSession, CalibrationStatus
 from reviews.models.calls import Call, Channel
 from reviews.models.evaluations import (
     Answer,
@@ -49,6 +50,9 @@ __all__ = [
     "AppealItemKind",
     "AppealStatus",
     "AuditEvent",
+    "CalibrationParticipant",
+    "CalibrationSession",
+    "CalibrationStatus",
     "Call",
     "Channel",
     "ChunkStatus",

@@ -60,6 +60,10 @@ class Evaluation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="revisions_made"
     )
     revision_reason = models.TextField(blank=True)
+    # Set for a calibration session's blind scoring: never shown as, or counted as, a real evaluation.
+    calibration_session = models.ForeignKey(
+        "reviews.CalibrationSession", null=True, blank=True, on_delete=models.PROTECT, related_name="evaluations"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -67,8 +71,13 @@ class Evaluation(models.Model):
             # A reviewer evaluates a call once; corrections are revisions of that evaluation.
             models.UniqueConstraint(
                 fields=["call", "reviewer"],
-                condition=models.Q(previous_revision__isnull=True),
+                condition=models.Q(previous_revision__isnull=True, calibration_session__isnull=True),
                 name="reviews_evaluation_one_per_call_and_reviewer",
+            ),
+            models.UniqueConstraint(
+                fields=["calibration_session", "reviewer"],
+                condition=models.Q(calibration_session__isnull=False),
+                name="reviews_evaluation_one_per_calibration_reviewer",
             ),
             models.CheckConstraint(
                 condition=models.Q(score__isnull=True) | (models.Q(score__gte=0) & models.Q(score__lte=100)),

@@ -35,6 +35,9 @@ class ScoringRun(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # Reviewers flagged for calibration whose critical errors this run did not count
+    # (only when EXCLUDE_FLAGGED_REVIEWER_ERRORS is on).
+    excluded_reviewer_ids = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -17,6 +17,8 @@ from reviews.models import (
     Alert,
     AlertStatus,
     Appeal,
+    CalibrationParticipant,
+    CalibrationSession,
     Call,
     CriticalErrorType,
     Evaluation,
@@ -89,7 +91,8 @@ def calls_visible_to(user: Viewer) -> QuerySet[Call]:
 
 def evaluations_visible_to(user: Viewer) -> QuerySet[Evaluation]:
     """Agents see their submitted evaluations (never drafts); supervisors their team's and their own work."""
-    evaluations = Evaluation.objects.select_related(
+    # Calibration scorings are reached through their session only, never as evaluations.
+    evaluations = Evaluation.objects.filter(calibration_session__isnull=True).select_related(
         "call", "call__agent", "call__agent__team", "reviewer", "scorecard_version", "scorecard_version__scorecard"
     )
     if not _known(user):
@@ -211,3 +214,15 @@ def notifications_of(user: Viewer) -> QuerySet[Notification]:
     if not _known(user):
         return Notification.objects.none()
     return Notification.objects.filter(recipient=user)
+
+
+def calibration_sessions_visible_to(user: Viewer) -> QuerySet[CalibrationSession]:
+    """The QA lead sees every session; a reviewer the sessions they take part in."""
+    sessions = CalibrationSession.objects.select_related("call", "call__agent", "scorecard_version")
+    if not _known(user):
+        return sessions.none()
+    if user.role == Role.QA_LEAD:
+        return sessions.all()
+    if user.role == Role.SUPERVISOR:
+        return sessions.filter(pk__in=CalibrationParticipant.objects.filter(reviewer=user).values("session_id"))
+    return sessions.none()

@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
@@ -73,7 +74,12 @@ def in_rule_scope(profiles: dict[int, AgentProfile], version: RuleVersion) -> di
 
 
 def candidate_errors(
-    *, agent_ids: Collection[int], type_codes: Collection[str], after: dt.datetime, until: dt.datetime
+    *,
+    agent_ids: Collection[int],
+    type_codes: Collection[str],
+    after: dt.datetime,
+    until: dt.datetime,
+    excluded_reviewer_ids: Collection[int] = (),
 ) -> list[CandidateError]:
     """Active critical errors of these agents and types observed in (after, until], from counting evaluations.
 
@@ -81,7 +87,7 @@ def candidate_errors(
     """
     if not agent_ids or not type_codes:
         return []
-    rows = CriticalError.objects.filter(
+    rows: Any = CriticalError.objects.filter(
         agent_id__in=agent_ids,
         observed_at__gt=after,
         observed_at__lte=until,
@@ -90,7 +96,9 @@ def candidate_errors(
         # Critical errors stay on the evaluation they were logged in; a later revision (after an
         # appeal) corrects answers and score, while each error's own status says whether it counts.
         evaluation__status__in=COUNTING_EVALUATION_STATUSES,
-    ).values_list("pk", "agent_id", "type__code", "observed_at", "type__counts_toward_thresholds")
+        evaluation__calibration_session__isnull=True,  # calibration never counts
+    ).exclude(evaluation__reviewer_id__in=excluded_reviewer_ids)
+    rows = rows.values_list("pk", "agent_id", "type__code", "observed_at", "type__counts_toward_thresholds")
     return [CandidateError(*row) for row in rows]
 
 

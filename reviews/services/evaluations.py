@@ -20,6 +20,7 @@ from reviews.domain.scoring import (
 from reviews.domain.transitions import EvaluationAction, EvaluationState, evaluation_transition
 from reviews.models import (
     Answer,
+    CalibrationSession,
     Call,
     Criterion,
     CriticalError,
@@ -85,8 +86,17 @@ def _lock_for_reviewer(evaluation: Evaluation, acting_user: User, action: Evalua
 
 
 @transaction.atomic
-def evaluation_create(*, call: Call, scorecard_version: ScorecardVersion, acting_user: User) -> Evaluation:
-    """Start a draft evaluation. Nobody evaluates their own call, or the same call twice."""
+def evaluation_create(
+    *,
+    call: Call,
+    scorecard_version: ScorecardVersion,
+    acting_user: User,
+    calibration_session: CalibrationSession | None = None,
+) -> Evaluation:
+    """Start a draft evaluation. Nobody evaluates their own call, or the same call twice.
+
+    With ``calibration_session`` it is a blind calibration scoring that never counts.
+    """
     if acting_user.role not in (Role.SUPERVISOR, Role.QA_LEAD):
         raise NotPermitted("Only supervisors and QA leads evaluate calls.", code="role_not_allowed")
     if call.agent_id == acting_user.pk:
@@ -96,7 +106,9 @@ def evaluation_create(*, call: Call, scorecard_version: ScorecardVersion, acting
             "Evaluate against a published scorecard version.",
             fields={"scorecard_version": ["This version is not published."]},
         )
-    existing = Evaluation.objects.filter(call=call, reviewer=acting_user, previous_revision__isnull=True).first()
+    existing = Evaluation.objects.filter(
+        call=call, reviewer=acting_user, previous_revision__isnull=True, calibration_session=calibration_session
+    ).first()
     if existing is not None:
         raise Conflict(
             f"You already evaluated this call (evaluation {existing.pk}).",
@@ -105,7 +117,12 @@ def evaluation_create(*, call: Call, scorecard_version: ScorecardVersion, acting
         )
     try:
         with transaction.atomic():
-            evaluation = Evaluation.objects.create(call=call, scorecard_version=scorecard_version, reviewer=acting_user)
+            evaluation = Evaluation.objects.create(
+                call=call,
+                scorecard_version=scorecard_version,
+                reviewer=acting_user,
+                calibration_session=calibration_session,
+            )
     except IntegrityError as exc:  # a concurrent request won the race
         raise Conflict("You already evaluated this call.", code="already_evaluated") from exc
     audit_record(
@@ -113,7 +130,11 @@ def evaluation_create(*, call: Call, scorecard_version: ScorecardVersion, acting
         action="reviews.evaluation.created",
         obj=evaluation,
         subject=call.agent,
-        data={"call_id": call.pk, "scorecard_version_id": scorecard_version.pk},
+        data={
+            "call_id": call.pk,
+            "scorecard_version_id": scorecard_version.pk,
+            "calibration_session_id": calibration_session.pk if calibration_session else None,
+        },
     )
     return evaluation
 

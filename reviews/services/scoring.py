@@ -34,6 +34,7 @@ from reviews.models import (
     ScoringChunk,
     ScoringRun,
 )
+from reviews.selectors.consistency import flagged_reviewer_ids
 from reviews.selectors.thresholds import (
     COUNTING_EVALUATION_STATUSES,
     agent_profiles,
@@ -100,16 +101,23 @@ def scoring_run_plan(*, run_id: int) -> list[int]:
             for index, start in enumerate(range(0, len(agent_ids), run.chunk_size))
         ]
         ScoringChunk.objects.bulk_create(chunks, ignore_conflicts=True)
+        if settings.EXCLUDE_FLAGGED_REVIEWER_ERRORS:
+            # Decided once per run, so every chunk applies the same exclusion; visible on the run.
+            run.excluded_reviewer_ids = flagged_reviewer_ids(as_of=run.as_of)
         run.status = RunStatus.RUNNING
         run.started_at = timezone.now()
         run.total_agents = len(agent_ids)
         run.total_chunks = len(chunks)
-        run.save(update_fields=["status", "started_at", "total_agents", "total_chunks"])
+        run.save(update_fields=["status", "started_at", "total_agents", "total_chunks", "excluded_reviewer_ids"])
         audit_record(
             actor=None,
             action="reviews.scoring_run.started",
             obj=run,
-            data={"agents": len(agent_ids), "chunks": len(chunks)},
+            data={
+                "agents": len(agent_ids),
+                "chunks": len(chunks),
+                "excluded_reviewer_ids": run.excluded_reviewer_ids,
+            },
         )
         if not chunks:
             _finish_if_complete(run.pk)
@@ -126,6 +134,7 @@ def _write_agent_scores(run: ScoringRun, agent_ids: Sequence[int]) -> None:
     period_end = timezone.localtime(run.as_of).date()
     window_start = timezone.make_aware(dt.datetime.combine(period_start, dt.time.min))
     counted = Evaluation.objects.filter(
+        calibration_session__isnull=True,
         call__agent_id__in=agent_ids,
         status__in=COUNTING_EVALUATION_STATUSES,
         superseded_at__isnull=True,
@@ -146,6 +155,7 @@ def _write_agent_scores(run: ScoringRun, agent_ids: Sequence[int]) -> None:
             observed_at__gte=window_start,
             observed_at__lte=run.as_of,
             evaluation__status__in=COUNTING_EVALUATION_STATUSES,
+            evaluation__calibration_session__isnull=True,
         )
         .values_list("agent_id", "type__code")
         .annotate(n=Count("pk"))
@@ -300,6 +310,7 @@ def scoring_chunk_process(*, chunk_id: int) -> bool:
             type_codes=set().union(*(spec.counted_types for spec in specs.values())),
             after=run.as_of - dt.timedelta(days=max(spec.window_days for spec in specs.values())),
             until=run.as_of,
+            excluded_reviewer_ids=run.excluded_reviewer_ids,
         )
         used = decided_evidence(list(profiles))
         for version in versions:

@@ -2,6 +2,7 @@
 
 from reviews.api.views.alerts import AgentScoreViewSet, AlertViewSet, ScoringRunViewSet
 from reviews.api.views.appeals import AppealViewSet, MyExportView, MyOverviewView
+from reviews.api.views.calibration import CalibrationSessionViewSet, ReviewerConsistencyView
 from reviews.api.views.calls import CallViewSet
 from reviews.api.views.critical_error_types import CriticalErrorTypeViewSet
 from reviews.api.views.evaluations import EvaluationViewSet
@@ -12,12 +13,14 @@ __all__ = [
     "AgentScoreViewSet",
     "AlertViewSet",
     "AppealViewSet",
+    "CalibrationSessionViewSet",
     "CallViewSet",
     "CriterionViewSet",
     "CriticalErrorTypeViewSet",
     "EvaluationViewSet",
     "MyExportView",
     "MyOverviewView",
+    "ReviewerConsistencyView",
     "ScorecardVersionViewSet",
     "ScorecardViewSet",
     "ScoringRunViewSet",

@@ -57,11 +57,65 @@ def _iter_file(handle: Any, start: int, length: int) -> Any:
         handle.close()
 
 
+RECORDING_SCHEMA = extend_schema(
+    summary="Stream the recording (HTTP Range supported; every request is audited)",
+    parameters=[OpenApiParameter("Range", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False)],
+    responses={
+        (200, "audio/wav"): OpenApiResponse(OpenApiTypes.BINARY, description="The whole recording"),
+        (206, "audio/wav"): OpenApiResponse(OpenApiTypes.BINARY, description="The requested byte range"),
+        416: OpenApiResponse(description="The range lies outside the recording"),
+    },
+)
+
+
+def stream_recording(request: Request, call: Call) -> StreamingHttpResponse | JsonResponse:
+    """Stream a call's recording, honouring one HTTP byte range; the playback is audited first."""
+    size = call.recording.size if call.recording else 0
+    try:
+        byte_range = parse_range(request.headers.get("Range", ""), size)
+    except UnsatisfiableRange:
+        return JsonResponse(
+            {"code": "range_not_satisfiable", "detail": f"The recording has {size} bytes."},
+            status=status.HTTP_416_REQUESTED_RANGE_NOT_SATISFIABLE,
+            headers={"Content-Range": f"bytes */{size}"},
+        )
+    handle = call_services.call_recording_open(
+        call=call,
+        acting_user=request_user(request),
+        byte_range=f"{byte_range.start}-{byte_range.end}" if byte_range else "",
+    )
+    content_type = call.recording_content_type or "application/octet-stream"
+    if byte_range is None:
+        streaming = StreamingHttpResponse(_iter_file(handle, 0, size), content_type=content_type)
+        streaming["Content-Length"] = str(size)
+    else:
+        streaming = StreamingHttpResponse(
+            _iter_file(handle, byte_range.start, byte_range.length), status=206, content_type=content_type
+        )
+        streaming["Content-Length"] = str(byte_range.length)
+        streaming["Content-Range"] = f"bytes {byte_range.start}-{byte_range.end}/{size}"
+    streaming["Accept-Ranges"] = "bytes"
+    streaming["Cache-Control"] = "private, no-store"
+    return streaming
+
+
+class BinaryErrorsAsJson:
+    """Errors from a binary (audio) endpoint are JSON like everywhere else."""
+
+    binary_actions: tuple[str, ...] = ("recording",)
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(response, Response) and getattr(self, "action", None) in self.binary_actions:
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+
+
 @extend_schema_view(
     list=extend_schema(summary="Calls you may review or that are yours"),
     retrieve=extend_schema(summary="One call"),
 )
-class CallViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Call]):
+class CallViewSet(BinaryErrorsAsJson, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Call]):
     permission_classes = [RoleAccess]
     read_roles = CALL_READER_ROLES
     write_roles = REVIEWER_ROLES
@@ -70,13 +124,6 @@ class CallViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Call]):
 
     def get_queryset(self) -> QuerySet[Call]:
         return calls_visible_to(self.request.user)
-
-    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
-        # Errors from the binary recording endpoint are JSON like everywhere else.
-        if isinstance(response, Response) and self.action == "recording":
-            request.accepted_renderer = JSONRenderer()
-            request.accepted_media_type = "application/json"
-        return super().finalize_response(request, response, *args, **kwargs)
 
     @extend_schema(
         request={"multipart/form-data": s.CallCreateInput, "application/json": s.CallCreateInput},
@@ -89,43 +136,7 @@ class CallViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Call]):
         call = call_services.call_create(acting_user=request_user(request), **data.validated_data)
         return Response(s.CallSerializer(call).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        summary="Stream the recording (HTTP Range supported; every request is audited)",
-        parameters=[OpenApiParameter("Range", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False)],
-        responses={
-            (200, "audio/wav"): OpenApiResponse(OpenApiTypes.BINARY, description="The whole recording"),
-            (206, "audio/wav"): OpenApiResponse(OpenApiTypes.BINARY, description="The requested byte range"),
-            416: OpenApiResponse(description="The range lies outside the recording"),
-        },
-    )
+    @RECORDING_SCHEMA
     @action(detail=True, methods=["get"], renderer_classes=[PassthroughRenderer])
     def recording(self, request: Request, pk: str | None = None) -> StreamingHttpResponse | JsonResponse:
-        call = self.get_object()
-        size = call.recording.size if call.recording else 0
-        header = request.headers.get("Range", "")
-        try:
-            byte_range = parse_range(header, size)
-        except UnsatisfiableRange:
-            return JsonResponse(
-                {"code": "range_not_satisfiable", "detail": f"The recording has {size} bytes."},
-                status=status.HTTP_416_REQUESTED_RANGE_NOT_SATISFIABLE,
-                headers={"Content-Range": f"bytes */{size}"},
-            )
-        handle = call_services.call_recording_open(
-            call=call,
-            acting_user=request_user(request),
-            byte_range=f"{byte_range.start}-{byte_range.end}" if byte_range else "",
-        )
-        content_type = call.recording_content_type or "application/octet-stream"
-        if byte_range is None:
-            streaming = StreamingHttpResponse(_iter_file(handle, 0, size), content_type=content_type)
-            streaming["Content-Length"] = str(size)
-        else:
-            streaming = StreamingHttpResponse(
-                _iter_file(handle, byte_range.start, byte_range.length), status=206, content_type=content_type
-            )
-            streaming["Content-Length"] = str(byte_range.length)
-            streaming["Content-Range"] = f"bytes {byte_range.start}-{byte_range.end}/{size}"
-        streaming["Accept-Ranges"] = "bytes"
-        streaming["Cache-Control"] = "private, no-store"
-        return streaming
+        return stream_recording(request, self.get_object())

@@ -1,0 +1,142 @@
+"""Serializers for calibration sessions and reviewer consistency."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import User
+from reviews.api.serializers import AnswerInputSerializer, AnswerSerializer, CriticalErrorSerializer, PersonSerializer
+from reviews.models import CalibrationSession, Call, Evaluation, ScorecardVersion
+
+
+def display_name(user: User) -> str:
+    return user.get_full_name() or user.username
+
+
+class CalibrationSessionSerializer(serializers.ModelSerializer[CalibrationSession]):
+    """Blind while open: no participant's answers but the viewer's own, and no agent name if hidden."""
+
+    call = serializers.SerializerMethodField()
+    participants = serializers.SerializerMethodField()
+    my_scoring = serializers.SerializerMethodField()
+    results = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CalibrationSession
+        fields = [
+            "id",
+            "title",
+            "status",
+            "hide_agent",
+            "scorecard_version",
+            "call",
+            "participants",
+            "my_scoring",
+            "results",
+            "created_at",
+            "closed_at",
+        ]
+
+    def _viewer(self) -> User | None:
+        request = self.context.get("request")
+        return request.user if request is not None else None
+
+    @extend_schema_field(serializers.DictField())
+    def get_call(self, session: CalibrationSession) -> dict[str, Any]:
+        call = session.call
+        hidden = session.hide_agent and session.status == "open"
+        return {
+            "id": call.pk,
+            "started_at": call.started_at.isoformat(),
+            "handle_time_seconds": call.handle_time_seconds,
+            "channel": call.channel,
+            "agent": None if hidden else display_name(call.agent),
+            "recording_url": f"/api/v1/calibration-sessions/{session.pk}/recording/" if call.recording else None,
+        }
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_participants(self, session: CalibrationSession) -> list[dict[str, Any]]:
+        scored = set(Evaluation.objects.filter(calibration_session=session).values_list("reviewer_id", flat=True))
+        return [
+            {
+                "reviewer": PersonSerializer(p.reviewer).data,
+                "has_scored": p.reviewer_id in scored,
+                "is_reference": p.reviewer_id == session.reference_reviewer_id,
+                "deviation": str(p.deviation) if p.deviation is not None else None,
+            }
+            for p in session.participants.select_related("reviewer")
+        ]
+
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_my_scoring(self, session: CalibrationSession) -> dict[str, Any] | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return None
+        mine = (
+            Evaluation.objects.filter(calibration_session=session, reviewer_id=viewer.pk)
+            .prefetch_related("answers__criterion", "critical_errors__type")
+            .first()
+        )
+        if mine is None:
+            return None
+        return {
+            "evaluation": mine.pk,
+            "score": str(mine.score) if mine.score is not None else None,
+            "answers": AnswerSerializer(mine.answers.all(), many=True).data,
+            "critical_errors": CriticalErrorSerializer(mine.critical_errors.all(), many=True).data,
+        }
+
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_results(self, session: CalibrationSession) -> dict[str, Any] | None:
+        if session.status != "closed" or not session.results:
+            return None
+        names = {str(p.reviewer_id): display_name(p.reviewer) for p in session.participants.select_related("reviewer")}
+        return {**session.results, "reviewer_names": names}
+
+
+class CalibrationSessionCreateInput(serializers.Serializer[dict[str, Any]]):
+    title = serializers.CharField(max_length=200)
+    call = serializers.PrimaryKeyRelatedField(queryset=Call.objects.all())
+    scorecard_version = serializers.PrimaryKeyRelatedField(queryset=ScorecardVersion.objects.all())
+    participants = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), many=True)
+    reference_reviewer = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    hide_agent = serializers.BooleanField(default=True)
+
+
+class CalibrationErrorInput(serializers.Serializer[dict[str, Any]]):
+    type = serializers.CharField(max_length=50)
+    offset_seconds = serializers.IntegerField(min_value=0)
+    note = serializers.CharField(max_length=5000)
+
+
+class CalibrationScoreInput(serializers.Serializer[dict[str, Any]]):
+    answers = AnswerInputSerializer(many=True, allow_empty=False)
+    critical_errors = CalibrationErrorInput(many=True, required=False, default=list)
+
+
+class WilsonSerializer(serializers.Serializer[Any]):
+    low = serializers.FloatField()
+    high = serializers.FloatField()
+
+
+class ReviewerConsistencySerializer(serializers.Serializer[Any]):
+    reviewer = PersonSerializer()
+    evaluations = serializers.IntegerField()
+    mean_score = serializers.FloatField(allow_null=True)
+    with_critical_errors = serializers.IntegerField()
+    rate_per_100 = serializers.FloatField(allow_null=True, help_text="% of evaluations with a critical error")
+    interval = WilsonSerializer(allow_null=True, help_text="95 % Wilson interval of the rate (as a share)")
+    peers_rate_per_100 = serializers.FloatField(allow_null=True)
+    peers_interval = WilsonSerializer(allow_null=True)
+    rate_outside_peers = serializers.BooleanField()
+    calibrations = serializers.ListField(child=serializers.DictField())
+    appeal_items_decided = serializers.IntegerField()
+    appeal_items_overturned = serializers.IntegerField()
+    overturn_rate = serializers.FloatField(allow_null=True)
+    flagged = serializers.BooleanField()
+    flag_reasons = serializers.ListField(child=serializers.CharField())

@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView, TeamViewSet, TokenView, UserViewSet
 from reviews.api import views
+from reviews.api.views import works_council as council
 
 router = DefaultRouter()
 router.register("teams", TeamViewSet, basename="team")
@@ -28,5 +29,16 @@ urlpatterns = [
     path("me/overview/", views.MyOverviewView.as_view(), name="me-overview"),
     path("me/export/", views.MyExportView.as_view(), name="me-export"),
     path("reviewer-consistency/", views.ReviewerConsistencyView.as_view(), name="reviewer-consistency"),
+    path("works-council/rule-register/", council.RuleRegisterView.as_view(), name="wc-rule-register"),
+    path("works-council/rule-usage/", council.RuleUsageView.as_view(), name="wc-rule-usage"),
+    path("works-council/group-breakdown/", council.GroupBreakdownView.as_view(), name="wc-group-breakdown"),
+    path(
+        "works-council/reviewer-consistency/",
+        council.CouncilReviewerConsistencyView.as_view(),
+        name="wc-reviewer-consistency",
+    ),
+    path("works-council/pressure-indicators/", council.PressureIndicatorsView.as_view(), name="wc-pressure"),
+    path("works-council/audit-log/", council.CouncilAuditLogView.as_view(), name="wc-audit-log"),
+    path("audit/verify/", council.AuditVerifyView.as_view(), name="audit-verify"),
     path("", include(router.urls)),
 ]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -96,20 +96,3 @@ def in_scope(
     return (not team_ids or agent_team_id in team_ids) and (
         not employment_types or agent_employment_type in employment_types
     )
-
-
-def suppress_small_cells(cells: Mapping[str, int], k: int) -> dict[str, int | None]:
-    """Hide every cell below ``k``; if exactly one is hidden, hide the next smallest too.
-
-    With the total shown, a single hidden cell could be recovered by subtraction;
-    hiding a second one (the smallest remaining) prevents that.
-    """
-    shown: dict[str, int | None] = dict(cells)
-    hidden = [key for key, value in cells.items() if value < k]
-    for key in hidden:
-        shown[key] = None
-    if len(hidden) == 1:
-        remaining = sorted((value, key) for key, value in cells.items() if key not in hidden)
-        if remaining:
-            shown[remaining[0][1]] = None
-    return shown

@@ -35,6 +35,9 @@ class Alert(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     rationale = models.TextField(blank=True)
+    # What the person decided (confirmed or dismissed); kept when the status later becomes
+    # retracted or quarantined, so how deciders decide stays auditable.
+    decision = models.CharField(max_length=12, blank=True)
     retracted_at = models.DateTimeField(null=True, blank=True)
     retraction_reason = models.TextField(blank=True)
     quarantined_at = models.DateTimeField(null=True, blank=True)

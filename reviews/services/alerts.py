@@ -60,6 +60,7 @@ def alert_decide(*, alert: Alert, decision: str, rationale: str, acting_user: Us
     now = timezone.now()
     claimed = Alert.objects.filter(pk=alert.pk, status=AlertStatus.OPEN).update(
         status=next_state.value,
+        decision=next_state.value,
         decided_by=acting_user,
         decided_at=now,
         rationale=rationale.strip(),

@@ -14,8 +14,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import EmploymentType, Role, Team, User
+from reviews.domain.disclosure import suppress_small_cells
 from reviews.domain.errors import Conflict, DomainError, NotPermitted
-from reviews.domain.thresholds import RuleSpec, evaluate_rule, suppress_small_cells
+from reviews.domain.thresholds import RuleSpec, evaluate_rule
 from reviews.domain.transitions import RuleVersionAction, RuleVersionState, rule_version_transition
 from reviews.models import (
     Alert,

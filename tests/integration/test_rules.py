@@ -208,7 +208,7 @@ def test_the_preview_counts_what_a_draft_would_flag_with_small_cells_suppressed(
     preview = rule_version_preview(version=rule.versions.get(), acting_user=world.qa_lead)
     groups = {g.employment_type: (g.agents, g.flagged) for g in preview.by_employment_type}
     assert preview.agents_flagged == 1
-    assert groups == {"permanent": (2, None), "temp_agency": (1, None)}  # 0 < 1 hidden, and its partner too
+    assert groups == {"permanent": (2, 0), "temp_agency": (1, 1)}  # at k=1 nothing is small; a zero is shown
     assert AuditEvent.objects.filter(action="reviews.rule_version.previewed").count() == 2
 
 

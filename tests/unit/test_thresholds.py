@@ -3,7 +3,8 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reviews.domain.thresholds import ErrorFact, RuleSpec, evaluate_rule, in_scope, suppress_small_cells, window_for
+from reviews.domain.disclosure import suppress_small_cells
+from reviews.domain.thresholds import ErrorFact, RuleSpec, evaluate_rule, in_scope, window_for
 
 UTC = dt.UTC
 AS_OF = dt.datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -157,7 +158,7 @@ def test_small_cells_are_suppressed_and_a_lone_one_gets_a_partner():
 def test_no_suppressed_cell_can_be_recovered_from_the_total(cells, k):
     shown = suppress_small_cells(cells, k)
     hidden = [key for key, value in shown.items() if value is None]
-    # Every cell below k is hidden, and never exactly one cell is hidden (unless it is the only cell).
-    assert all(shown[key] is None for key, value in cells.items() if value < k)
+    # Every cell of 1 to k-1 is hidden, and never exactly one cell is hidden (unless it is the only cell).
+    assert all(shown[key] is None for key, value in cells.items() if 0 < value < k)
     assert len(hidden) != 1 or len(cells) == 1
     assert all(shown[key] == value for key, value in cells.items() if key not in hidden)

@@ -1,12 +1,9 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import JsonResponse, StreamingHttpResponse
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
@@ -17,10 +14,10 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from reviews.api import calibration_serializers as cs
+from reviews.api.params import period_bounds
 from reviews.api.permissions import RoleAccess, request_user
 from reviews.api.views.calls import RECORDING_SCHEMA, BinaryErrorsAsJson, stream_recording
 from reviews.api.views.common import PassthroughRenderer
-from reviews.domain.errors import DomainError
 from reviews.models import CalibrationSession
 from reviews.selectors import calibration_sessions_visible_to
 from reviews.selectors.consistency import reviewer_consistency
@@ -125,21 +122,8 @@ class ReviewerConsistencyView(APIView):
     )
     def get(self, request: Request) -> Response:
         user = request_user(request)
-        end = self._moment(request, "end") or timezone.now()
-        start = self._moment(request, "start") or end - dt.timedelta(days=90)
-        if start >= end:
-            raise DomainError("start must lie before end.", fields={"start": ["Must lie before end."]})
+        start, end = period_bounds(request)
         rows = reviewer_consistency(start=start, end=end)
         if user.role != Role.QA_LEAD:
             rows = [r for r in rows if r.reviewer.pk == user.pk]  # a reviewer sees their own line
         return Response(cs.ReviewerConsistencySerializer(rows, many=True).data)
-
-    @staticmethod
-    def _moment(request: Request, name: str) -> dt.datetime | None:
-        raw = request.query_params.get(name)
-        if raw is None:
-            return None
-        parsed = parse_datetime(raw)
-        if parsed is None or parsed.tzinfo is None:
-            raise DomainError(f"{name} must be an ISO 8601 time with its UTC offset.", fields={name: ["Invalid."]})
-        return parsed

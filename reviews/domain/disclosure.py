@@ -1,0 +1,45 @@
+"""Statistical disclosure control for the works council's tables.
+
+Every cell counting 1 to k-1 people is hidden (primary suppression). A zero names
+nobody and is shown: hiding it would only force partners and lose information.
+Where a row or column total is shown, a single hidden cell in it could be
+recovered by subtraction, so a second cell is hidden too (secondary
+suppression), repeated until no row or column has exactly one hidden cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+Table = Mapping[str, Mapping[str, int]]
+Shown = dict[str, dict[str, int | None]]
+
+
+def suppress_small_cells(cells: Mapping[str, int], k: int) -> dict[str, int | None]:
+    """One line of cells with its total shown: hide those of 1 to k-1, and never exactly one."""
+    return suppress_table({"_": cells}, k, row_totals=True, column_totals=False)["_"]
+
+
+def suppress_table(table: Table, k: int, *, row_totals: bool, column_totals: bool) -> Shown:
+    """Hide cells below k, then add secondary suppression along every line whose total is shown."""
+    shown: Shown = {row: dict(cells) for row, cells in table.items()}
+    hidden = {(r, c) for r, cells in table.items() for c, v in cells.items() if 0 < v < k}
+    lines: list[list[tuple[str, str]]] = []
+    if row_totals:
+        lines += [[(r, c) for c in cells] for r, cells in table.items()]
+    if column_totals:
+        columns = {c for cells in table.values() for c in cells}
+        lines += [[(r, c) for r, cells in table.items() if c in cells] for c in sorted(columns)]
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            line_hidden = [cell for cell in line if cell in hidden]
+            if len(line_hidden) == 1 and len(line) > 1:
+                candidates = sorted((table[r][c], r, c) for r, c in line if (r, c) not in hidden)
+                _, r, c = candidates[0]
+                hidden.add((r, c))
+                changed = True
+    for r, c in hidden:
+        shown[r][c] = None
+    return shown

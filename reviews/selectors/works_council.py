@@ -1,0 +1,346 @@
+"""What the works council sees: how rules are used, by whom, on whom. Pseudonymised and aggregated.
+
+No name, username or e-mail leaves these functions: people appear as stable
+pseudonyms (keyed HMAC), and every count of fewer than ``k`` people is
+suppressed (see ``reviews.domain.disclosure``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter, defaultdict
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth, TruncQuarter
+
+from accounts.models import Role, User
+from accounts.pseudonyms import pseudonym_for
+from reviews.domain.disclosure import suppress_table
+from reviews.models import Alert, AlertStatus, AuditEvent, CriticalError, Evaluation, RuleVersion
+from reviews.selectors.consistency import reviewer_consistency
+from reviews.selectors.thresholds import COUNTING_EVALUATION_STATUSES
+
+TERMS = [
+    "purpose",
+    "count_n",
+    "window_days",
+    "level",
+    "effective_from",
+    "counted_types",
+    "scope_teams",
+    "scope_employment_types",
+]
+ALERT_STATUSES = [s.value for s in AlertStatus]
+WARNING_LEVELS = ("formal_warning", "contract_warning")
+HANDLE_TIME_BANDS = [("< 340 s", 0, 340), ("340-420 s", 340, 421), ("> 420 s", 421, 10**9)]
+RULE_ACTIONS = ("reviews.threshold_rule.", "reviews.rule_version.", "reviews.alert.", "reviews.appeal.")
+
+
+def _terms(version: RuleVersion) -> dict[str, Any]:
+    return {
+        "purpose": version.purpose,
+        "count_n": version.count_n,
+        "window_days": version.window_days,
+        "level": version.level,
+        "effective_from": version.effective_from.isoformat(),
+        "counted_types": sorted(t.code for t in version.counted_types.all()),
+        "scope_teams": sorted(t.name for t in version.scope_teams.all()),
+        "scope_employment_types": sorted(version.scope_employment_types),
+    }
+
+
+def rule_register() -> list[dict[str, Any]]:
+    """Every rule with its versions, consents, and a readable diff of what each version changed, and by whom."""
+    versions = (
+        RuleVersion.objects.select_related("rule")
+        .prefetch_related("counted_types", "scope_teams", "consents")
+        .order_by("rule__name", "number")
+    )
+    history: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for event in AuditEvent.objects.filter(object_type="reviews.ruleversion").order_by("sequence"):
+        history[event.object_id].append(
+            {
+                "sequence": event.sequence,
+                "occurred_at": event.occurred_at.isoformat(),
+                "action": event.action,
+                "by": pseudonym_for(event.actor_id) if event.actor_id else "system",
+                "by_role": event.actor_role,
+            }
+        )
+    rules: dict[int, dict[str, Any]] = {}
+    previous: dict[int, dict[str, Any]] = {}
+    for version in versions:
+        terms = _terms(version)
+        before = previous.get(version.rule_id)
+        diff = (
+            [{"field": f, "from": before[f], "to": terms[f]} for f in TERMS if before[f] != terms[f]]
+            if before is not None
+            else []
+        )
+        previous[version.rule_id] = terms
+        rule = rules.setdefault(
+            version.rule_id, {"rule_id": version.rule_id, "name": version.rule.name, "versions": []}
+        )
+        rule["versions"].append(
+            {
+                "version_id": version.pk,
+                "number": version.number,
+                "status": version.status,
+                "terms": terms,
+                "changes_from_previous": diff,
+                "review_by": version.review_by.isoformat() if version.review_by else None,
+                "consents": [
+                    {
+                        "decision": c.decision,
+                        "decided_on": c.decided_on.isoformat(),
+                        "reference": c.reference,
+                        "population": c.population,
+                        "note": c.note,
+                        "review_by": c.review_by.isoformat() if c.review_by else None,
+                    }
+                    for c in version.consents.all()
+                ],
+                "history": history.get(str(version.pk), []),
+            }
+        )
+    return list(rules.values())
+
+
+def _period(field: str, period: str) -> Any:
+    return TruncQuarter(field) if period == "quarter" else TruncMonth(field)
+
+
+def _label(moment: dt.datetime | dt.date, period: str) -> str:
+    return f"{moment.year}-Q{(moment.month - 1) // 3 + 1}" if period == "quarter" else f"{moment:%Y-%m}"
+
+
+def rule_usage(*, start: dt.datetime, end: dt.datetime, period: str = "month") -> dict[str, Any]:
+    """Per rule version and period: agents whose alerts were opened, and what became of them; deciders."""
+    k = settings.SMALL_CELL_K
+    alerts = Alert.objects.filter(opened_at__gte=start, opened_at__lt=end)
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(ALERT_STATUSES, 0))
+    meta: dict[str, dict[str, Any]] = {}
+    for version_id, rule_name, number, bucket, status, agents in (
+        alerts.annotate(bucket=_period("opened_at", period))
+        .values_list("rule_version_id", "rule__name", "rule_version__number", "bucket", "status")
+        .annotate(agents=Count("agent_id", distinct=True))
+        .order_by("rule__name", "rule_version__number", "bucket")
+    ):
+        key = f"{version_id}:{_label(bucket, period)}"
+        counts[key][status] = agents
+        meta[key] = {"rule": rule_name, "version": number, "period": _label(bucket, period)}
+    shown = suppress_table(counts, k, row_totals=True, column_totals=False)
+    rows = []
+    for key, cells in shown.items():
+        total = sum(counts[key].values())
+        rows.append({**meta[key], "agents_total": total if total >= k else None, **cells})
+
+    # Deciders: how often they confirm, and how long after opening the evidence they decide.
+    decided = alerts.exclude(decision="").values_list("decided_by_id", "decision", "decided_at", "evidence_viewed_at")
+    per_decider: dict[int, list[tuple[str, float]]] = defaultdict(list)
+    for decider_id, decision, decided_at, viewed_at in decided:
+        if decided_at is None or viewed_at is None:
+            continue
+        per_decider[decider_id].append((decision, (decided_at - viewed_at).total_seconds()))
+    all_seconds = [seconds for items in per_decider.values() for _, seconds in items]
+    deciders = []
+    for decider_id, items in sorted(per_decider.items(), key=lambda kv: pseudonym_for(kv[0])):
+        n = len(items)
+        confirmed = sum(1 for decision, _ in items if decision == AlertStatus.CONFIRMED)
+        rate = confirmed / n
+        median_seconds = statistics.median(s for _, s in items)
+        reasons = []
+        if n >= settings.RUBBER_STAMP_MIN_DECISIONS and rate >= settings.RUBBER_STAMP_CONFIRM_RATE:
+            reasons.append(f"confirms {rate:.0%} of {n} decisions")
+        if median_seconds < settings.RUBBER_STAMP_MIN_SECONDS:
+            reasons.append(f"decides a median {median_seconds:.0f} s after opening the evidence")
+        deciders.append(
+            {
+                "decider": pseudonym_for(decider_id),
+                "decisions": n if n >= k else None,
+                "confirmation_rate": round(rate, 3) if n >= k else None,
+                "median_seconds_evidence_to_decision": round(median_seconds, 1),
+                "rubber_stamp": bool(reasons),
+                "rubber_stamp_reasons": reasons,
+            }
+        )
+    return {
+        "period": period,
+        "k": k,
+        "rows": rows,
+        "median_seconds_evidence_to_decision": round(statistics.median(all_seconds), 1) if all_seconds else None,
+        "deciders": deciders,
+    }
+
+
+def disparity(rate: float | None, rest_rate: float | None, ratio: float) -> bool:
+    """A group's rate above ``ratio`` times the rest's (the inverse of the four-fifths rule)."""
+    if rate is None or rest_rate is None or rate == 0:
+        return False
+    return rest_rate == 0 or rate > ratio * rest_rate
+
+
+def group_breakdown(*, start: dt.datetime, end: dt.datetime) -> dict[str, Any]:
+    """Per team and per employment type: how many agents got alerts and confirmed warnings, against the rest."""
+    k = settings.SMALL_CELL_K
+    threshold = settings.GROUP_DISPARITY_RATIO
+    agents = list(User.objects.filter(role=Role.AGENT).select_related("team"))
+    alerts = Alert.objects.filter(opened_at__gte=start, opened_at__lt=end)
+    with_alert = set(alerts.values_list("agent_id", flat=True))
+    with_confirmed = set(alerts.filter(status=AlertStatus.CONFIRMED).values_list("agent_id", flat=True))
+    with_warning = set(
+        alerts.filter(status=AlertStatus.CONFIRMED, level__in=WARNING_LEVELS).values_list("agent_id", flat=True)
+    )
+    result: dict[str, Any] = {"k": k, "disparity_ratio": threshold}
+    overall_n = len(agents)
+    overall_warning = sum(1 for a in agents if a.pk in with_warning)
+    for dimension, key_of in (
+        ("team", lambda a: a.team.name if a.team else "(no team)"),
+        ("employment_type", lambda a: a.employment_type or "(unknown)"),
+    ):
+        groups: dict[str, dict[str, int]] = defaultdict(
+            lambda: {"agents": 0, "with_alert": 0, "with_confirmed": 0, "with_confirmed_warning": 0}
+        )
+        for agent in agents:
+            cells = groups[key_of(agent)]
+            cells["agents"] += 1
+            cells["with_alert"] += agent.pk in with_alert
+            cells["with_confirmed"] += agent.pk in with_confirmed
+            cells["with_confirmed_warning"] += agent.pk in with_warning
+        shown = suppress_table(groups, k, row_totals=False, column_totals=True)
+        rows = []
+        for name in sorted(groups):
+            cells = groups[name]
+            rest_n = overall_n - cells["agents"]
+            rest_warning = overall_warning - cells["with_confirmed_warning"]
+            rate = cells["with_confirmed_warning"] / cells["agents"] if cells["agents"] else None
+            rest_rate = rest_warning / rest_n if rest_n else None
+            overall_rate = overall_warning / overall_n if overall_n else None
+            visible = shown[name]["agents"] is not None and shown[name]["with_confirmed_warning"] is not None
+            flagged = disparity(rate, rest_rate, threshold)
+            rows.append(
+                {
+                    "group": name,
+                    **shown[name],
+                    "confirmed_warning_rate": round(rate, 3) if visible and rate is not None else None,
+                    "ratio_to_overall": round(rate / overall_rate, 2)
+                    if visible and rate is not None and overall_rate
+                    else None,
+                    # The flag is computed on the full data: a disparity is reported even where counts are hidden.
+                    "disparity_flag": flagged,
+                }
+            )
+        result[dimension] = rows
+    return result
+
+
+def reviewer_aggregates(*, start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:
+    """The calibration issue's consistency figures per pseudonymised reviewer."""
+    k = settings.SMALL_CELL_K
+    rows = []
+    for row in reviewer_consistency(start=start, end=end):
+        enough = row.evaluations >= k
+        rows.append(
+            {
+                "reviewer": pseudonym_for(row.reviewer.pk),
+                "evaluations": row.evaluations if enough else None,
+                "mean_score": row.mean_score if enough else None,
+                "critical_error_rate_per_100": row.rate_per_100 if enough else None,
+                "interval": [round(row.interval.low * 100, 1), round(row.interval.high * 100, 1)]
+                if enough and row.interval
+                else None,
+                "peers_rate_per_100": row.peers_rate_per_100,
+                "rate_outside_peers": row.rate_outside_peers,
+                "calibrations": [
+                    {
+                        "closed_on": c.closed_at.date().isoformat(),
+                        "alpha_points": c.alpha_points,
+                        "deviation": c.deviation,
+                    }
+                    for c in row.calibrations
+                ],
+                "overturn_rate": row.overturn_rate if row.appeal_items_decided >= k else None,
+                "flagged": row.flagged,
+            }
+        )
+    return rows
+
+
+def pressure_indicators(*, start: dt.datetime, end: dt.datetime, period: str = "month") -> dict[str, Any]:
+    """Critical-error rates by handle-time band, and the share of unreported signals over time."""
+    k = settings.SMALL_CELL_K
+    evaluations = Evaluation.objects.filter(
+        calibration_session__isnull=True,
+        previous_revision__isnull=True,
+        status__in=COUNTING_EVALUATION_STATUSES,
+        call__started_at__gte=start,
+        call__started_at__lt=end,
+    )
+    bands = []
+    for label, low, high in HANDLE_TIME_BANDS:
+        in_band = evaluations.filter(call__handle_time_seconds__gte=low, call__handle_time_seconds__lt=high)
+        figures = in_band.aggregate(
+            evaluations=Count("pk", distinct=True),
+            agents=Count("call__agent_id", distinct=True),
+            with_errors=Count("pk", filter=Q(critical_errors__status="active"), distinct=True),
+        )
+        enough = figures["agents"] >= k
+        bands.append(
+            {
+                "band": label,
+                "agents": figures["agents"] if enough else None,
+                "evaluations": figures["evaluations"] if enough else None,
+                "critical_error_rate": round(figures["with_errors"] / figures["evaluations"], 3)
+                if enough and figures["evaluations"]
+                else None,
+            }
+        )
+    errors = CriticalError.objects.filter(
+        evaluation__in=evaluations, status="active", observed_at__gte=start, observed_at__lt=end
+    )
+    over_time: dict[str, Counter[str]] = defaultdict(Counter)
+    agents_per_bucket: dict[str, int] = {}
+    for bucket, code, n in (
+        errors.annotate(bucket=_period("observed_at", period))
+        .values_list("bucket", "type__code")
+        .annotate(n=Count("pk"))
+    ):
+        over_time[_label(bucket, period)][code] += n
+    for bucket, n in (
+        errors.annotate(bucket=_period("observed_at", period))
+        .values_list("bucket")
+        .annotate(n=Count("agent_id", distinct=True))
+    ):
+        agents_per_bucket[_label(bucket, period)] = n
+    signals = []
+    for label in sorted(over_time):
+        total = sum(over_time[label].values())
+        enough = agents_per_bucket.get(label, 0) >= k
+        signals.append(
+            {
+                "period": label,
+                "critical_errors": total if enough else None,
+                "unreported_signal_share": round(over_time[label]["UNREPORTED_SIGNAL"] / total, 3) if enough else None,
+            }
+        )
+    return {"k": k, "handle_time_bands": bands, "unreported_signal_share": signals}
+
+
+def audit_log(
+    *, action_prefix: str = "", start: dt.datetime | None = None, end: dt.datetime | None = None
+) -> QuerySet[AuditEvent]:
+    """Audit events about rules, consents, alerts and appeals (the API shows pseudonyms, no free text)."""
+    about_rules = Q()
+    for prefix in RULE_ACTIONS:
+        about_rules |= Q(action__startswith=prefix)
+    events = AuditEvent.objects.filter(about_rules).order_by("-sequence")
+    if action_prefix:
+        events = events.filter(action__startswith=action_prefix)
+    if start:
+        events = events.filter(occurred_at__gte=start)
+    if end:
+        events = events.filter(occurred_at__lt=end)
+    return events

@@ -1,0 +1,194 @@
+"""The works council's views on a seeded world with known answers."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.pseudonyms import pseudonym_for
+from reviews.models import Alert, AuditEvent
+from reviews.services.alerts import alert_decide, alert_view_evidence
+from reviews.services.scoring import scoring_chunk_process, scoring_run_create, scoring_run_plan
+from tests.conftest import client_for
+from tests.helpers import active_rule, scored_call
+
+pytestmark = pytest.mark.django_db
+
+ENDPOINTS = [
+    "/api/v1/works-council/rule-register/",
+    "/api/v1/works-council/rule-usage/",
+    "/api/v1/works-council/group-breakdown/",
+    "/api/v1/works-council/reviewer-consistency/",
+    "/api/v1/works-council/pressure-indicators/",
+    "/api/v1/works-council/audit-log/",
+]
+RATIONALE = "Herhaald signaal gemist; waarschuwing bevestigd."
+
+
+@pytest.fixture
+def used_rule(world, published_version):
+    """A contract-warning rule (N=1) that fired for alice (temp agency) and bob (permanent); both confirmed
+    by the QA lead within seconds of opening the evidence."""
+    start = timezone.now() - dt.timedelta(days=30)
+    version = active_rule(qa_lead=world.qa_lead, council=world.council, at=start, n=1, level="contract_warning")
+    for agent in (world.agent, world.colleague):
+        scored_call(
+            reviewer=world.supervisor,
+            agent=agent,
+            version=published_version,
+            started_at=timezone.now() - dt.timedelta(days=2),
+        )
+    run = scoring_run_create(trigger="command", acting_user=None, enqueue=False)
+    for chunk_id in scoring_run_plan(run_id=run.pk):
+        scoring_chunk_process(chunk_id=chunk_id)
+    for alert in Alert.objects.all():
+        alert_view_evidence(alert=alert, acting_user=world.qa_lead)
+        alert_decide(alert=alert, decision="confirm", rationale=RATIONALE, acting_user=world.qa_lead)
+    return version
+
+
+def test_only_the_works_council_reads_these_views(world, used_rule):
+    for persona in ("agent", "supervisor", "qa_lead", "admin"):
+        for url in ENDPOINTS:
+            assert client_for(world.by_name(persona)).get(url).status_code == 403, (persona, url)
+
+
+def test_small_cells_are_suppressed_with_the_default_k(world, used_rule):
+    usage = client_for(world.council).get("/api/v1/works-council/rule-usage/").json()
+    assert usage["k"] == 10
+    (row,) = usage["rows"]
+    assert row["agents_total"] is None and row["confirmed"] is None  # 2 people: below k=10
+    assert sum(1 for key in ("open", "dismissed", "retracted", "quarantined") if row[key] is None) == 1  # its partner
+    groups = client_for(world.council).get("/api/v1/works-council/group-breakdown/").json()
+    assert all(r["with_confirmed_warning"] is None for r in groups["employment_type"])
+
+
+def test_group_breakdown_flags_a_group_hit_harder_than_the_rest(world, used_rule, settings):
+    settings.SMALL_CELL_K = 1
+    groups = client_for(world.council).get("/api/v1/works-council/group-breakdown/").json()
+    by_type = {r["group"]: r for r in groups["employment_type"]}
+    # temp agency: alice, 1 of 1 warned; permanent: bob and charlie, 1 of 2; no fixed-term agents (not listed).
+    assert (by_type["temp_agency"]["agents"], by_type["temp_agency"]["with_confirmed_warning"]) == (1, 1)
+    assert by_type["temp_agency"]["confirmed_warning_rate"] == 1.0
+    assert by_type["temp_agency"]["ratio_to_overall"] == 1.5  # 1.0 against 2 of 3 overall
+    assert by_type["temp_agency"]["disparity_flag"] is True  # 1.0 > 1.25 x 0.5
+    assert by_type["permanent"]["disparity_flag"] is False  # 0.5 against 1.0
+    assert "fixed_term" not in by_type
+    teams = {r["group"]: r for r in groups["team"]}
+    assert teams["Team A"]["with_confirmed_warning"] == 2 and teams["Team A"]["disparity_flag"] is True
+
+
+def test_a_decider_who_confirms_everything_within_seconds_is_flagged(world, used_rule, settings):
+    settings.SMALL_CELL_K = 1
+    settings.RUBBER_STAMP_MIN_DECISIONS = 2
+    usage = client_for(world.council).get("/api/v1/works-council/rule-usage/").json()
+    (decider,) = usage["deciders"]
+    assert decider["decider"] == pseudonym_for(world.qa_lead.pk)
+    assert (decider["decisions"], decider["confirmation_rate"]) == (2, 1.0)
+    assert decider["rubber_stamp"] is True
+    assert any("confirms 100%" in r for r in decider["rubber_stamp_reasons"])
+    assert any("median" in r for r in decider["rubber_stamp_reasons"])
+    (row,) = usage["rows"]
+    assert (row["agents_total"], row["confirmed"], row["open"]) == (2, 2, 0)
+
+
+def test_the_register_shows_versions_a_readable_diff_and_who_changed_what(world, used_rule):
+    from reviews.services.rules import rule_version_revise, terms_of
+
+    terms = terms_of(used_rule)
+    rule_version_revise(
+        rule=used_rule.rule, terms=type(terms)(**{**terms.__dict__, "count_n": 2}), acting_user=world.qa_lead
+    )
+    (rule,) = client_for(world.council).get("/api/v1/works-council/rule-register/").json()["rules"]
+    first, second = rule["versions"]
+    assert first["consents"][0]["reference"] == "OR-2026-14"
+    assert second["changes_from_previous"] == [{"field": "count_n", "from": 1, "to": 2}]
+    assert [h["action"] for h in first["history"]][:2] == [
+        "reviews.threshold_rule.drafted",
+        "reviews.rule_version.proposed",
+    ]
+    assert first["history"][0]["by"] == pseudonym_for(world.qa_lead.pk)
+
+
+def test_no_name_username_or_email_appears_in_any_works_council_response(world, used_rule, settings):
+    settings.SMALL_CELL_K = 1  # show as much as possible
+    council = client_for(world.council)
+    bodies = []
+    for url in ENDPOINTS:
+        for fmt in ("json", "csv"):
+            response = council.get(url, {"format": fmt})
+            assert response.status_code == 200, (url, fmt, response.content[:200])
+            bodies.append((f"{url}?format={fmt}", response.content.decode()))
+    bodies.append(("/api/v1/audit/verify/", council.get("/api/v1/audit/verify/").content.decode()))
+    browser = Client()
+    browser.force_login(world.council)
+    report = browser.get("/works-council/report/")
+    assert report.status_code == 200
+    bodies.append(("/works-council/report/", report.content.decode()))
+    identifying = set()
+    for user in User.objects.all():
+        identifying |= {user.username, user.email, user.first_name, user.last_name} - {""}
+    for url, body in bodies:
+        for word in identifying:
+            assert not re.search(rf"\b{re.escape(word)}\b", body), f"{word!r} appears in {url}"
+
+
+def test_every_works_council_read_is_audited(world, used_rule):
+    council = client_for(world.council)
+    before = AuditEvent.objects.filter(action="reviews.works_council.viewed").count()
+    for url in ENDPOINTS:
+        council.get(url)
+    assert AuditEvent.objects.filter(action="reviews.works_council.viewed").count() == before + len(ENDPOINTS)
+    assert set(
+        AuditEvent.objects.filter(action="reviews.works_council.viewed").values_list("object_id", flat=True)
+    ) == {"rule-register", "rule-usage", "group-breakdown", "reviewer-consistency", "pressure-indicators", "audit-log"}
+
+
+def test_csv_export_of_a_table(world, used_rule, settings):
+    settings.SMALL_CELL_K = 1
+    response = client_for(world.council).get("/api/v1/works-council/group-breakdown/", {"format": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("dimension,group,agents")
+    assert any(line.startswith("employment_type,temp_agency,1,") for line in lines)
+
+
+def test_verify_reports_the_head_and_detects_tampering(world, used_rule):
+    council = client_for(world.council)
+    ok = council.get("/api/v1/audit/verify/").json()
+    assert ok["ok"] is True
+    head = AuditEvent.objects.order_by("-sequence").first()
+    # the verification itself is audited after the check, so the reported head is the one before it
+    assert ok["head_sequence"] == head.sequence - 1
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute("UPDATE reviews_auditevent SET action = 'reviews.forged' WHERE sequence = 3")
+        cursor.execute("SET session_replication_role = DEFAULT")
+    broken = council.get("/api/v1/audit/verify/").json()
+    assert (broken["ok"], broken["first_broken_sequence"]) == (False, 3)
+    assert client_for(world.agent).get("/api/v1/audit/verify/").status_code == 403
+
+
+def test_pressure_indicators_by_handle_time_band(world, used_rule, settings):
+    settings.SMALL_CELL_K = 1
+    figures = client_for(world.council).get("/api/v1/works-council/pressure-indicators/").json()
+    bands = {b["band"]: b for b in figures["handle_time_bands"]}
+    assert bands["340-420 s"]["evaluations"] == 2  # scored_call uses 400 s
+    assert bands["340-420 s"]["critical_error_rate"] == 1.0
+    assert bands["< 340 s"]["agents"] is None  # nobody
+    (month,) = figures["unreported_signal_share"]
+    assert (month["critical_errors"], month["unreported_signal_share"]) == (2, 1.0)
+
+
+def test_bad_parameters_are_400(world, used_rule):
+    council = client_for(world.council)
+    assert council.get("/api/v1/works-council/rule-usage/", {"period": "week"}).status_code == 400
+    assert council.get("/api/v1/works-council/rule-usage/", {"start": "vorige maand"}).status_code == 400
+    browser = Client()
+    browser.force_login(world.council)
+    assert browser.get("/works-council/report/", {"start": "gisteren"}).status_code == 400

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
 from reviews.api.serializers import AnswerInputSerializer, AnswerSerializer, CriticalErrorSerializer, PersonSerializer
-from reviews.models import CalibrationSession, Call, Evaluation, ScorecardVersion
+from reviews.models import (
+    Answer,
+    CalibrationParticipant,
+    CalibrationSession,
+    Call,
+    CriticalError,
+    Evaluation,
+    ScorecardVersion,
+)
 
 
 def display_name(user: User) -> str:
@@ -59,7 +68,8 @@ class CalibrationSessionSerializer(serializers.ModelSerializer[CalibrationSessio
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_participants(self, session: CalibrationSession) -> list[dict[str, Any]]:
-        scored = set(Evaluation.objects.filter(calibration_session=session).values_list("reviewer_id", flat=True))
+        # Reads the prefetches of SESSION_PREFETCHES.
+        scored = {e.reviewer_id for e in session.evaluations.all()}
         return [
             {
                 "reviewer": PersonSerializer(p.reviewer).data,
@@ -67,7 +77,7 @@ class CalibrationSessionSerializer(serializers.ModelSerializer[CalibrationSessio
                 "is_reference": p.reviewer_id == session.reference_reviewer_id,
                 "deviation": str(p.deviation) if p.deviation is not None else None,
             }
-            for p in session.participants.select_related("reviewer")
+            for p in session.participants.all()
         ]
 
     @extend_schema_field(serializers.DictField(allow_null=True))
@@ -75,11 +85,7 @@ class CalibrationSessionSerializer(serializers.ModelSerializer[CalibrationSessio
         viewer = self._viewer()
         if viewer is None:
             return None
-        mine = (
-            Evaluation.objects.filter(calibration_session=session, reviewer_id=viewer.pk)
-            .prefetch_related("answers__criterion", "critical_errors__type")
-            .first()
-        )
+        mine = next((e for e in session.evaluations.all() if e.reviewer_id == viewer.pk), None)
         if mine is None:
             return None
         return {
@@ -140,3 +146,15 @@ class ReviewerConsistencySerializer(serializers.Serializer[Any]):
     overturn_rate = serializers.FloatField(allow_null=True)
     flagged = serializers.BooleanField()
     flag_reasons = serializers.ListField(child=serializers.CharField())
+
+
+SESSION_PREFETCHES = (
+    Prefetch("participants", queryset=CalibrationParticipant.objects.select_related("reviewer")),
+    Prefetch(
+        "evaluations",
+        queryset=Evaluation.objects.prefetch_related(
+            Prefetch("answers", queryset=Answer.objects.select_related("criterion")),
+            Prefetch("critical_errors", queryset=CriticalError.objects.select_related("type")),
+        ),
+    ),
+)

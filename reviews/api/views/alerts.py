@@ -44,7 +44,7 @@ class AlertViewSet(viewsets.ReadOnlyModelViewSet[Alert]):
         return (
             alerts_visible_to(self.request.user)
             .select_related("rule_version__rule")
-            .prefetch_related("rule_version__counted_types")
+            .prefetch_related("rule_version__counted_types", ts.EVIDENCE_PREFETCH)
             .annotate(evidence_count=Count("evidence_links"))
             .order_by("-opened_at", "-id")
         )

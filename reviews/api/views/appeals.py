@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from accounts.models import Role
 from reviews.api import appeal_serializers as aps
 from reviews.api.permissions import RoleAccess, request_user
+from reviews.api.threshold_serializers import EVIDENCE_PREFETCH
 from reviews.domain.errors import DomainError
 from reviews.models import (
     OPEN_APPEAL_STATUSES,
@@ -191,7 +192,7 @@ class MyOverviewView(APIView):
             "alerts": Alert.objects.filter(agent=user)
             .exclude(status=AlertStatus.OPEN)
             .select_related("agent", "rule_version__rule", "decided_by")
-            .prefetch_related("rule_version__counted_types")
+            .prefetch_related("rule_version__counted_types", EVIDENCE_PREFETCH)
             .annotate(evidence_count=Count("evidence_links"))
             .order_by("-opened_at"),
             "appeals": with_overdue(appeals_visible_to(user).filter(agent=user)).prefetch_related(

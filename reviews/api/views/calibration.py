@@ -40,7 +40,7 @@ class CalibrationSessionViewSet(
     serializer_class = cs.CalibrationSessionSerializer
 
     def get_queryset(self) -> QuerySet[CalibrationSession]:
-        return calibration_sessions_visible_to(self.request.user)
+        return calibration_sessions_visible_to(self.request.user).prefetch_related(*cs.SESSION_PREFETCHES)
 
     def _fresh(self, session: CalibrationSession, status: int = 200) -> Response:
         return Response(

@@ -1,0 +1,120 @@
+"""No N+1: the number of SQL queries of a list endpoint does not grow with the number of rows."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from reviews.services.alerts import alert_decide, alert_view_evidence
+from reviews.services.appeals import appeal_submit
+from reviews.services.calibration import calibration_score, calibration_session_create
+from reviews.services.evaluations import AnswerInput
+from reviews.services.scoring import scoring_chunk_process, scoring_run_create, scoring_run_plan
+from tests.conftest import client_for, criteria_of
+from tests.factories import CallFactory, UserFactory
+from tests.helpers import active_rule, scored_call
+
+pytestmark = pytest.mark.django_db
+
+LISTS = [
+    ("qa_lead", "/api/v1/teams/"),
+    ("qa_lead", "/api/v1/users/"),
+    ("qa_lead", "/api/v1/calls/"),
+    ("qa_lead", "/api/v1/scorecards/"),
+    ("qa_lead", "/api/v1/scorecard-versions/"),
+    ("qa_lead", "/api/v1/critical-error-types/"),
+    ("qa_lead", "/api/v1/evaluations/"),
+    ("agent", "/api/v1/evaluations/"),
+    ("qa_lead", "/api/v1/threshold-rules/"),
+    ("council", "/api/v1/threshold-rules/"),
+    ("qa_lead", "/api/v1/alerts/"),
+    ("agent", "/api/v1/alerts/"),
+    ("qa_lead", "/api/v1/scoring-runs/"),
+    ("qa_lead", "/api/v1/agent-scores/"),
+    ("qa_lead", "/api/v1/appeals/"),
+    ("qa_lead", "/api/v1/calibration-sessions/"),
+    ("agent", "/api/v1/me/overview/"),
+]
+
+
+def grow(world, published_version, rounds):
+    """Add `rounds` more of every kind of row the lists show."""
+    from reviews.services.scorecards import criterion_add, scorecard_create, scorecard_version_publish, section_add
+
+    for i in range(rounds):
+        suffix = f"{i}-{timezone.now().timestamp()}"
+        agent = UserFactory(username=f"agent-{suffix}", role="agent", team=world.agent.team)
+        UserFactory(username=f"sup-{suffix}", role="supervisor", team=world.agent.team)
+        card = scorecard_create(name=f"Kaart {suffix}", acting_user=world.qa_lead)
+        section = section_add(version=card.versions.get(), title="S", acting_user=world.qa_lead)
+        criterion_add(section=section, text="C", max_points=1, acting_user=world.qa_lead)
+        scorecard_version_publish(version=card.versions.get(), acting_user=world.qa_lead)
+        active_rule(
+            qa_lead=world.qa_lead,
+            council=world.council,
+            at=timezone.now() - dt.timedelta(days=20),
+            n=1,
+            level="formal_warning",
+        )
+        for who in (world.agent, agent):
+            evaluation = scored_call(
+                reviewer=world.other_supervisor,
+                agent=who,
+                version=published_version,
+                started_at=timezone.now() - dt.timedelta(days=2, minutes=i),
+            )
+        appeal_submit(
+            evaluation=evaluation,
+            reason="Ik ben het hier niet mee eens, zie opname.",
+            whole_evaluation=True,
+            acting_user=agent,
+        )
+        session = calibration_session_create(
+            call=CallFactory(agent=agent),
+            scorecard_version=published_version,
+            title=f"Sessie {suffix}",
+            participants=[world.supervisor, world.qa_lead],
+            acting_user=world.qa_lead,
+        )
+        calibration_score(
+            session=session,
+            answers=[AnswerInput(criterion_id=c.pk, points=1) for c in criteria_of(published_version)],
+            acting_user=world.supervisor,
+        )
+    run = scoring_run_create(trigger="command", acting_user=None, enqueue=False)
+    for chunk_id in scoring_run_plan(run_id=run.pk):
+        scoring_chunk_process(chunk_id=chunk_id)
+    from reviews.models import Alert
+
+    for alert in Alert.objects.filter(status="open", agent=world.agent)[:2]:
+        alert_view_evidence(alert=alert, acting_user=world.qa_lead)
+        alert_decide(
+            alert=alert, decision="confirm", rationale="Besproken en bevestigd met de agent.", acting_user=world.qa_lead
+        )
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, {"page_size": 100})
+    assert response.status_code == 200, (url, response.content[:300])
+    body = response.json()
+    if isinstance(body, list):
+        rows = len(body)
+    elif "count" in body:
+        rows = body["count"]
+    else:  # the overview: several lists
+        rows = sum(len(v) for v in body.values() if isinstance(v, list))
+    return len(ctx.captured_queries), rows
+
+
+def test_list_queries_do_not_grow_with_rows(world, published_version):
+    grow(world, published_version, 1)
+    small = {(p, u): count_queries(client_for(world.by_name(p)), u) for p, u in LISTS}
+    grow(world, published_version, 3)
+    large = {(p, u): count_queries(client_for(world.by_name(p)), u) for p, u in LISTS}
+    grown = [key for key in LISTS if large[key][1] > small[key][1]]
+    assert len(grown) >= len(LISTS) - 2, f"these lists did not grow: {set(LISTS) - set(grown)}"
+    problems = {key: (small[key][0], large[key][0]) for key in LISTS if large[key][0] > small[key][0]}
+    assert not problems, f"queries grew with rows (before, after): {problems}"

@@ -8,7 +8,7 @@ import time_machine
 from django.utils import timezone
 
 from accounts.models import User
-from reviews.models import CriticalErrorType, Evaluation, RuleVersion, ScorecardVersion
+from reviews.models import CriticalErrorType, Evaluation, RuleVersion, ScorecardVersion, ScoringRun
 from reviews.services.evaluations import (
     AnswerInput,
     critical_error_log,
@@ -23,6 +23,7 @@ from reviews.services.rules import (
     rule_version_propose,
     threshold_rule_create,
 )
+from reviews.services.scoring import scoring_chunk_process, scoring_run_create, scoring_run_plan
 from tests.conftest import criteria_of
 from tests.factories import CallFactory
 
@@ -95,3 +96,12 @@ def active_rule(*, qa_lead: User, council: User, at: dt.datetime | None = None, 
             version=version, decision="granted", reference="OR-2026-14", population="Alle agenten", acting_user=council
         )
         return rule_version_activate(version=version, acting_user=qa_lead)
+
+
+def run_scoring_inline(as_of: dt.datetime | None = None, chunk_size: int | None = None) -> ScoringRun:
+    """A whole scoring run processed in this process (the real worker is exercised in test_worker.py)."""
+    run = scoring_run_create(trigger="command", acting_user=None, as_of=as_of, chunk_size=chunk_size, enqueue=False)
+    for chunk_id in scoring_run_plan(run_id=run.pk):
+        scoring_chunk_process(chunk_id=chunk_id)
+    run.refresh_from_db()
+    return run

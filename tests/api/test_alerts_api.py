@@ -6,9 +6,8 @@ from django.db import connection
 from django.utils import timezone
 
 from reviews.models import Alert, AuditEvent
-from reviews.services.scoring import scoring_chunk_process, scoring_run_create, scoring_run_plan
 from tests.conftest import client_for
-from tests.helpers import active_rule, scored_call
+from tests.helpers import active_rule, run_scoring_inline, scored_call
 
 RATIONALE = "Drie gemiste signalen besproken; coaching afgesproken."
 
@@ -23,9 +22,7 @@ def open_alert(world, published_version, reviewer):
             version=published_version,
             started_at=timezone.now() - dt.timedelta(days=days),
         )
-    run = scoring_run_create(trigger="command", acting_user=None, enqueue=False)
-    for chunk_id in scoring_run_plan(run_id=run.pk):
-        scoring_chunk_process(chunk_id=chunk_id)
+    run_scoring_inline()
     return Alert.objects.get()
 
 

@@ -11,7 +11,7 @@ from reviews.models import AuditEvent
 from reviews.selectors.me import models_referring_to_users
 from reviews.services.appeals import appeal_submit
 from tests.conftest import client_for
-from tests.helpers import active_rule, scored_call
+from tests.helpers import active_rule, run_scoring_inline, scored_call
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def rich_agent(world, published_version):
     """A synthetic agent with something in as many tables as the product writes."""
-    from reviews.services.scoring import scoring_chunk_process, scoring_run_create, scoring_run_plan
 
     start = timezone.now() - dt.timedelta(days=30)
     active_rule(qa_lead=world.qa_lead, council=world.council, at=start, n=1)
@@ -29,9 +28,7 @@ def rich_agent(world, published_version):
         version=published_version,
         started_at=timezone.now() - dt.timedelta(days=2),
     )
-    run = scoring_run_create(trigger="command", acting_user=None, enqueue=False)
-    for chunk_id in scoring_run_plan(run_id=run.pk):
-        scoring_chunk_process(chunk_id=chunk_id)
+    run_scoring_inline()
     appeal_submit(
         evaluation=evaluation,
         reason="Ik ben het hier niet mee eens, zie opname.",

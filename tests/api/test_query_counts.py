@@ -11,10 +11,9 @@ from reviews.services.alerts import alert_decide, alert_view_evidence
 from reviews.services.appeals import appeal_submit
 from reviews.services.calibration import calibration_score, calibration_session_create
 from reviews.services.evaluations import AnswerInput
-from reviews.services.scoring import scoring_chunk_process, scoring_run_create, scoring_run_plan
 from tests.conftest import client_for, criteria_of
 from tests.factories import CallFactory, UserFactory
-from tests.helpers import active_rule, scored_call
+from tests.helpers import active_rule, run_scoring_inline, scored_call
 
 pytestmark = pytest.mark.django_db
 
@@ -83,9 +82,7 @@ def grow(world, published_version, rounds):
             answers=[AnswerInput(criterion_id=c.pk, points=1) for c in criteria_of(published_version)],
             acting_user=world.supervisor,
         )
-    run = scoring_run_create(trigger="command", acting_user=None, enqueue=False)
-    for chunk_id in scoring_run_plan(run_id=run.pk):
-        scoring_chunk_process(chunk_id=chunk_id)
+    run_scoring_inline()
     from reviews.models import Alert
 
     for alert in Alert.objects.filter(status="open", agent=world.agent)[:2]:

@@ -12,9 +12,8 @@ from accounts.models import User
 from accounts.pseudonyms import pseudonym_for
 from reviews.models import Alert, AuditEvent
 from reviews.services.alerts import alert_decide, alert_view_evidence
-from reviews.services.scoring import scoring_chunk_process, scoring_run_create, scoring_run_plan
 from tests.conftest import client_for
-from tests.helpers import active_rule, scored_call
+from tests.helpers import active_rule, run_scoring_inline, scored_call
 
 pytestmark = pytest.mark.django_db
 
@@ -42,9 +41,7 @@ def used_rule(world, published_version):
             version=published_version,
             started_at=timezone.now() - dt.timedelta(days=2),
         )
-    run = scoring_run_create(trigger="command", acting_user=None, enqueue=False)
-    for chunk_id in scoring_run_plan(run_id=run.pk):
-        scoring_chunk_process(chunk_id=chunk_id)
+    run_scoring_inline()
     for alert in Alert.objects.all():
         alert_view_evidence(alert=alert, acting_user=world.qa_lead)
         alert_decide(alert=alert, decision="confirm", rationale=RATIONALE, acting_user=world.qa_lead)

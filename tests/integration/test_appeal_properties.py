@@ -11,20 +11,13 @@ from hypothesis import strategies as st
 from reviews.domain.thresholds import ErrorFact, RuleSpec, evaluate_rule
 from reviews.models import Alert, AlertStatus, CriticalError
 from reviews.services.appeals import ItemDecision, appeal_decide, appeal_start_review, appeal_submit
-from reviews.services.scoring import scoring_chunk_process, scoring_run_create, scoring_run_plan
-from tests.helpers import active_rule, scored_call
+from tests.helpers import active_rule, run_scoring_inline, scored_call
 
 pytestmark = pytest.mark.django_db
 
 
 class Rollback(Exception):
     pass
-
-
-def run_inline():
-    run = scoring_run_create(trigger="command", acting_user=None, enqueue=False)
-    for chunk_id in scoring_run_plan(run_id=run.pk):
-        scoring_chunk_process(chunk_id=chunk_id)
 
 
 def fresh_run_would_open(spec: RuleSpec, as_of: dt.datetime) -> set[int]:
@@ -67,7 +60,7 @@ def test_standing_alerts_equal_what_a_fresh_run_over_surviving_errors_opens(
                             started_at=timezone.now() - dt.timedelta(days=1 + i),
                         )
                     )
-            run_inline()
+            run_scoring_inline()
             spec = RuleSpec(frozenset({"UNREPORTED_SIGNAL"}), count_n, 90, start)
             for evaluation, outcome in zip(evaluations, outcomes, strict=False):
                 if outcome == "skip":

@@ -15,20 +15,13 @@ from reviews.services.appeals import (
     appeal_submit,
     appeal_withdraw,
 )
-from reviews.services.scoring import scoring_chunk_process, scoring_run_create, scoring_run_plan
 from tests.conftest import criteria_of
-from tests.helpers import active_rule, scored_call
+from tests.helpers import active_rule, run_scoring_inline, scored_call
 
 pytestmark = pytest.mark.django_db
 
 REASON = "De beller noemde geen inkomsten; luister seconde 10 terug."
 RATIONALE = "Opname teruggeluisterd; er werd geen signaal genoemd."
-
-
-def run_inline():
-    run = scoring_run_create(trigger="command", acting_user=None, enqueue=False)
-    for chunk_id in scoring_run_plan(run_id=run.pk):
-        scoring_chunk_process(chunk_id=chunk_id)
 
 
 def decide_all(appeal, decider, overturn, corrections=None):
@@ -113,7 +106,7 @@ def test_overturning_the_error_that_crossed_the_threshold_retracts_the_alert_and
         version=published_version,
         started_at=timezone.now() - dt.timedelta(days=1),
     )
-    run_inline()
+    run_scoring_inline()
     alert = Alert.objects.get()
     assert alert.status == "open"
 
@@ -132,7 +125,7 @@ def test_overturning_the_error_that_crossed_the_threshold_retracts_the_alert_and
     assert "retracted" in notice.message
     assert AuditEvent.objects.filter(action="reviews.alert.retracted", subject=world.agent).count() == 1
     # The surviving error alone no longer fires the rule, and nothing reopens.
-    run_inline()
+    run_scoring_inline()
     assert not Alert.objects.filter(status="open").exists()
     assert first.critical_errors.get().status == "active"
 

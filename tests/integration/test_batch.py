@@ -11,19 +11,11 @@ from reviews.services.alerts import alert_decide, alert_view_evidence
 from reviews.services.evaluations import evaluation_create
 from reviews.services.scoring import scoring_chunk_process, scoring_run_create, scoring_run_plan
 from tests.factories import CallFactory
-from tests.helpers import active_rule, scored_call
+from tests.helpers import active_rule, run_scoring_inline, scored_call
 
 pytestmark = pytest.mark.django_db
 
 RATIONALE = "Besproken met de agent; coaching ingepland."
-
-
-def run_inline(as_of=None, chunk_size=None):
-    run = scoring_run_create(trigger="command", acting_user=None, as_of=as_of, chunk_size=chunk_size, enqueue=False)
-    for chunk_id in scoring_run_plan(run_id=run.pk):
-        scoring_chunk_process(chunk_id=chunk_id)
-    run.refresh_from_db()
-    return run
 
 
 @pytest.fixture
@@ -45,7 +37,7 @@ def signal(world, version, when, agent=None, errors=("UNREPORTED_SIGNAL",)):
 def test_exactly_n_errors_in_the_window_open_one_alert_with_them_as_evidence(world, published_version, rule):
     as_of = timezone.now()
     evaluations = [signal(world, published_version, as_of - dt.timedelta(days=d)) for d in (80, 40, 1)]
-    run = run_inline(as_of)
+    run = run_scoring_inline(as_of)
     assert (run.status, run.alerts_opened, run.processed_agents) == ("succeeded", 1, 3)
     alert = Alert.objects.get()
     assert (alert.agent, alert.status, alert.level) == (world.agent, AlertStatus.OPEN, "coaching")
@@ -57,7 +49,7 @@ def test_n_minus_one_errors_open_nothing(world, published_version, rule):
     as_of = timezone.now()
     for d in (80, 1):
         signal(world, published_version, as_of - dt.timedelta(days=d))
-    assert run_inline(as_of).alerts_opened == 0
+    assert run_scoring_inline(as_of).alerts_opened == 0
 
 
 def test_an_error_at_exactly_as_of_minus_w_does_not_count(world, published_version, rule):
@@ -65,9 +57,9 @@ def test_an_error_at_exactly_as_of_minus_w_does_not_count(world, published_versi
     signal(world, published_version, as_of - dt.timedelta(days=90))
     for d in (30, 1):
         signal(world, published_version, as_of - dt.timedelta(days=d))
-    assert run_inline(as_of).alerts_opened == 0
+    assert run_scoring_inline(as_of).alerts_opened == 0
     signal(world, published_version, as_of - dt.timedelta(days=90) + dt.timedelta(seconds=1))
-    assert run_inline(as_of).alerts_opened == 1
+    assert run_scoring_inline(as_of).alerts_opened == 1
 
 
 def test_an_error_before_effective_from_does_not_count(world, published_version):
@@ -79,7 +71,7 @@ def test_an_error_before_effective_from_does_not_count(world, published_version)
     signal(world, published_version, as_of - dt.timedelta(days=11))  # before effective_from
     for d in (5, 1):
         signal(world, published_version, as_of - dt.timedelta(days=d))
-    assert run_inline(as_of).alerts_opened == 0
+    assert run_scoring_inline(as_of).alerts_opened == 0
 
 
 def test_an_error_before_the_rule_was_activated_does_not_count(world, published_version):
@@ -94,14 +86,14 @@ def test_an_error_before_the_rule_was_activated_does_not_count(world, published_
     )
     for d in (5, 1):
         signal(world, published_version, as_of - dt.timedelta(days=d))
-    assert run_inline(as_of).alerts_opened == 0
+    assert run_scoring_inline(as_of).alerts_opened == 0
 
 
 def test_an_overturned_error_does_not_count(world, published_version, rule):
     as_of = timezone.now()
     evaluations = [signal(world, published_version, as_of - dt.timedelta(days=d)) for d in (30, 20, 10)]
     CriticalError.objects.filter(evaluation=evaluations[0]).update(status="overturned")
-    assert run_inline(as_of).alerts_opened == 0
+    assert run_scoring_inline(as_of).alerts_opened == 0
 
 
 def test_other_error_types_and_other_agents_do_not_count(world, published_version, rule):
@@ -110,25 +102,25 @@ def test_other_error_types_and_other_agents_do_not_count(world, published_versio
     signal(world, published_version, as_of - dt.timedelta(days=3), agent=world.colleague)
     for d in (2, 1):
         signal(world, published_version, as_of - dt.timedelta(days=d))
-    assert run_inline(as_of).alerts_opened == 0
+    assert run_scoring_inline(as_of).alerts_opened == 0
 
 
 def test_a_rule_scoped_to_temp_workers_ignores_permanent_staff(world, published_version, start):
     active_rule(qa_lead=world.qa_lead, council=world.council, at=start, n=1, employment_types=frozenset({"permanent"}))
     signal(world, published_version, timezone.now() - dt.timedelta(days=1))  # alice is temp agency
-    assert run_inline().alerts_opened == 0
+    assert run_scoring_inline().alerts_opened == 0
 
 
 def test_running_twice_changes_nothing(world, published_version, rule):
     as_of = timezone.now()
     for d in (30, 20, 10):
         signal(world, published_version, as_of - dt.timedelta(days=d))
-    run_inline(as_of)
+    run_scoring_inline(as_of)
     scores = list(
         AgentScore.objects.order_by("agent_id").values("agent_id", "evaluations", "mean_score", "critical_errors")
     )
     evidence = list(AlertEvidence.objects.order_by("pk").values_list("alert_id", "critical_error_id"))
-    second = run_inline(as_of)
+    second = run_scoring_inline(as_of)
     assert second.alerts_opened == 0
     assert Alert.objects.count() == 1
     assert list(AlertEvidence.objects.order_by("pk").values_list("alert_id", "critical_error_id")) == evidence
@@ -155,9 +147,9 @@ def test_new_errors_attach_to_the_open_alert(world, published_version, rule):
     as_of = timezone.now()
     for d in (30, 20, 10):
         signal(world, published_version, as_of - dt.timedelta(days=d))
-    run_inline(as_of)
+    run_scoring_inline(as_of)
     signal(world, published_version, as_of - dt.timedelta(days=5))
-    assert run_inline(as_of).alerts_opened == 0
+    assert run_scoring_inline(as_of).alerts_opened == 0
     assert Alert.objects.get().evidence.count() == 4
 
 
@@ -165,17 +157,17 @@ def test_evidence_of_a_decided_alert_is_not_counted_again(world, published_versi
     as_of = timezone.now()
     for d in (30, 20, 10):
         signal(world, published_version, as_of - dt.timedelta(days=d))
-    run_inline(as_of)
+    run_scoring_inline(as_of)
     alert = Alert.objects.get()
     alert_view_evidence(alert=alert, acting_user=world.qa_lead)
     alert_decide(alert=alert, decision="dismiss", rationale=RATIONALE, acting_user=world.qa_lead)
-    assert run_inline(as_of).alerts_opened == 0
+    assert run_scoring_inline(as_of).alerts_opened == 0
     # Two new errors are not enough on their own; a third opens a new alert with only the new ones.
     for d in (3, 2):
         signal(world, published_version, as_of - dt.timedelta(days=d))
-    assert run_inline(as_of).alerts_opened == 0
+    assert run_scoring_inline(as_of).alerts_opened == 0
     signal(world, published_version, as_of - dt.timedelta(days=1))
-    assert run_inline(as_of).alerts_opened == 1
+    assert run_scoring_inline(as_of).alerts_opened == 1
     new = Alert.objects.get(status="open")
     assert new.evidence.count() == 3
     assert not set(new.evidence.values_list("pk", flat=True)) & set(alert.evidence.values_list("pk", flat=True))
@@ -188,7 +180,7 @@ def test_agent_scores_aggregate_this_month_without_counting_drafts(world, publis
     signal(world, published_version, month_start - dt.timedelta(days=1))  # last month
     draft_call = CallFactory(agent=world.agent, started_at=month_start + dt.timedelta(minutes=10))
     evaluation_create(call=draft_call, scorecard_version=published_version, acting_user=world.supervisor)
-    run_inline(as_of)
+    run_scoring_inline(as_of)
     score = AgentScore.objects.get(agent=world.agent)
     assert score.period_start == month_start.date()
     assert score.evaluations == 1

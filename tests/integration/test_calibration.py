@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from reviews.domain.errors import Conflict, DomainError, NotPermitted
-from reviews.models import AgentScore, Alert, AuditEvent, CalibrationParticipant, ScoringRun
+from reviews.models import AgentScore, Alert, AuditEvent, CalibrationParticipant
 from reviews.selectors.consistency import reviewer_consistency
 from reviews.services.calibration import (
     CalibrationError,
@@ -13,9 +13,8 @@ from reviews.services.calibration import (
     calibration_session_create,
 )
 from reviews.services.evaluations import AnswerInput
-from reviews.services.scoring import scoring_chunk_process, scoring_run_create, scoring_run_plan
 from tests.conftest import client_for, criteria_of
-from tests.helpers import active_rule, scored_call
+from tests.helpers import active_rule, run_scoring_inline, scored_call
 
 pytestmark = pytest.mark.django_db
 
@@ -37,13 +36,6 @@ def session(world, published_version, call):
         reference_reviewer=world.qa_lead,
         acting_user=world.qa_lead,
     )
-
-
-def run_inline():
-    run = scoring_run_create(trigger="command", acting_user=None, enqueue=False)
-    for chunk_id in scoring_run_plan(run_id=run.pk):
-        scoring_chunk_process(chunk_id=chunk_id)
-    return ScoringRun.objects.get(pk=run.pk)
 
 
 def test_participants_score_blind_until_the_session_closes(world, session, published_version):
@@ -102,7 +94,7 @@ def test_calibration_scorings_never_reach_agent_scores_or_alerts(world, session,
             acting_user=reviewer,
             critical_errors=[CalibrationError("UNREPORTED_SIGNAL", 5, "gemist")],
         )
-    run_inline()
+    run_scoring_inline()
     assert not Alert.objects.exists()
     assert AgentScore.objects.get(agent=world.agent).evaluations == 0
     # ...and the agent never sees them as evaluations.
@@ -179,7 +171,7 @@ def test_when_enabled_errors_of_flagged_reviewers_stop_counting_visibly(world, p
                 started_at=when,
                 errors=("UNREPORTED_SIGNAL",) if i < 2 else (),
             )
-    run = run_inline()
+    run = run_scoring_inline()
     assert run.excluded_reviewer_ids == [world.supervisor.pk]
     # Alice's errors were all logged by sam and do not count; charlie's (by the peers) still do.
     assert list(Alert.objects.values_list("agent__username", flat=True)) == ["charlie"]
@@ -187,7 +179,7 @@ def test_when_enabled_errors_of_flagged_reviewers_stop_counting_visibly(world, p
         action="reviews.scoring_run.started", data__excluded_reviewer_ids=[world.supervisor.pk]
     ).exists()
     settings.EXCLUDE_FLAGGED_REVIEWER_ERRORS = False
-    assert run_inline().alerts_opened == 1  # now alice's count too
+    assert run_scoring_inline().alerts_opened == 1  # now alice's count too
 
 
 def test_the_consistency_report_is_the_qa_leads_and_each_reviewer_sees_their_own(world, published_version):

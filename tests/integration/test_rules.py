@@ -18,8 +18,7 @@ from reviews.services.rules import (
     rule_version_revise,
     threshold_rule_create,
 )
-from reviews.services.scoring import scoring_chunk_process, scoring_run_create, scoring_run_plan
-from tests.helpers import active_rule, rule_terms, scored_call
+from tests.helpers import active_rule, rule_terms, run_scoring_inline, scored_call
 
 pytestmark = pytest.mark.django_db
 
@@ -33,14 +32,6 @@ def consent(version, council, **kwargs):
         acting_user=council,
         **kwargs,
     )
-
-
-def run_inline(as_of=None):
-    run = scoring_run_create(trigger="command", acting_user=None, as_of=as_of, enqueue=False)
-    for chunk_id in scoring_run_plan(run_id=run.pk):
-        scoring_chunk_process(chunk_id=chunk_id)
-    run.refresh_from_db()
-    return run
 
 
 def test_the_full_lifecycle_is_audited(world):
@@ -156,7 +147,7 @@ def test_nullity_deactivates_the_version_and_quarantines_all_its_alerts(world, p
             version=published_version,
             started_at=start + dt.timedelta(days=days),
         )
-    run_inline()
+    run_scoring_inline()
     alert = Alert.objects.get()
     assert alert.status == AlertStatus.OPEN
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -11,9 +10,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Role, User
-from reviews.domain.appeals import add_working_days, appeal_outcome, within_window
+from reviews.domain.appeals import add_working_days, within_window
 from reviews.domain.errors import Conflict, DomainError, NotPermitted
-from reviews.domain.scoring import AnswerValue, CriticalPolicy, answer_problems, compute_score
 from reviews.domain.transitions import (
     AppealAction,
     AppealState,
@@ -24,20 +22,14 @@ from reviews.domain.transitions import (
 )
 from reviews.models import (
     OPEN_APPEAL_STATUSES,
-    Answer,
     Appeal,
     AppealItem,
     AppealItemKind,
-    AppealStatus,
     Criterion,
-    CriticalError,
     CriticalErrorStatus,
     Evaluation,
-    EvaluationStatus,
 )
-from reviews.services.alerts import alerts_recheck_evidence
 from reviews.services.audit import audit_record
-from reviews.services.evaluations import criteria_specs
 from reviews.services.notifications import notify
 
 REASON_MIN_CHARS = 20
@@ -243,185 +235,3 @@ def _close_evaluation(evaluation: Evaluation, acting_user: User) -> None:
         EvaluationState(locked.status), EvaluationAction.CLOSE_APPEAL, acting_user.role
     ).value
     locked.save(update_fields=["status", "updated_at"])
-
-
-@dataclass(frozen=True)
-class ItemDecision:
-    item_id: int
-    overturned: bool
-    rationale: str
-    corrected_points: int | None = None
-    corrected_not_applicable: bool = False
-
-
-def _revise(
-    evaluation: Evaluation, corrections: dict[int, AnswerValue], appeal: Appeal, acting_user: User
-) -> Evaluation:
-    """A new revision with corrected answers and a recomputed score; the old one is kept, superseded."""
-    answers = {a.criterion_id: a for a in evaluation.answers.all()}
-    values = {
-        cid: corrections.get(cid, AnswerValue(criterion_id=cid, points=a.points, not_applicable=a.not_applicable))
-        for cid, a in answers.items()
-    }
-    root = _lineage_root(evaluation)
-    active_errors = CriticalError.objects.filter(evaluation=root, status=CriticalErrorStatus.ACTIVE).count()
-    result = compute_score(
-        criteria=criteria_specs(evaluation.scorecard_version_id),
-        answers=values,
-        policy=CriticalPolicy(evaluation.scorecard_version.critical_policy),
-        active_critical_errors=active_errors,
-    )
-    now = timezone.now()
-    revision = Evaluation.objects.create(
-        call=evaluation.call,
-        scorecard_version=evaluation.scorecard_version,
-        reviewer=evaluation.reviewer,
-        status=EvaluationStatus.FINAL,
-        revision=evaluation.revision + 1,
-        previous_revision=evaluation,
-        summary=evaluation.summary,
-        score=result.score,
-        points_earned=result.points_earned,
-        points_possible=result.points_possible,
-        auto_failed=result.auto_failed,
-        submitted_at=now,
-        acknowledged_at=evaluation.acknowledged_at,
-        revised_by=acting_user,
-        revision_reason=f"Appeal {appeal.pk}: {appeal.rationale}",
-    )
-    Answer.objects.bulk_create(
-        Answer(
-            evaluation=revision,
-            criterion_id=cid,
-            points=None if value.not_applicable else value.points,
-            not_applicable=value.not_applicable,
-            comment=answers[cid].comment,
-        )
-        for cid, value in values.items()
-    )
-    Evaluation.objects.filter(pk=evaluation.pk).update(superseded_at=now)
-    audit_record(
-        actor=acting_user,
-        action="reviews.evaluation.revised",
-        obj=revision,
-        subject=evaluation.call.agent,
-        data={
-            "previous_revision_id": evaluation.pk,
-            "appeal_id": appeal.pk,
-            "score": str(result.score) if result.score is not None else None,
-            "previous_score": str(evaluation.score) if evaluation.score is not None else None,
-        },
-    )
-    return revision
-
-
-@transaction.atomic
-def appeal_decide(*, appeal: Appeal, decisions: Sequence[ItemDecision], rationale: str, acting_user: User) -> Appeal:
-    """Decide every appealed item, with reasons. In one transaction: overturned errors stop counting,
-    changed answers make a new revision with a recomputed score, and alerts that fall below N are retracted.
-    """
-    appeal = _lock(appeal)
-    appeal_transition(AppealState(appeal.status), AppealAction.DECIDE, acting_user.role)
-    _require_assignee(appeal, acting_user)
-    items = {item.pk: item for item in appeal.items.select_related("critical_error", "criterion")}
-    fields: dict[str, list[str]] = {}
-    if len(rationale.strip()) < REASON_MIN_CHARS:
-        fields["rationale"] = [f"Explain the decision in at least {REASON_MIN_CHARS} characters."]
-    by_item = {d.item_id: d for d in decisions}
-    missing = sorted(set(items) - set(by_item))
-    unknown = sorted(set(by_item) - set(items))
-    if missing:
-        fields["items"] = [f"Decide every item; missing: {missing}."]
-    if unknown:
-        fields.setdefault("items", []).append(f"Not items of this appeal: {unknown}.")
-    corrections: dict[int, AnswerValue] = {}
-    specs = {s.criterion_id: s for s in criteria_specs(appeal.evaluation.scorecard_version_id)}
-    for item_id, decision in by_item.items():
-        item = items.get(item_id)
-        if item is None:
-            continue
-        key = f"items[{item_id}]"
-        if not decision.rationale.strip():
-            fields[key] = ["Give the reason for this item's decision."]
-        elif item.kind == AppealItemKind.ANSWER and decision.overturned:
-            assert item.criterion_id is not None
-            problems = answer_problems(
-                specs[item.criterion_id],
-                points=None if decision.corrected_not_applicable else decision.corrected_points,
-                not_applicable=decision.corrected_not_applicable,
-            )
-            if problems:
-                fields[key] = problems
-            else:
-                corrections[item.criterion_id] = AnswerValue(
-                    criterion_id=item.criterion_id,
-                    points=None if decision.corrected_not_applicable else decision.corrected_points,
-                    not_applicable=decision.corrected_not_applicable,
-                )
-    if fields:
-        raise DomainError("The decision is not complete; nothing was saved.", fields=fields)
-
-    now = timezone.now()
-    outcome = appeal_outcome(by_item[i].overturned for i in items)
-    overturned_errors: list[CriticalError] = []
-    for item_id, item in items.items():
-        decision = by_item[item_id]
-        item.overturned = decision.overturned
-        item.rationale = decision.rationale.strip()
-        if item.kind == AppealItemKind.ANSWER and decision.overturned:
-            item.corrected_points = None if decision.corrected_not_applicable else decision.corrected_points
-            item.corrected_not_applicable = decision.corrected_not_applicable
-        item.save()
-        if item.kind == AppealItemKind.CRITICAL_ERROR and decision.overturned:
-            assert item.critical_error is not None
-            overturned_errors.append(item.critical_error)
-
-    claimed = Appeal.objects.filter(pk=appeal.pk, status=AppealStatus.IN_REVIEW).update(
-        status=outcome.value, decided_at=now, decided_by=acting_user, rationale=rationale.strip()
-    )
-    if claimed != 1:
-        raise Conflict("This appeal was decided by someone else first.", code="already_decided")
-    appeal.refresh_from_db()
-
-    for error in overturned_errors:
-        CriticalError.objects.filter(pk=error.pk).update(status=CriticalErrorStatus.OVERTURNED)
-        audit_record(
-            actor=acting_user,
-            action="reviews.critical_error.overturned",
-            obj=error,
-            subject=appeal.agent,
-            data={"appeal_id": appeal.pk, "type": error.type.code},
-        )
-    evaluation = Evaluation.objects.select_related("scorecard_version", "call__agent").get(pk=appeal.evaluation_id)
-    score_changes = bool(corrections) or (
-        bool(overturned_errors) and evaluation.scorecard_version.critical_policy == CriticalPolicy.ZERO
-    )
-    _close_evaluation(evaluation, acting_user)
-    if score_changes:
-        evaluation.refresh_from_db()
-        revision = _revise(evaluation, corrections, appeal, acting_user)
-        Appeal.objects.filter(pk=appeal.pk).update(resulting_revision=revision)
-        appeal.resulting_revision = revision
-    audit_record(
-        actor=acting_user,
-        action="reviews.appeal.decided",
-        obj=appeal,
-        subject=appeal.agent,
-        data={
-            "outcome": outcome.value,
-            "rationale": appeal.rationale,
-            "items": [
-                {"item_id": i, "overturned": by_item[i].overturned, "rationale": by_item[i].rationale} for i in items
-            ],
-            "resulting_revision_id": appeal.resulting_revision_id,
-        },
-    )
-    notify(
-        recipient=appeal.agent,
-        kind="appeal_decided",
-        obj=appeal,
-        message=f"Your appeal on evaluation {appeal.evaluation_id} was decided: {outcome.value.replace('_', ' ')}.",
-    )
-    if overturned_errors:
-        alerts_recheck_evidence(critical_error_ids=[e.pk for e in overturned_errors], acting_user=acting_user)
-    return appeal

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from reviews.domain.thresholds import ErrorFact, RuleSpec, evaluate_rule
 from reviews.models import Alert, AlertStatus, CriticalError
-from reviews.services.appeals import ItemDecision, appeal_decide, appeal_start_review, appeal_submit
+from reviews.services.appeal_decisions import ItemDecision, appeal_decide
+from reviews.services.appeals import appeal_start_review, appeal_submit
 from tests.helpers import active_rule, run_scoring_inline, scored_call
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,9 @@ from django.utils import timezone
 
 from reviews.domain.errors import Conflict, DomainError, InvalidTransition, NotPermitted
 from reviews.models import Alert, AuditEvent, CriticalError, Evaluation, Notification
+from reviews.services.appeal_decisions import ItemDecision, appeal_decide
 from reviews.services.appeals import (
-    ItemDecision,
     appeal_assign,
-    appeal_decide,
     appeal_start_review,
     appeal_submit,
     appeal_withdraw,

@@ -7,12 +7,12 @@ from django.utils import timezone
 from reviews.domain.errors import DomainError, InvalidTransition, NotPermitted
 from reviews.models import Alert, AlertStatus, AuditEvent, RuleVersion, RuleVersionStatus
 from reviews.selectors.thresholds import firing_rule_versions
+from reviews.services.rule_preview import rule_version_preview
 from reviews.services.rules import (
     add_months,
     rule_version_activate,
     rule_version_decide_consent,
     rule_version_nullify,
-    rule_version_preview,
     rule_version_propose,
     rule_version_retire,
     rule_version_revise,

@@ -30,6 +30,7 @@ from reviews.models import (
     CriticalError,
 )
 from reviews.selectors import appeals_visible_to, evaluations_visible_to, notifications_of
+from reviews.services import appeal_decisions
 from reviews.services import appeals as appeal_services
 from reviews.services.exports import user_data_export
 
@@ -146,7 +147,7 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Appea
         data = aps.AppealDecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
         decisions = [
-            appeal_services.ItemDecision(
+            appeal_decisions.ItemDecision(
                 item_id=item["item"],
                 overturned=item["overturned"],
                 rationale=item["rationale"],
@@ -155,7 +156,7 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Appea
             )
             for item in data.validated_data["items"]
         ]
-        appeal_services.appeal_decide(
+        appeal_decisions.appeal_decide(
             appeal=appeal,
             decisions=decisions,
             rationale=data.validated_data["rationale"],

@@ -16,6 +16,7 @@ from reviews.api.permissions import RoleAccess, request_user
 from reviews.domain.errors import DomainError
 from reviews.models import RuleVersion, RuleVersionStatus, ThresholdRule
 from reviews.selectors import rule_versions_visible_to, threshold_rules_visible_to
+from reviews.services import rule_preview
 from reviews.services import rules as rule_services
 
 QA_LEAD = frozenset({Role.QA_LEAD})
@@ -195,7 +196,7 @@ class ThresholdRuleViewSet(
         version = self._version(
             rule, data.validated_data.get("version"), (RuleVersionStatus.DRAFT, RuleVersionStatus.PROPOSED)
         )
-        preview = rule_services.rule_version_preview(
+        preview = rule_preview.rule_version_preview(
             version=version, acting_user=request_user(request), as_of=data.validated_data.get("as_of")
         )
         return Response(ts.PreviewSerializer(preview).data)

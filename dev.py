@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import subprocess
 import sys
 import venv
@@ -74,6 +75,15 @@ def check() -> None:
     sh(str(BIN / "mypy"), "qa_review", "accounts", "reviews", env=env)
     sh(PY, "manage.py", "makemigrations", "--check", "--dry-run", env=env)
     sh(PY, "manage.py", "spectacular", "--validate", "--fail-on-warn", "--file", os.devnull, env=env)
+    # Production settings must pass Django's deployment checklist (throwaway secrets, never used).
+    production = {
+        **env,
+        "DJANGO_SETTINGS_MODULE": "qa_review.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "PSEUDONYM_KEY": secrets.token_urlsafe(32),
+        "ALLOWED_HOSTS": "qa-review.example.org",
+    }
+    sh(PY, "manage.py", "check", "--deploy", "--fail-level", "WARNING", env=production)
 
 
 def test(pytest_args: list[str]) -> None:

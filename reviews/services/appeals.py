@@ -230,8 +230,17 @@ def appeal_withdraw(*, appeal: Appeal, acting_user: User) -> Appeal:
 
 
 def _close_evaluation(evaluation: Evaluation, acting_user: User) -> None:
-    locked = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    """The appeal is over (decided or withdrawn): the evaluation becomes final."""
+    locked = Evaluation.objects.select_for_update(of=("self",)).select_related("call").get(pk=evaluation.pk)
+    previous = locked.status
     locked.status = evaluation_transition(
         EvaluationState(locked.status), EvaluationAction.CLOSE_APPEAL, acting_user.role
     ).value
     locked.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=acting_user,
+        action="reviews.evaluation.finalized",
+        obj=locked,
+        subject=locked.call.agent,
+        data={"previous_status": previous},
+    )

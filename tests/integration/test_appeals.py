@@ -203,3 +203,12 @@ def test_a_decided_appeal_cannot_be_decided_again(world, evaluation):
     decide_all(appeal, appeal.assignee, overturn=lambda item: False)
     with pytest.raises((InvalidTransition, Conflict)):
         decide_all(appeal, appeal.assignee, overturn=lambda item: True)
+
+
+def test_closing_an_appeal_records_the_evaluation_becoming_final(world, evaluation):
+    from reviews.models import AuditEvent
+
+    appeal = appeal_submit(evaluation=evaluation, reason=REASON, whole_evaluation=True, acting_user=world.agent)
+    appeal_withdraw(appeal=appeal, acting_user=world.agent)
+    event = AuditEvent.objects.get(action="reviews.evaluation.finalized", object_id=str(evaluation.pk))
+    assert (event.actor, event.subject, event.data) == (world.agent, world.agent, {"previous_status": "appealed"})

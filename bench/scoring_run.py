@@ -132,8 +132,8 @@ def seed(args: argparse.Namespace, as_of: dt.datetime) -> None:
                 )
         with cur.copy(
             "COPY reviews_evaluation (id, call_id, scorecard_version_id, reviewer_id, status, revision, summary,"
-            " score, points_earned, points_possible, auto_failed, created_at, updated_at, submitted_at)"
-            " FROM STDIN"
+            " score, points_earned, points_possible, auto_failed, created_at, updated_at, submitted_at,"
+            " revision_reason) FROM STDIN"
         ) as copy:
             for i in range(1, args.evaluations + 1):
                 earned = rng.randint(4, 10)
@@ -153,6 +153,7 @@ def seed(args: argparse.Namespace, as_of: dt.datetime) -> None:
                         now,
                         now,
                         now,
+                        "",
                     )
                 )
         codes = list(types)
@@ -251,6 +252,7 @@ def main() -> None:
     parser.add_argument("--chunk-size", type=int, default=250)
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--seed", type=int, default=20261122)
+    parser.add_argument("--drop-after", action="store_true", help="drop the benchmark database when done")
     parser.add_argument(
         "--reuse", action="store_true", help="keep the generated world from the last run; clear its runs and alerts"
     )
@@ -365,6 +367,13 @@ def main() -> None:
     )
     if alerts != len(firing) or rerun.alerts_opened != 0:
         raise SystemExit(1)
+    if args.drop_after:
+        connection.close()
+        import psycopg
+
+        admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{database_url.rsplit("/", 1)[1]}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -238,14 +237,9 @@ class AlertWithEvidenceSerializer(AlertSerializer):
 
     @extend_schema_field(EvidenceSerializer(many=True))
     def get_evidence(self, alert: Alert) -> Any:
-        # Uses the `evidence` prefetch (see EVIDENCE_PREFETCH) when the view set one up.
+        # Reads the prefetch of reviews.selectors.alert_evidence_prefetch when the view set one up.
         errors = sorted(alert.evidence.all(), key=lambda e: (e.observed_at, e.pk))
         return EvidenceSerializer(errors, many=True).data
-
-
-EVIDENCE_PREFETCH = Prefetch(
-    "evidence", queryset=CriticalError.objects.select_related("type", "evaluation", "evaluation__reviewer")
-)
 
 
 class DecisionInput(serializers.Serializer[dict[str, Any]]):

@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import TypeGuard
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from accounts.models import Role, Team, User
 from reviews.models import (
+    OPEN_APPEAL_STATUSES,
     AgentScore,
     Alert,
     AlertStatus,
@@ -20,6 +22,7 @@ from reviews.models import (
     CalibrationParticipant,
     CalibrationSession,
     Call,
+    CriticalError,
     CriticalErrorType,
     Evaluation,
     EvaluationStatus,
@@ -226,3 +229,21 @@ def calibration_sessions_visible_to(user: Viewer) -> QuerySet[CalibrationSession
     if user.role == Role.SUPERVISOR:
         return sessions.filter(pk__in=CalibrationParticipant.objects.filter(reviewer=user).values("session_id"))
     return sessions.none()
+
+
+def with_overdue(appeals: QuerySet[Appeal]) -> QuerySet[Appeal]:
+    """Annotate whether an open appeal has passed its deadline."""
+    return appeals.annotate(
+        overdue=Case(
+            When(status__in=OPEN_APPEAL_STATUSES, deadline__lt=timezone.localdate(), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def alert_evidence_prefetch() -> Prefetch:
+    """An alert's counted errors with what showing them needs, in one query for many alerts."""
+    return Prefetch(
+        "evidence", queryset=CriticalError.objects.select_related("type", "evaluation", "evaluation__reviewer")
+    )

@@ -125,3 +125,11 @@ def flagged_reviewer_ids(*, as_of: dt.datetime, period_days: int = 90) -> list[i
         for row in reviewer_consistency(start=as_of - dt.timedelta(days=period_days), end=as_of)
         if row.flagged
     )
+
+
+def reviewer_consistency_for(user: User, *, start: dt.datetime, end: dt.datetime) -> list[ReviewerConsistency]:
+    """The QA lead sees every reviewer's line; a supervisor only their own."""
+    rows = reviewer_consistency(start=start, end=end)
+    if user.role == Role.QA_LEAD:
+        return rows
+    return [row for row in rows if row.reviewer.pk == user.pk]

@@ -8,11 +8,18 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Model, Q
+from django.db.models import Count, Model, Q
 from django.db.models.fields.files import FieldFile
 
 from accounts.models import User
-from reviews.models import Answer, Evaluation
+from reviews.models import AgentScore, Alert, AlertStatus, Answer, CriticalError, Evaluation
+from reviews.selectors import (
+    alert_evidence_prefetch,
+    appeals_visible_to,
+    evaluations_visible_to,
+    notifications_of,
+    with_overdue,
+)
 
 # Secrets that refer to a person but must never leave the system, even to that person.
 REDACTED_FIELDS = {("accounts", "user", "password"), ("authtoken", "token", "key")}
@@ -80,4 +87,28 @@ def personal_data_export(user: User) -> dict[str, Any]:
         "format": "qa_review personal data export, version 1",
         "subject": {"id": user.pk, "username": user.username},
         "records": records,
+    }
+
+
+def my_overview(user: User) -> dict[str, Any]:
+    """Everything recorded about the person: evaluations over time, critical errors, decided alerts,
+    appeals, monthly scores and notifications. Open alerts stay with supervisors and the QA lead."""
+
+    evaluations = evaluations_visible_to(user).filter(call__agent=user).order_by("call__started_at", "revision", "pk")
+    return {
+        "evaluations": evaluations,
+        "critical_errors": CriticalError.objects.filter(agent=user, evaluation__in=evaluations)
+        .select_related("type")
+        .order_by("observed_at", "pk"),
+        "alerts": Alert.objects.filter(agent=user)
+        .exclude(status=AlertStatus.OPEN)
+        .select_related("agent", "rule_version__rule", "decided_by")
+        .prefetch_related("rule_version__counted_types", alert_evidence_prefetch())
+        .annotate(evidence_count=Count("evidence_links"))
+        .order_by("-opened_at"),
+        "appeals": with_overdue(appeals_visible_to(user).filter(agent=user)).prefetch_related(
+            "items__critical_error__type", "items__criterion"
+        ),
+        "scores": AgentScore.objects.filter(agent=user).select_related("agent").order_by("period_start"),
+        "notifications": notifications_of(user)[:100],
     }

@@ -11,6 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import Role, User
+from reviews.domain.errors import DomainError
 from reviews.domain.thresholds import ErrorFact, in_scope
 from reviews.models import (
     AlertEvidence,
@@ -152,3 +153,17 @@ def counting_from(version: RuleVersion) -> dt.datetime:
     start_of_day = timezone.make_aware(dt.datetime.combine(version.effective_from, dt.time.min))
     assert version.activated_at is not None
     return max(start_of_day, version.activated_at)
+
+
+def rule_version_for_action(rule_id: int, *, requested_id: int | None, states: Collection[str]) -> RuleVersion:
+    """The version a lifecycle action applies to: the one asked for, or the newest in one of ``states``."""
+    versions = RuleVersion.objects.filter(rule_id=rule_id)
+    if requested_id is not None:
+        version = versions.filter(pk=requested_id).first()
+        if version is None:
+            raise DomainError("That version does not belong to this rule.", fields={"version": ["Not found."]})
+        return version
+    version = versions.filter(status__in=states).order_by("-number").first()
+    if version is None:
+        raise DomainError(f"This rule has no version that is {' or '.join(states)}.", code="no_such_version")
+    return version

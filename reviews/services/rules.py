@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -178,23 +179,44 @@ def rule_version_revise(*, rule: ThresholdRule, terms: RuleTerms, acting_user: U
     return version
 
 
+TERM_FIELDS = frozenset(f.name for f in dataclasses.fields(RuleTerms))
+
+
+@transaction.atomic
+def threshold_rule_change(*, rule: ThresholdRule, changes: Mapping[str, Any], acting_user: User) -> RuleVersion:
+    """Change some terms of a rule; the others stay as in its latest version (see ``rule_version_revise``)."""
+    unknown = sorted(set(changes) - TERM_FIELDS)
+    if unknown:
+        raise DomainError(f"Cannot change {', '.join(unknown)}.")
+    latest = rule.versions.order_by("-number").first()
+    if latest is None:
+        raise DomainError("This rule has no version to change.", code="no_such_version")
+    terms = dataclasses.replace(terms_of(latest), **changes)
+    return rule_version_revise(rule=rule, terms=terms, acting_user=acting_user)
+
+
 def _lock(version: RuleVersion) -> RuleVersion:
     return RuleVersion.objects.select_for_update(of=("self",)).select_related("rule").get(pk=version.pk)
+
+
+def _stamped_transition(
+    version: RuleVersion, action: RuleVersionAction, stamp_field: str, audit_action: str, acting_user: User
+) -> RuleVersion:
+    """Lock, move through the state table, record when, and audit: the shape of the simple transitions."""
+    version = _lock(version)
+    version.status = rule_version_transition(RuleVersionState(version.status), action, acting_user.role).value
+    setattr(version, stamp_field, timezone.now())
+    version.save(update_fields=["status", stamp_field])
+    audit_record(actor=acting_user, action=audit_action, obj=version, data={"rule_id": version.rule_id})
+    return version
 
 
 @transaction.atomic
 def rule_version_propose(*, version: RuleVersion, acting_user: User) -> RuleVersion:
     """Put a draft before the works council."""
-    version = _lock(version)
-    version.status = rule_version_transition(
-        RuleVersionState(version.status), RuleVersionAction.PROPOSE, acting_user.role
-    ).value
-    version.proposed_at = timezone.now()
-    version.save(update_fields=["status", "proposed_at"])
-    audit_record(
-        actor=acting_user, action="reviews.rule_version.proposed", obj=version, data={"rule_id": version.rule_id}
+    return _stamped_transition(
+        version, RuleVersionAction.PROPOSE, "proposed_at", "reviews.rule_version.proposed", acting_user
     )
-    return version
 
 
 @transaction.atomic
@@ -313,16 +335,10 @@ def rule_version_activate(*, version: RuleVersion, acting_user: User) -> RuleVer
 
 @transaction.atomic
 def rule_version_retire(*, version: RuleVersion, acting_user: User) -> RuleVersion:
-    version = _lock(version)
-    version.status = rule_version_transition(
-        RuleVersionState(version.status), RuleVersionAction.RETIRE, acting_user.role
-    ).value
-    version.retired_at = timezone.now()
-    version.save(update_fields=["status", "retired_at"])
-    audit_record(
-        actor=acting_user, action="reviews.rule_version.retired", obj=version, data={"rule_id": version.rule_id}
+    """Stop an active (or consented, never activated) version."""
+    return _stamped_transition(
+        version, RuleVersionAction.RETIRE, "retired_at", "reviews.rule_version.retired", acting_user
     )
-    return version
 
 
 @transaction.atomic

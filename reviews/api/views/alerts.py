@@ -14,7 +14,12 @@ from accounts.models import Role
 from reviews.api import threshold_serializers as ts
 from reviews.api.permissions import RoleAccess, request_user
 from reviews.models import AgentScore, Alert, AlertLevel, AlertStatus, RunTrigger, ScoringRun
-from reviews.selectors import agent_scores_visible_to, alerts_visible_to, scoring_runs_visible_to
+from reviews.selectors import (
+    agent_scores_visible_to,
+    alert_evidence_prefetch,
+    alerts_visible_to,
+    scoring_runs_visible_to,
+)
 from reviews.services import alerts as alert_services
 from reviews.services import scoring as scoring_services
 
@@ -44,7 +49,7 @@ class AlertViewSet(viewsets.ReadOnlyModelViewSet[Alert]):
         return (
             alerts_visible_to(self.request.user)
             .select_related("rule_version__rule")
-            .prefetch_related("rule_version__counted_types", ts.EVIDENCE_PREFETCH)
+            .prefetch_related("rule_version__counted_types", alert_evidence_prefetch())
             .annotate(evidence_count=Count("evidence_links"))
             .order_by("-opened_at", "-id")
         )

@@ -3,9 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import BooleanField, Case, Count, Prefetch, QuerySet, Value, When
+from django.db.models import Prefetch, QuerySet
 from django.http import JsonResponse
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
@@ -17,19 +16,14 @@ from rest_framework.views import APIView
 from accounts.models import Role
 from reviews.api import appeal_serializers as aps
 from reviews.api.permissions import RoleAccess, request_user
-from reviews.api.threshold_serializers import EVIDENCE_PREFETCH
 from reviews.domain.errors import DomainError
 from reviews.models import (
-    OPEN_APPEAL_STATUSES,
-    AgentScore,
-    Alert,
-    AlertStatus,
     Appeal,
     AppealItem,
     AppealStatus,
-    CriticalError,
 )
-from reviews.selectors import appeals_visible_to, evaluations_visible_to, notifications_of
+from reviews.selectors import appeals_visible_to, evaluations_visible_to, with_overdue
+from reviews.selectors.me import my_overview
 from reviews.services import appeal_decisions
 from reviews.services import appeals as appeal_services
 from reviews.services.exports import user_data_export
@@ -51,17 +45,6 @@ class AppealFilter(django_filters.FilterSet):
     def filter_mine(self, queryset: QuerySet[Appeal], name: str, value: bool) -> QuerySet[Appeal]:
         user = self.request.user if self.request else None
         return queryset.filter(assignee=user) if value else queryset.exclude(assignee=user)
-
-
-def with_overdue(appeals: QuerySet[Appeal]) -> QuerySet[Appeal]:
-    """Annotate whether an open appeal has passed its deadline."""
-    return appeals.annotate(
-        overdue=Case(
-            When(status__in=OPEN_APPEAL_STATUSES, deadline__lt=timezone.localdate(), then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        )
-    )
 
 
 class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Appeal]):
@@ -181,27 +164,7 @@ class MyOverviewView(APIView):
 
     @extend_schema(responses={200: aps.MyOverviewSerializer})
     def get(self, request: Request) -> Response:
-        user = request_user(request)
-        evaluations = (
-            evaluations_visible_to(user).filter(call__agent=user).order_by("call__started_at", "revision", "pk")
-        )
-        overview = {
-            "evaluations": evaluations,
-            "critical_errors": CriticalError.objects.filter(agent=user, evaluation__in=evaluations)
-            .select_related("type")
-            .order_by("observed_at", "pk"),
-            "alerts": Alert.objects.filter(agent=user)
-            .exclude(status=AlertStatus.OPEN)
-            .select_related("agent", "rule_version__rule", "decided_by")
-            .prefetch_related("rule_version__counted_types", EVIDENCE_PREFETCH)
-            .annotate(evidence_count=Count("evidence_links"))
-            .order_by("-opened_at"),
-            "appeals": with_overdue(appeals_visible_to(user).filter(agent=user)).prefetch_related(
-                "items__critical_error__type", "items__criterion"
-            ),
-            "scores": AgentScore.objects.filter(agent=user).select_related("agent").order_by("period_start"),
-            "notifications": notifications_of(user)[:100],
-        }
+        overview = my_overview(request_user(request))
         return Response(aps.MyOverviewSerializer(overview).data)
 
 

@@ -20,7 +20,7 @@ from reviews.api.views.calls import RECORDING_SCHEMA, BinaryErrorsAsJson, stream
 from reviews.api.views.common import PassthroughRenderer
 from reviews.models import CalibrationSession
 from reviews.selectors import calibration_sessions_visible_to
-from reviews.selectors.consistency import reviewer_consistency
+from reviews.selectors.consistency import reviewer_consistency_for
 from reviews.services import calibration as calibration_services
 from reviews.services.calibration import CalibrationError
 from reviews.services.evaluations import AnswerInput
@@ -123,7 +123,5 @@ class ReviewerConsistencyView(APIView):
     def get(self, request: Request) -> Response:
         user = request_user(request)
         start, end = period_bounds(request)
-        rows = reviewer_consistency(start=start, end=end)
-        if user.role != Role.QA_LEAD:
-            rows = [r for r in rows if r.reviewer.pk == user.pk]  # a reviewer sees their own line
+        rows = reviewer_consistency_for(user, start=start, end=end)
         return Response(cs.ReviewerConsistencySerializer(rows, many=True).data)

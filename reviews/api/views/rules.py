@@ -13,9 +13,9 @@ from rest_framework.response import Response
 from accounts.models import Role
 from reviews.api import threshold_serializers as ts
 from reviews.api.permissions import RoleAccess, request_user
-from reviews.domain.errors import DomainError
-from reviews.models import RuleVersion, RuleVersionStatus, ThresholdRule
+from reviews.models import RuleVersionStatus, ThresholdRule
 from reviews.selectors import rule_versions_visible_to, threshold_rules_visible_to
+from reviews.selectors.thresholds import rule_version_for_action
 from reviews.services import rule_preview
 from reviews.services import rules as rule_services
 
@@ -23,24 +23,19 @@ QA_LEAD = frozenset({Role.QA_LEAD})
 COUNCIL = frozenset({Role.WORKS_COUNCIL})
 
 
-def _terms(data: dict[str, Any], base: rule_services.RuleTerms | None = None) -> rule_services.RuleTerms:
-    """Input fields over the latest version's terms (a PATCH may name only what changes)."""
-
-    def pick(key: str, fallback: Any) -> Any:
-        return data.get(key, fallback)
-
-    return rule_services.RuleTerms(
-        purpose=pick("purpose", base.purpose if base else ""),
-        counted_type_codes=frozenset(pick("counted_types", base.counted_type_codes if base else [])),
-        count_n=pick("count_n", base.count_n if base else 0),
-        window_days=pick("window_days", base.window_days if base else 0),
-        level=pick("level", base.level if base else ""),
-        effective_from=pick("effective_from", base.effective_from if base else None),
-        team_ids=frozenset(t.pk for t in data["scope_teams"])
-        if "scope_teams" in data
-        else (base.team_ids if base else frozenset()),
-        employment_types=frozenset(pick("scope_employment_types", base.employment_types if base else [])),
-    )
+def _term_changes(data: dict[str, Any]) -> dict[str, Any]:
+    """API field names to the domain's RuleTerms names (only the fields given)."""
+    renames = {
+        "purpose": ("purpose", lambda v: v),
+        "counted_types": ("counted_type_codes", frozenset),
+        "count_n": ("count_n", lambda v: v),
+        "window_days": ("window_days", lambda v: v),
+        "level": ("level", lambda v: v),
+        "effective_from": ("effective_from", lambda v: v),
+        "scope_teams": ("team_ids", lambda teams: frozenset(t.pk for t in teams)),
+        "scope_employment_types": ("employment_types", frozenset),
+    }
+    return {renames[k][0]: renames[k][1](v) for k, v in data.items() if k in renames}
 
 
 class ThresholdRuleViewSet(
@@ -74,18 +69,6 @@ class ThresholdRuleViewSet(
     def _rule_response(self, rule_id: int, status: int = 200) -> Response:
         return Response(ts.ThresholdRuleSerializer(self.get_queryset().get(pk=rule_id)).data, status=status)
 
-    def _version(self, rule: ThresholdRule, requested: int | None, states: tuple[str, ...]) -> RuleVersion:
-        versions = rule.versions.all()
-        if requested is not None:
-            version = versions.filter(pk=requested).first()
-            if version is None:
-                raise DomainError("That version does not belong to this rule.", fields={"version": ["Not found."]})
-            return version
-        version = versions.filter(status__in=states).order_by("-number").first()
-        if version is None:
-            raise DomainError(f"This rule has no version that is {' or '.join(states)}.", code="no_such_version")
-        return version
-
     @extend_schema(
         request=ts.ThresholdRuleCreateInput,
         responses={201: ts.ThresholdRuleSerializer},
@@ -95,7 +78,9 @@ class ThresholdRuleViewSet(
         data = ts.ThresholdRuleCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         rule = rule_services.threshold_rule_create(
-            name=data.validated_data["name"], terms=_terms(data.validated_data), acting_user=request_user(request)
+            name=data.validated_data["name"],
+            terms=rule_services.RuleTerms(**_term_changes(data.validated_data)),
+            acting_user=request_user(request),
         )
         return self._rule_response(rule.pk, 201)
 
@@ -108,10 +93,8 @@ class ThresholdRuleViewSet(
         rule = self.get_object()
         data = ts.RuleTermsInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        latest = rule.versions.order_by("-number").first()
-        base = rule_services.terms_of(latest) if latest else None
-        rule_services.rule_version_revise(
-            rule=rule, terms=_terms(data.validated_data, base), acting_user=request_user(request)
+        rule_services.threshold_rule_change(
+            rule=rule, changes=_term_changes(data.validated_data), acting_user=request_user(request)
         )
         return self._rule_response(rule.pk)
 
@@ -121,7 +104,7 @@ class ThresholdRuleViewSet(
         rule = self.get_object()
         data = ts.VersionChoiceInput(data=request.data)
         data.is_valid(raise_exception=True)
-        version = self._version(rule, data.validated_data.get("version"), states)
+        version = rule_version_for_action(rule.pk, requested_id=data.validated_data.get("version"), states=states)
         service(version=version, acting_user=request_user(request), **extra)
         return self._rule_response(rule.pk)
 
@@ -145,7 +128,9 @@ class ThresholdRuleViewSet(
         data = ts.ConsentInput(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        version = self._version(rule, fields.pop("version", None), (RuleVersionStatus.PROPOSED,))
+        version = rule_version_for_action(
+            rule.pk, requested_id=fields.pop("version", None), states=(RuleVersionStatus.PROPOSED,)
+        )
         rule_services.rule_version_decide_consent(version=version, acting_user=request_user(request), **fields)
         return self._rule_response(rule.pk)
 
@@ -175,8 +160,10 @@ class ThresholdRuleViewSet(
         rule = self.get_object()
         data = ts.NullityInput(data=request.data)
         data.is_valid(raise_exception=True)
-        version = self._version(
-            rule, data.validated_data.get("version"), (RuleVersionStatus.ACTIVE, RuleVersionStatus.CONSENTED)
+        version = rule_version_for_action(
+            rule.pk,
+            requested_id=data.validated_data.get("version"),
+            states=(RuleVersionStatus.ACTIVE, RuleVersionStatus.CONSENTED),
         )
         rule_services.rule_version_nullify(
             version=version, reason=data.validated_data["reason"], acting_user=request_user(request)
@@ -193,8 +180,10 @@ class ThresholdRuleViewSet(
         rule = self.get_object()
         data = ts.PreviewInput(data=request.data)
         data.is_valid(raise_exception=True)
-        version = self._version(
-            rule, data.validated_data.get("version"), (RuleVersionStatus.DRAFT, RuleVersionStatus.PROPOSED)
+        version = rule_version_for_action(
+            rule.pk,
+            requested_id=data.validated_data.get("version"),
+            states=(RuleVersionStatus.DRAFT, RuleVersionStatus.PROPOSED),
         )
         preview = rule_preview.rule_version_preview(
             version=version, acting_user=request_user(request), as_of=data.validated_data.get("as_of")

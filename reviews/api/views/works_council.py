@@ -28,6 +28,7 @@ PERIOD_PARAMS = [
     OpenApiParameter("start", OpenApiTypes.DATETIME, description="default: 90 days before end"),
     OpenApiParameter("end", OpenApiTypes.DATETIME, description="default: now"),
 ]
+PERIOD_KIND_PARAM = OpenApiParameter("period", OpenApiTypes.STR, enum=["month", "quarter"])
 FORMAT_PARAM = OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"], description="csv for a spreadsheet")
 
 
@@ -105,11 +106,7 @@ class RuleUsageView(CouncilView):
     view_name = "rule-usage"
 
     @extend_schema(
-        parameters=[
-            *PERIOD_PARAMS,
-            OpenApiParameter("period", OpenApiTypes.STR, enum=["month", "quarter"]),
-            FORMAT_PARAM,
-        ],
+        parameters=[*PERIOD_PARAMS, PERIOD_KIND_PARAM, FORMAT_PARAM],
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request: Request) -> Response:
@@ -159,11 +156,7 @@ class PressureIndicatorsView(CouncilView):
     view_name = "pressure-indicators"
 
     @extend_schema(
-        parameters=[
-            *PERIOD_PARAMS,
-            OpenApiParameter("period", OpenApiTypes.STR, enum=["month", "quarter"]),
-            FORMAT_PARAM,
-        ],
+        parameters=[*PERIOD_PARAMS, PERIOD_KIND_PARAM, FORMAT_PARAM],
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request: Request) -> Response:

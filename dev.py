@@ -52,11 +52,12 @@ def install(lock: str) -> None:
 def run() -> None:
     install("base.lock")
     env = {"DJANGO_SETTINGS_MODULE": "qa_review.settings.local"}
+    sh(PY, "manage.py", "compile_translations", "--verbosity", "0", env=env)
     sh(PY, "manage.py", "migrate", "--noinput", env=env)
     sh(PY, "manage.py", "collectstatic", "--noinput", "--verbosity", "0", env=env)
     sh(PY, "manage.py", "seed_demo", env=env)
     print(
-        "\nqa_review runs on http://127.0.0.1:8000 (API docs at /api/v1/docs/).\n"
+        "\nqa_review runs on http://127.0.0.1:8000 (pages in Dutch and English; API docs at /api/v1/docs/).\n"
         "Log in as qa_lead, supervisor_a, agent_a1, council, ... with the password 'demo-password'.\n"
         "Tasks run in-process because REDIS_URL is not set.\n",
         flush=True,
@@ -70,6 +71,7 @@ def check() -> None:
         "DJANGO_SETTINGS_MODULE": "qa_review.settings.test",
         **{k: os.environ.get(k, v) for k, v in TEST_DEFAULTS.items()},
     }
+    sh(PY, "manage.py", "compile_translations", "--verbosity", "0", env=env)
     sh(str(BIN / "ruff"), "check", ".")
     sh(str(BIN / "ruff"), "format", "--check", ".")
     sh(str(BIN / "mypy"), "qa_review", "accounts", "reviews", env=env)

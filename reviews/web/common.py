@@ -1,0 +1,85 @@
+"""What every page view shares: role checks, turning domain errors into form errors, paging."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from reviews.domain.errors import DomainError
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+M = TypeVar("M", bound=Model)
+
+PAGE_SIZE = 25
+
+
+def page_user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
+def role_required(*roles: str) -> Callable[[View], View]:
+    """Logged in, and of one of these roles (a wrong role is a 403; objects the user may not see are 404s)."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if page_user(request).role not in roles:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return login_required(wrapped)  # type: ignore[return-value]
+
+    return decorator
+
+
+def visible_or_404(queryset: QuerySet[M], pk: int) -> M:
+    """One row of a role-scoped queryset; rows outside the user's scope do not exist for them."""
+    return get_object_or_404(queryset, pk=pk)
+
+
+def report_domain_error(request: HttpRequest, exc: DomainError, form: forms.Form | None = None) -> None:
+    """Show a refused action to the user: per-field messages on the form, the summary as a message."""
+    if form is not None:
+        for field, problems in exc.fields.items():
+            name = field if field in form.fields else None
+            for problem in problems:
+                form.add_error(name, problem if name else f"{field}: {problem}")
+    messages.error(request, exc.message)
+
+
+def paginate(request: HttpRequest, rows: QuerySet[Any] | list[Any]) -> Page[Any]:
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def choices_of(rows: Iterable[Model], label: Callable[[Any], str]) -> list[tuple[int, str]]:
+    return [(row.pk, label(row)) for row in rows]
+
+
+def period_of(form: Any, *, default_days: int = 90) -> tuple[Any, Any]:
+    """(start, end) as aware datetimes from a valid PeriodForm's dates; the last 90 days by default."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    end = timezone.now()
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    if data.get("end"):
+        end = timezone.make_aware(dt.datetime.combine(data["end"], dt.time.min))
+    start = end - dt.timedelta(days=default_days)
+    if data.get("start"):
+        start = timezone.make_aware(dt.datetime.combine(data["start"], dt.time.min))
+    return start, end

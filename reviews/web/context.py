@@ -1,0 +1,45 @@
+"""The navigation of each role, for the page header."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role, User
+
+NAVIGATION = {
+    Role.AGENT: [("web:me", _("My evaluations")), ("web:appeals", _("My appeals"))],
+    Role.SUPERVISOR: [
+        ("web:queue", _("Work queue")),
+        ("web:alerts", _("Alerts")),
+        ("web:appeals", _("Appeals")),
+        ("web:calibrations", _("Calibration")),
+        ("web:consistency", _("Consistency")),
+    ],
+    Role.QA_LEAD: [
+        ("web:queue", _("Calls")),
+        ("web:scorecards", _("Scorecards")),
+        ("web:rules", _("Threshold rules")),
+        ("web:runs", _("Scoring runs")),
+        ("web:alerts", _("Alerts")),
+        ("web:appeals", _("Appeals")),
+        ("web:calibrations", _("Calibration")),
+        ("web:consistency", _("Consistency")),
+    ],
+    Role.WORKS_COUNCIL: [
+        ("web:council-register", _("Rule register")),
+        ("web:council-usage", _("Rule usage")),
+        ("web:council-breakdown", _("Group breakdown")),
+        ("web:council-pressure", _("Pressure indicators")),
+        ("web:council-audit", _("Audit log")),
+    ],
+}
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if not isinstance(user, User):
+        return {"navigation": []}
+    return {"navigation": NAVIGATION.get(Role(user.role), []) if user.role in Role.values else []}

@@ -1,0 +1,92 @@
+"""Alerts: the list for deciders (and decided ones for the agent), the evidence, confirm or dismiss."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from reviews.domain.errors import DomainError
+from reviews.models import Alert, AlertStatus
+from reviews.selectors import CALL_READER_ROLES, alert_evidence_prefetch, alerts_visible_to
+from reviews.services import alerts as alert_services
+from reviews.web.common import page_user, paginate, report_domain_error, role_required, visible_or_404
+from reviews.web.forms import DecisionForm
+
+DECIDERS = (Role.SUPERVISOR, Role.QA_LEAD)
+
+
+def _alerts(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return (
+        alerts_visible_to(page_user(request))
+        .select_related("rule_version__rule")
+        .prefetch_related("rule_version__counted_types")
+        .annotate(evidence_count=Count("evidence_links"))
+        .order_by("-opened_at", "-pk")
+    )
+
+
+@role_required(*CALL_READER_ROLES)
+def alert_list(request: HttpRequest) -> HttpResponse:
+    alerts = _alerts(request)
+    status = request.GET.get("status", "")
+    if status in AlertStatus.values:
+        alerts = alerts.filter(status=status)
+    return render(
+        request,
+        "web/alerts.html",
+        {"page": paginate(request, alerts), "status": status, "statuses": AlertStatus.choices},
+    )
+
+
+def _page(request: HttpRequest, alert: Alert, form: DecisionForm | None = None, status: int = 200) -> HttpResponse:
+    user = page_user(request)
+    can_decide = user.role in DECIDERS and alert.status == AlertStatus.OPEN
+    if user.role in DECIDERS:
+        # Opening the page is opening the evidence: a recorded, sensitive read, needed before deciding.
+        alert_services.alert_view_evidence(alert=alert, acting_user=user)
+    evidence = alert.evidence.all()
+    return render(
+        request,
+        "web/alert.html",
+        {
+            "alert": alert,
+            "evidence": evidence,
+            "can_decide": can_decide,
+            "form": form or (DecisionForm() if can_decide else None),
+        },
+        status=status,
+    )
+
+
+def _alert(request: HttpRequest, pk: int) -> Alert:
+    return visible_or_404(_alerts(request).prefetch_related(alert_evidence_prefetch()), pk)
+
+
+@role_required(*CALL_READER_ROLES)
+def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _page(request, _alert(request, pk))
+
+
+@require_POST
+@role_required(*DECIDERS)
+def alert_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = _alert(request, pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            alert_services.alert_decide(
+                alert=alert,
+                decision=form.cleaned_data["decision"],
+                rationale=form.cleaned_data["rationale"],
+                acting_user=page_user(request),
+            )
+            messages.success(request, _("Decision recorded."))
+            return redirect("web:alert", pk=pk)
+        except DomainError as exc:
+            report_domain_error(request, exc, form)
+    return _page(request, alert, form, status=400)

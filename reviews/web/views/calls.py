@@ -1,0 +1,245 @@
+"""The supervisor's work queue and the scoring page (player, scorecard, critical errors at a moment)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Exists, OuterRef
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from reviews.domain.errors import DomainError
+from reviews.models import (
+    Answer,
+    Call,
+    Channel,
+    Criterion,
+    CriticalError,
+    Evaluation,
+    EvaluationStatus,
+    ScorecardVersionStatus,
+)
+from reviews.selectors import (
+    calls_visible_to,
+    evaluations_visible_to,
+    scorecard_versions_visible_to,
+    users_visible_to,
+)
+from reviews.services import evaluations as evaluation_services
+from reviews.web.common import page_user, paginate, report_domain_error, role_required, visible_or_404
+from reviews.web.forms import (
+    NOT_APPLICABLE,
+    AnswersForm,
+    CriticalErrorForm,
+    QueueFilterForm,
+    StartEvaluationForm,
+)
+
+REVIEWERS = (Role.SUPERVISOR, Role.QA_LEAD)
+
+
+@role_required(*REVIEWERS)
+def queue(request: HttpRequest) -> HttpResponse:
+    """Calls the reviewer may score, newest first, with whether they scored them already."""
+    user = page_user(request)
+    agents = users_visible_to(user).filter(role=Role.AGENT)
+    form = QueueFilterForm(
+        request.GET or None,
+        agents=[(a.pk, a.get_full_name() or a.username) for a in agents],
+        channels=[(value, str(label)) for value, label in Channel.choices],
+    )
+    mine = Evaluation.objects.filter(call=OuterRef("pk"), reviewer=user, calibration_session__isnull=True)
+    calls = (
+        calls_visible_to(user)
+        .annotate(
+            my_draft=Exists(mine.filter(status=EvaluationStatus.DRAFT)),
+            scored_by_me=Exists(mine.exclude(status=EvaluationStatus.DRAFT)),
+        )
+        .order_by("-started_at", "-pk")
+    )
+    filters = form.cleaned_or_empty() if form.is_bound else {}
+    if "agent" in filters:
+        calls = calls.filter(agent_id=filters["agent"])
+    if "channel" in filters:
+        calls = calls.filter(channel=filters["channel"])
+    status = filters.get("status")
+    if status == "to_score":
+        calls = calls.filter(my_draft=False, scored_by_me=False).exclude(agent=user)
+    elif status == "draft":
+        calls = calls.filter(my_draft=True)
+    elif status == "scored":
+        calls = calls.filter(scored_by_me=True)
+    return render(request, "web/queue.html", {"form": form, "page": paginate(request, calls)})
+
+
+def _my_draft(call: Call, user_id: int) -> Evaluation | None:
+    return (
+        Evaluation.objects.filter(
+            call=call, reviewer_id=user_id, status=EvaluationStatus.DRAFT, calibration_session__isnull=True
+        )
+        .select_related("scorecard_version__scorecard")
+        .first()
+    )
+
+
+def _answers_form(draft: Evaluation, data: Any = None) -> AnswersForm:
+    criteria = list(
+        Criterion.objects.filter(section__version_id=draft.scorecard_version_id)
+        .select_related("section")
+        .order_by("section__position", "section__pk", "position", "pk")
+    )
+    initial: dict[str, object] = {"summary": draft.summary}
+    for answer in Answer.objects.filter(evaluation=draft):
+        initial[f"c{answer.criterion_id}"] = NOT_APPLICABLE if answer.not_applicable else str(answer.points)
+    return AnswersForm(data, criteria=criteria, initial=initial)
+
+
+def _errors_panel(request: HttpRequest, draft: Evaluation, form: CriticalErrorForm | None = None) -> HttpResponse:
+    errors = CriticalError.objects.filter(evaluation=draft).select_related("type").order_by("offset_seconds", "pk")
+    return render(
+        request,
+        "web/partials/critical_errors.html",
+        {"draft": draft, "errors": errors, "error_form": form or CriticalErrorForm(), "call": draft.call},
+    )
+
+
+@role_required(*REVIEWERS)
+def call_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The scoring page: call metadata, the recording, and the reviewer's draft (or a way to start one)."""
+    user = page_user(request)
+    call = visible_or_404(calls_visible_to(user), pk)
+    draft = _my_draft(call, user.pk)
+    versions = scorecard_versions_visible_to(user).filter(status=ScorecardVersionStatus.PUBLISHED)
+    others = (
+        evaluations_visible_to(user).filter(call=call).exclude(status=EvaluationStatus.DRAFT).order_by("-created_at")
+    )
+    context: dict[str, Any] = {
+        "call": call,
+        "draft": draft,
+        "evaluations": others,
+        "start_form": StartEvaluationForm(versions=[(v.pk, f"{v.scorecard.name} v{v.number}") for v in versions]),
+        "own_call": call.agent_id == user.pk,
+        "mine": others.filter(reviewer=user).first(),
+    }
+    if draft is not None:
+        context["answers_form"] = _answers_form(draft)
+        context["errors"] = (
+            CriticalError.objects.filter(evaluation=draft).select_related("type").order_by("offset_seconds", "pk")
+        )
+        context["error_form"] = CriticalErrorForm()
+    return render(request, "web/call.html", context)
+
+
+@require_POST
+@role_required(*REVIEWERS)
+def evaluation_start(request: HttpRequest, pk: int) -> HttpResponse:
+    user = page_user(request)
+    call = visible_or_404(calls_visible_to(user), pk)
+    versions = scorecard_versions_visible_to(user).filter(status=ScorecardVersionStatus.PUBLISHED)
+    form = StartEvaluationForm(request.POST, versions=[(v.pk, str(v.pk)) for v in versions])
+    if not form.is_valid():
+        messages.error(request, _("Choose a published scorecard."))
+        return redirect("web:call", pk=call.pk)
+    try:
+        evaluation_services.evaluation_create(
+            call=call, scorecard_version=versions.get(pk=form.cleaned_data["scorecard_version"]), acting_user=user
+        )
+    except DomainError as exc:
+        report_domain_error(request, exc)
+    return redirect("web:call", pk=call.pk)
+
+
+@require_POST
+@role_required(*REVIEWERS)
+def evaluation_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the answers (and submit them, when the reviewer pressed Submit)."""
+    user = page_user(request)
+    call = visible_or_404(calls_visible_to(user), pk)
+    draft = _my_draft(call, user.pk)
+    if draft is None:
+        messages.error(request, _("There is no draft of yours for this call any more."))
+        return redirect("web:call", pk=call.pk)
+    form = _answers_form(draft, request.POST)
+    if form.is_valid():
+        try:
+            evaluation_services.evaluation_answers_save(
+                evaluation=draft,
+                answers=[
+                    evaluation_services.AnswerInput(criterion_id=cid, points=points, not_applicable=na)
+                    for cid, points, na in form.answers()
+                ],
+                summary=form.cleaned_data["summary"],
+                acting_user=user,
+            )
+            if request.POST.get("action") != "submit":
+                messages.success(request, _("Draft saved."))
+                return redirect("web:call", pk=call.pk)
+            evaluation_services.evaluation_submit(evaluation=draft, acting_user=user)
+            messages.success(request, _("Evaluation submitted. The agent can see it now."))
+            return redirect("web:evaluation", pk=draft.pk)
+        except DomainError as exc:
+            report_domain_error(request, exc, form)
+            if exc.code == "unanswered_criteria":
+                for key in exc.fields:
+                    form.add_error(f"c{key.split(':', 1)[1]}", _("Answer this criterion before submitting."))
+    errors = CriticalError.objects.filter(evaluation=draft).select_related("type").order_by("offset_seconds", "pk")
+    context = {
+        "call": call,
+        "draft": draft,
+        "answers_form": form,
+        "errors": errors,
+        "error_form": CriticalErrorForm(),
+        "evaluations": [],
+    }
+    return render(request, "web/call.html", context, status=400)
+
+
+@require_POST
+@role_required(*REVIEWERS)
+def critical_error_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = page_user(request)
+    call = visible_or_404(calls_visible_to(user), pk)
+    draft = _my_draft(call, user.pk)
+    if draft is None:
+        messages.error(request, _("There is no draft of yours for this call any more."))
+        return redirect("web:call", pk=call.pk)
+    form = CriticalErrorForm(request.POST)
+    if form.is_valid():
+        try:
+            evaluation_services.critical_error_log(
+                evaluation=draft,
+                error_type=form.cleaned_data["type"],
+                offset_seconds=form.cleaned_data["offset_seconds"],
+                note=form.cleaned_data["note"],
+                acting_user=user,
+            )
+            form = CriticalErrorForm()
+        except DomainError as exc:
+            report_domain_error(request, exc, form)
+    if request.htmx:  # type: ignore[attr-defined]
+        return _errors_panel(request, draft, form)
+    return redirect(reverse("web:call", args=[call.pk]) + "#critical-errors")
+
+
+@require_POST
+@role_required(*REVIEWERS)
+def critical_error_remove(request: HttpRequest, pk: int, error_id: int) -> HttpResponse:
+    user = page_user(request)
+    call = visible_or_404(calls_visible_to(user), pk)
+    draft = _my_draft(call, user.pk)
+    error = CriticalError.objects.filter(evaluation=draft, pk=error_id).first() if draft else None
+    if draft is None or error is None:
+        messages.error(request, _("That critical error is not on your draft."))
+        return redirect("web:call", pk=call.pk)
+    try:
+        evaluation_services.critical_error_remove(critical_error=error, acting_user=user)
+    except DomainError as exc:
+        report_domain_error(request, exc)
+    if request.htmx:  # type: ignore[attr-defined]
+        return _errors_panel(request, draft)
+    return redirect(reverse("web:call", args=[call.pk]) + "#critical-errors")

@@ -1,0 +1,222 @@
+"""The works council's pages: register with consent and nullity, usage, group breakdown, pressure, audit.
+
+Pseudonymised aggregates only (the same selectors as the API); every read is audited.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import EmploymentType, Role
+from accounts.pseudonyms import pseudonym_for
+from reviews.domain.errors import DomainError
+from reviews.models import RuleVersionStatus
+from reviews.selectors import rule_versions_visible_to
+from reviews.selectors import works_council as wc
+from reviews.services import rules as rule_services
+from reviews.services.audit import audit_chain_verify
+from reviews.services.works_council import audit_verification_record, works_council_read_record
+from reviews.web.charts import bar_chart
+from reviews.web.common import page_user, paginate, period_of, report_domain_error, role_required, visible_or_404
+from reviews.web.forms import ConsentForm, NullityForm, PeriodForm
+
+COUNCIL = Role.WORKS_COUNCIL
+NULLIFIABLE = (RuleVersionStatus.CONSENTED, RuleVersionStatus.ACTIVE)
+
+
+def _period(request: HttpRequest) -> tuple[PeriodForm, Any, Any, str, dict[str, str]]:
+    """The period form, its bounds, month/quarter, and the same period as API query parameters (for CSV)."""
+    form = PeriodForm(request.GET or None)
+    start, end = period_of(form)
+    kind = (form.cleaned_data.get("period") if form.is_bound and form.is_valid() else None) or "month"
+    return form, start, end, kind, {"start": start.isoformat(), "end": end.isoformat(), "period": kind}
+
+
+def _record(request: HttpRequest, view: str, params: dict[str, str]) -> None:
+    works_council_read_record(view=f"web:{view}", params=params, acting_user=page_user(request))
+
+
+@role_required(COUNCIL)
+def register(request: HttpRequest) -> HttpResponse:
+    _record(request, "rule-register", {})
+    return render(
+        request,
+        "web/council/register.html",
+        {
+            "rules": wc.rule_register(),
+            "consent_form": ConsentForm(),
+            "nullity_form": NullityForm(),
+            "proposed": RuleVersionStatus.PROPOSED,
+            "nullifiable": NULLIFIABLE,
+        },
+    )
+
+
+def _version(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    return visible_or_404(rule_versions_visible_to(page_user(request)), pk)
+
+
+@require_POST
+@role_required(COUNCIL)
+def consent(request: HttpRequest, pk: int) -> HttpResponse:
+    version = _version(request, pk)
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            rule_services.rule_version_decide_consent(
+                version=version,
+                decision=data["decision"],
+                reference=data["reference"],
+                population=data["population"],
+                note=data["note"],
+                review_by=data["review_by"],
+                acting_user=page_user(request),
+            )
+            messages.success(request, _("The council's decision is recorded."))
+            return redirect("web:council-register")
+        except DomainError as exc:
+            report_domain_error(request, exc, form)
+    for field, problems in form.errors.items():
+        messages.error(
+            request, f"{form.fields[field].label if field in form.fields else ''}: {' '.join(str(p) for p in problems)}"
+        )
+    return redirect(reverse("web:council-register") + f"#version-{pk}")
+
+
+@require_POST
+@role_required(COUNCIL)
+def nullify(request: HttpRequest, pk: int) -> HttpResponse:
+    version = _version(request, pk)
+    form = NullityForm(request.POST)
+    if form.is_valid():
+        try:
+            rule_services.rule_version_nullify(
+                version=version, reason=form.cleaned_data["reason"], acting_user=page_user(request)
+            )
+            messages.success(request, _("Nullity invoked: the version stopped and its alerts are quarantined."))
+        except DomainError as exc:
+            report_domain_error(request, exc)
+    else:
+        messages.error(request, _("State the reason for invoking nullity."))
+    return redirect("web:council-register")
+
+
+@role_required(COUNCIL)
+def usage(request: HttpRequest) -> HttpResponse:
+    form, start, end, kind, params = _period(request)
+    figures = wc.rule_usage(start=start, end=end, period=kind)
+    _record(request, "rule-usage", params)
+    return render(request, "web/council/usage.html", {"form": form, "usage": figures, "query": urlencode(params)})
+
+
+@role_required(COUNCIL)
+def breakdown(request: HttpRequest) -> HttpResponse:
+    form, start, end, _kind, params = _period(request)
+    figures = wc.group_breakdown(start=start, end=end)
+    labels = dict(EmploymentType.choices)
+    for row in figures["employment_type"]:
+        row["group"] = str(labels.get(row["group"], row["group"]))
+    charts = {
+        dimension: bar_chart(
+            [
+                (
+                    row["group"],
+                    None if row["confirmed_warning_rate"] is None else round(row["confirmed_warning_rate"] * 100, 1),
+                )
+                for row in figures[dimension]
+            ],
+            unit="%",
+        )
+        for dimension in ("team", "employment_type")
+    }
+    _record(request, "group-breakdown", params)
+    return render(
+        request,
+        "web/council/breakdown.html",
+        {"form": form, "figures": figures, "charts": charts, "query": urlencode(params)},
+    )
+
+
+@role_required(COUNCIL)
+def pressure(request: HttpRequest) -> HttpResponse:
+    form, start, end, kind, params = _period(request)
+    figures = wc.pressure_indicators(start=start, end=end, period=kind)
+    reviewers = wc.reviewer_aggregates(start=start, end=end)
+    band_chart = bar_chart(
+        [
+            (b["band"], None if b["critical_error_rate"] is None else round(b["critical_error_rate"] * 100, 1))
+            for b in figures["handle_time_bands"]
+        ],
+        unit="%",
+    )
+    _record(request, "pressure-indicators", params)
+    return render(
+        request,
+        "web/council/pressure.html",
+        {
+            "form": form,
+            "figures": figures,
+            "band_chart": band_chart,
+            "reviewers": reviewers,
+            "query": urlencode(params),
+        },
+    )
+
+
+@role_required(COUNCIL)
+def audit(request: HttpRequest) -> HttpResponse:
+    form, start, end, _kind, params = _period(request)
+    events = wc.audit_log(start=start, end=end)
+    page = paginate(request, events)
+    rows = [
+        {
+            "sequence": e.sequence,
+            "occurred_at": e.occurred_at,
+            "actor": pseudonym_for(e.actor_id) if e.actor_id else "system",
+            "actor_role": e.actor_role,
+            "action": e.action,
+            "object": f"{e.object_type} {e.object_id}",
+            "subject": pseudonym_for(e.subject_id) if e.subject_id else "",
+            "hash": e.hash,
+        }
+        for e in page
+    ]
+    _record(request, "audit-log", params)
+    return render(
+        request,
+        "web/council/audit.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": urlencode({"start": params["start"], "end": params["end"]}),
+        },
+    )
+
+
+@require_POST
+@role_required(COUNCIL, Role.QA_LEAD)
+def verify(request: HttpRequest) -> HttpResponse:
+    result = audit_chain_verify()
+    audit_verification_record(
+        ok=result.ok, head_sequence=result.head_sequence, head_hash=result.head_hash, acting_user=page_user(request)
+    )
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "web/partials/verify.html", {"result": result})
+    if result.ok:
+        messages.success(
+            request,
+            _("The chain verifies: %(n)d events, head %(hash)s.") % {"n": result.checked, "hash": result.head_hash},
+        )
+    else:
+        messages.error(request, _("The chain is broken at event %(s)s.") % {"s": result.first_broken_sequence})
+    return redirect("web:council-audit" if page_user(request).role == COUNCIL else "web:home")

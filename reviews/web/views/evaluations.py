@@ -1,0 +1,132 @@
+"""One evaluation as its agent, reviewer or an appeal handler sees it; acknowledging and appealing it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from reviews.domain.errors import DomainError
+from reviews.models import Answer, CriticalError, CriticalErrorStatus, Evaluation, EvaluationStatus
+from reviews.selectors import CALL_READER_ROLES, appeals_visible_to, evaluations_visible_to
+from reviews.services import appeals as appeal_services
+from reviews.services import evaluations as evaluation_services
+from reviews.web.common import page_user, report_domain_error, role_required, visible_or_404
+from reviews.web.forms import AppealForm
+
+APPEALABLE = (EvaluationStatus.SUBMITTED, EvaluationStatus.ACKNOWLEDGED)
+
+
+def _evaluation(request: HttpRequest, pk: int) -> Evaluation:
+    queryset = evaluations_visible_to(page_user(request)).prefetch_related(
+        Prefetch(
+            "answers",
+            queryset=Answer.objects.select_related("criterion__section").order_by(
+                "criterion__section__position", "criterion__position", "criterion__pk"
+            ),
+        ),
+    )
+    return visible_or_404(queryset, pk)
+
+
+def _errors_of(evaluation: Evaluation) -> list[CriticalError]:
+    """Critical errors stay with the evaluation they were logged in; revisions show their root's errors."""
+    root = evaluation
+    while root.previous_revision_id is not None:
+        root = Evaluation.objects.get(pk=root.previous_revision_id)
+    return list(CriticalError.objects.filter(evaluation=root).select_related("type").order_by("offset_seconds", "pk"))
+
+
+def _appeal_form(evaluation: Evaluation, errors: list[CriticalError], data: Any = None) -> AppealForm:
+    return AppealForm(
+        data,
+        errors=[
+            (e.pk, f"{e.type.code} {e.offset_seconds // 60}:{e.offset_seconds % 60:02d}")
+            for e in errors
+            if e.status == CriticalErrorStatus.ACTIVE
+        ],
+        criteria=[(a.criterion_id, a.criterion.text) for a in evaluation.answers.all()],
+    )
+
+
+def _page(
+    request: HttpRequest, evaluation: Evaluation, appeal_form: AppealForm | None = None, status: int = 200
+) -> HttpResponse:
+    user = page_user(request)
+    errors = _errors_of(evaluation)
+    is_agent = user.role == Role.AGENT and evaluation.call.agent_id == user.pk
+    can_appeal = is_agent and evaluation.status in APPEALABLE and evaluation.superseded_at is None
+    history = []
+    current: Evaluation | None = evaluation
+    while current is not None and current.previous_revision_id is not None:
+        current = evaluations_visible_to(user).filter(pk=current.previous_revision_id).first()
+        if current is not None:
+            history.append(current)
+    context = {
+        "evaluation": evaluation,
+        "call": evaluation.call,
+        "errors": errors,
+        "history": history,
+        "later": evaluations_visible_to(user).filter(previous_revision=evaluation).first(),
+        "appeals": appeals_visible_to(user).filter(evaluation=evaluation).order_by("-submitted_at"),
+        "is_agent": is_agent,
+        "can_acknowledge": is_agent and evaluation.status == EvaluationStatus.SUBMITTED,
+        "can_appeal": can_appeal,
+        "appeal_form": appeal_form or (_appeal_form(evaluation, errors) if can_appeal else None),
+        "appeal_window_days": settings.APPEAL_WINDOW_DAYS,
+        "start_at": request.GET.get("t", ""),
+    }
+    return render(request, "web/evaluation.html", context, status=status)
+
+
+@role_required(*CALL_READER_ROLES)
+def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = _evaluation(request, pk)
+    if evaluation.status == EvaluationStatus.DRAFT and evaluation.reviewer_id == page_user(request).pk:
+        return redirect("web:call", pk=evaluation.call_id)
+    return _page(request, evaluation)
+
+
+@require_POST
+@role_required(Role.AGENT)
+def evaluation_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = _evaluation(request, pk)
+    try:
+        evaluation_services.evaluation_acknowledge(evaluation=evaluation, acting_user=page_user(request))
+        messages.success(request, _("Acknowledged. This records that you saw the evaluation, not that you agree."))
+    except DomainError as exc:
+        report_domain_error(request, exc)
+    return redirect("web:evaluation", pk=pk)
+
+
+@require_POST
+@role_required(Role.AGENT)
+def appeal_create(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = _evaluation(request, pk)
+    form = _appeal_form(evaluation, _errors_of(evaluation), request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        if not (data["whole_evaluation"] or data["critical_errors"] or data["criteria"]):
+            form.add_error(None, _("Choose what you appeal: the whole evaluation, critical errors or answers."))
+        else:
+            try:
+                appeal = appeal_services.appeal_submit(
+                    evaluation=evaluation,
+                    reason=data["reason"],
+                    whole_evaluation=data["whole_evaluation"],
+                    critical_error_ids=data["critical_errors"],
+                    criterion_ids=data["criteria"],
+                    acting_user=page_user(request),
+                )
+                messages.success(request, _("Your appeal was submitted. Someone independent will decide it."))
+                return redirect("web:appeal", pk=appeal.pk)
+            except DomainError as exc:
+                report_domain_error(request, exc, form)
+    return _page(request, evaluation, appeal_form=form, status=400)

@@ -20,7 +20,6 @@ from reviews.models import (
     RuleVersionStatus,
     ScoringRun,
 )
-from tests.conftest import wait_for
 
 pytestmark = pytest.mark.browser
 

@@ -29,6 +29,7 @@ from reviews.models import (
     CriticalErrorStatus,
     Evaluation,
 )
+from reviews.selectors.work import lineage_root
 from reviews.services.audit import audit_record
 from reviews.services.notifications import notify
 
@@ -36,10 +37,7 @@ REASON_MIN_CHARS = 20
 
 
 def _lineage_root(evaluation: Evaluation) -> Evaluation:
-    root = evaluation
-    while root.previous_revision_id is not None:
-        root = Evaluation.objects.get(pk=root.previous_revision_id)
-    return root
+    return lineage_root(evaluation)
 
 
 def _reviewers_of(evaluation: Evaluation) -> set[int]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -65,8 +65,11 @@ def paginate(request: HttpRequest, rows: QuerySet[Any] | list[Any]) -> Page[Any]
     return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def choices_of(rows: Iterable[Model], label: Callable[[Any], str]) -> list[tuple[int, str]]:
-    return [(row.pk, label(row)) for row in rows]
+def reviewer_choices() -> list[tuple[int, str]]:
+    """Supervisors and QA leads, as (id, name) choices for a form."""
+    from reviews.selectors.work import active_reviewers
+
+    return [(p.pk, p.get_full_name() or p.username) for p in active_reviewers()]
 
 
 def period_of(form: Any, *, default_days: int = 90) -> tuple[Any, Any]:

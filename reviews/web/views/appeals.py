@@ -15,7 +15,7 @@ from reviews.models import OPEN_APPEAL_STATUSES, Appeal, AppealItem, AppealStatu
 from reviews.selectors import CALL_READER_ROLES, appeals_visible_to, with_overdue
 from reviews.services import appeal_decisions
 from reviews.services import appeals as appeal_services
-from reviews.web.common import page_user, paginate, report_domain_error, role_required, visible_or_404
+from reviews.web.common import page_user, paginate, report_domain_error, reviewer_choices, role_required, visible_or_404
 from reviews.web.forms import NOT_APPLICABLE, AppealDecisionForm, AssignForm
 
 
@@ -43,11 +43,6 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
     return render(request, "web/appeals.html", {"page": paginate(request, appeals)})
 
 
-def _assignable() -> list[tuple[int, str]]:
-    people = User.objects.filter(role__in=[Role.SUPERVISOR, Role.QA_LEAD], is_active=True).order_by("username")
-    return [(p.pk, p.get_full_name() or p.username) for p in people]
-
-
 def _page(
     request: HttpRequest,
     appeal: Appeal,
@@ -65,7 +60,7 @@ def _page(
         "can_start": is_assignee and appeal.status == AppealStatus.SUBMITTED,
         "decision_form": decision_form
         or (AppealDecisionForm(items=items) if is_assignee and appeal.status == AppealStatus.IN_REVIEW else None),
-        "assign_form": AssignForm(people=_assignable(), initial={"assignee": appeal.assignee_id})
+        "assign_form": AssignForm(people=reviewer_choices(), initial={"assignee": appeal.assignee_id})
         if user.role == Role.QA_LEAD and appeal.status in OPEN_APPEAL_STATUSES
         else None,
     }
@@ -142,7 +137,7 @@ def appeal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.QA_LEAD)
 def appeal_assign(request: HttpRequest, pk: int) -> HttpResponse:
     appeal = visible_or_404(_appeals(request), pk)
-    form = AssignForm(request.POST, people=_assignable())
+    form = AssignForm(request.POST, people=reviewer_choices())
     if not form.is_valid():
         messages.error(request, _("Choose a supervisor or QA lead."))
         return redirect("web:appeal", pk=pk)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,6 +29,7 @@ from reviews.selectors import (
     scorecard_versions_visible_to,
     users_visible_to,
 )
+from reviews.selectors.work import review_queue
 from reviews.services import evaluations as evaluation_services
 from reviews.web.common import page_user, paginate, report_domain_error, role_required, visible_or_404
 from reviews.web.forms import (
@@ -53,27 +53,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         agents=[(a.pk, a.get_full_name() or a.username) for a in agents],
         channels=[(value, str(label)) for value, label in Channel.choices],
     )
-    mine = Evaluation.objects.filter(call=OuterRef("pk"), reviewer=user, calibration_session__isnull=True)
-    calls = (
-        calls_visible_to(user)
-        .annotate(
-            my_draft=Exists(mine.filter(status=EvaluationStatus.DRAFT)),
-            scored_by_me=Exists(mine.exclude(status=EvaluationStatus.DRAFT)),
-        )
-        .order_by("-started_at", "-pk")
-    )
     filters = form.cleaned_or_empty() if form.is_bound else {}
-    if "agent" in filters:
-        calls = calls.filter(agent_id=filters["agent"])
-    if "channel" in filters:
-        calls = calls.filter(channel=filters["channel"])
-    status = filters.get("status")
-    if status == "to_score":
-        calls = calls.filter(my_draft=False, scored_by_me=False).exclude(agent=user)
-    elif status == "draft":
-        calls = calls.filter(my_draft=True)
-    elif status == "scored":
-        calls = calls.filter(scored_by_me=True)
+    calls = review_queue(
+        user, agent_id=filters.get("agent"), channel=filters.get("channel"), state=filters.get("status")
+    )
     return render(request, "web/queue.html", {"form": form, "page": paginate(request, calls)})
 
 

@@ -16,6 +16,7 @@ from accounts.models import Role
 from reviews.domain.errors import DomainError
 from reviews.models import Answer, CriticalError, CriticalErrorStatus, Evaluation, EvaluationStatus
 from reviews.selectors import CALL_READER_ROLES, appeals_visible_to, evaluations_visible_to
+from reviews.selectors.work import lineage_critical_errors
 from reviews.services import appeals as appeal_services
 from reviews.services import evaluations as evaluation_services
 from reviews.web.common import page_user, report_domain_error, role_required, visible_or_404
@@ -37,11 +38,7 @@ def _evaluation(request: HttpRequest, pk: int) -> Evaluation:
 
 
 def _errors_of(evaluation: Evaluation) -> list[CriticalError]:
-    """Critical errors stay with the evaluation they were logged in; revisions show their root's errors."""
-    root = evaluation
-    while root.previous_revision_id is not None:
-        root = Evaluation.objects.get(pk=root.previous_revision_id)
-    return list(CriticalError.objects.filter(evaluation=root).select_related("type").order_by("offset_seconds", "pk"))
+    return list(lineage_critical_errors(evaluation))
 
 
 def _appeal_form(evaluation: Evaluation, errors: list[CriticalError], data: Any = None) -> AppealForm:

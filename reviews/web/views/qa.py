@@ -35,7 +35,15 @@ from reviews.services import scorecards as scorecard_services
 from reviews.services import scoring as scoring_services
 from reviews.services.evaluations import AnswerInput
 from reviews.services.rule_preview import rule_version_preview
-from reviews.web.common import page_user, paginate, period_of, report_domain_error, role_required, visible_or_404
+from reviews.web.common import (
+    page_user,
+    paginate,
+    period_of,
+    report_domain_error,
+    reviewer_choices,
+    role_required,
+    visible_or_404,
+)
 from reviews.web.forms import (
     CalibrationForm,
     CalibrationScoreForm,
@@ -247,11 +255,6 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Calibration ------------------------------------------------------------------------------------
 
 
-def _reviewers() -> list[tuple[int, str]]:
-    people = User.objects.filter(role__in=[Role.SUPERVISOR, Role.QA_LEAD], is_active=True).order_by("username")
-    return [(p.pk, p.get_full_name() or p.username) for p in people]
-
-
 @role_required(Role.QA_LEAD, Role.SUPERVISOR)
 def calibration_list(request: HttpRequest) -> HttpResponse:
     user = page_user(request)
@@ -263,7 +266,7 @@ def calibration_list(request: HttpRequest) -> HttpResponse:
             request.POST or None,
             calls=[(c.pk, f"{c.external_id} · {timezone.localtime(c.started_at):%Y-%m-%d %H:%M}") for c in calls],
             versions=[(v.pk, f"{v.scorecard.name} v{v.number}") for v in versions],
-            reviewers=_reviewers(),
+            reviewers=reviewer_choices(),
         )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data

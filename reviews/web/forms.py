@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from reviews.models import AlertLevel, ConsentDecision, Criterion, CriticalErrorType
@@ -48,6 +49,22 @@ class StartEvaluationForm(forms.Form):
     def __init__(self, *args: Any, versions: list[tuple[int, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
         set_choices(self, "scorecard_version", versions)
+
+
+def error_type_label(error_type: CriticalErrorType) -> str:
+    """The type's name in the page's language, with its code (the code is what rules and reports show)."""
+    label = error_type.label_nl if get_language() == "nl" else error_type.label_en
+    return f"{label} ({error_type.code})" if label else error_type.code
+
+
+class ErrorTypeField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return error_type_label(obj)
+
+
+class ErrorTypesField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return error_type_label(obj)
 
 
 def answer_field(criterion: Criterion, required: bool = False) -> forms.ChoiceField:
@@ -99,7 +116,7 @@ class AnswersForm(forms.Form):
 
 
 class CriticalErrorForm(forms.Form):
-    type = forms.ModelChoiceField(
+    type = ErrorTypeField(
         label=_("Critical error"), queryset=CriticalErrorType.objects.filter(is_active=True), to_field_name="code"
     )
     offset_seconds = forms.IntegerField(
@@ -192,7 +209,7 @@ class CriterionForm(forms.Form):
 class RuleForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}))
-    counted_types = forms.ModelMultipleChoiceField(
+    counted_types = ErrorTypesField(
         label=_("Counted critical errors"),
         queryset=CriticalErrorType.objects.filter(is_active=True, counts_toward_thresholds=True),
         to_field_name="code",
@@ -237,7 +254,7 @@ class CalibrationForm(forms.Form):
 
 
 class CalibrationScoreForm(AnswersForm):
-    critical_error_type = forms.ModelChoiceField(
+    critical_error_type = ErrorTypeField(
         label=_("Critical error (optional)"),
         queryset=CriticalErrorType.objects.filter(is_active=True),
         to_field_name="code",

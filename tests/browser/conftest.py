@@ -44,10 +44,11 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def demo(transactional_db: None, settings) -> None:  # type: ignore[no-untyped-def]
+def demo(transactional_db: None, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from reviews.demo import seed_demo
     from tests.conftest import ensure_seeded_error_types
 
+    settings.MEDIA_ROOT = tmp_path  # the demo's recordings go to this test's own folder
     ensure_seeded_error_types()  # seeded by a data migration, which a flush between tests removes
     seed_demo()
 

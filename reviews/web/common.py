@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -14,6 +15,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.models import User
 from reviews.domain.errors import DomainError
@@ -74,10 +76,6 @@ def reviewer_choices() -> list[tuple[int, str]]:
 
 def period_of(form: Any, *, default_days: int = 90) -> tuple[Any, Any]:
     """(start, end) as aware datetimes from a valid PeriodForm's dates; the last 90 days by default."""
-    import datetime as dt
-
-    from django.utils import timezone
-
     end = timezone.now()
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     if data.get("end"):

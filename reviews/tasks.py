@@ -12,6 +12,7 @@ from celery import Task, shared_task
 from django.db import DatabaseError, InterfaceError, OperationalError
 
 from reviews.models import RunTrigger
+from reviews.services import call_imports, sampling
 from reviews.services.scoring import scoring_chunk_process, scoring_run_create, scoring_run_fail, scoring_run_plan
 
 logger = logging.getLogger(__name__)
@@ -65,3 +66,55 @@ def scoring_chunk(chunk_id: int, run_id: int) -> bool:
 def scoring_run_scheduled() -> int:
     """The nightly run, started by Celery beat."""
     return scoring_run_create(trigger=RunTrigger.SCHEDULE, acting_user=None).pk
+
+
+class SamplingTask(Task):  # type: ignore[misc]
+    def on_failure(self, exc: BaseException, task_id: str, args: tuple, kwargs: dict, einfo: object) -> None:  # type: ignore[type-arg]
+        run_id = kwargs.get("run_id", args[0] if args else None)
+        if run_id is not None:
+            sampling.sampling_run_fail(run_id=run_id, error=f"{type(exc).__name__}: {exc}")
+
+
+@shared_task(
+    name="reviews.tasks.sampling_run_execute",
+    base=SamplingTask,
+    acks_late=True,
+    autoretry_for=RETRYABLE,
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=8,
+    soft_time_limit=1200,
+    time_limit=1500,
+)
+def sampling_run_execute(run_id: int) -> int:
+    """Draw one month under a policy and assign the calls; a repeat of a finished run does nothing."""
+    return sampling.sampling_run_execute(run_id=run_id).calls_sampled
+
+
+@shared_task(name="reviews.tasks.sampling_runs_monthly", acks_late=True, autoretry_for=RETRYABLE, max_retries=5)
+def sampling_runs_monthly() -> list[int]:
+    """Beat, on the first of the month: draw last month under every active policy."""
+    return [run.pk for run in sampling.sampling_runs_for_last_month()]
+
+
+class ImportTask(Task):  # type: ignore[misc]
+    def on_failure(self, exc: BaseException, task_id: str, args: tuple, kwargs: dict, einfo: object) -> None:  # type: ignore[type-arg]
+        import_id = kwargs.get("import_id", args[0] if args else None)
+        if import_id is not None:
+            call_imports.call_import_fail(import_id=import_id, error=f"{type(exc).__name__}: {exc}")
+
+
+@shared_task(
+    name="reviews.tasks.call_import_process",
+    base=ImportTask,
+    acks_late=True,
+    autoretry_for=RETRYABLE,
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=8,
+    soft_time_limit=3600,
+    time_limit=3900,
+)
+def call_import_process(import_id: int) -> int:
+    """Read an uploaded telephony export; a retry starts over and creates nothing twice."""
+    return call_imports.call_import_run_pending(import_id=import_id).created_count

@@ -37,10 +37,13 @@ def scored_call(
     version: ScorecardVersion,
     started_at: dt.datetime,
     errors: tuple[str, ...] = ("UNREPORTED_SIGNAL",),
+    target_reason: str = "",
 ) -> Evaluation:
     """A submitted evaluation of a new call at ``started_at`` with the given critical errors."""
     call = CallFactory(agent=agent, started_at=started_at, handle_time_seconds=400)
-    evaluation = evaluation_create(call=call, scorecard_version=version, acting_user=reviewer)
+    evaluation = evaluation_create(
+        call=call, scorecard_version=version, acting_user=reviewer, target_reason=target_reason
+    )
     evaluation_answers_save(
         evaluation=evaluation,
         answers=[AnswerInput(criterion_id=c.pk, points=1) for c in criteria_of(version)],

@@ -148,6 +148,7 @@ SPECTACULAR_SETTINGS = {
         "RuleVersionStatusEnum": "reviews.models.RuleVersionStatus",
         "AlertStatusEnum": "reviews.models.AlertStatus",
         "RunStatusEnum": "reviews.models.RunStatus",
+        "ChannelEnum": "reviews.models.Channel",
         "AlertLevelEnum": "reviews.models.AlertLevel",
         "ConsentDecisionEnum": "reviews.models.ConsentDecision",
         "AppealStatusEnum": "reviews.models.AppealStatus",
@@ -192,6 +193,21 @@ SCORING_CHUNK_SIZE = env.int("SCORING_CHUNK_SIZE", default=250)
 SCORING_SCHEDULE_ENABLED = env.bool("SCORING_SCHEDULE_ENABLED", default=True)
 SCORING_SCHEDULE_HOUR = env.int("SCORING_SCHEDULE_HOUR", default=2)
 SCORING_SCHEDULE_MINUTE = env.int("SCORING_SCHEDULE_MINUTE", default=30)
+# Call import: how rows are written ("auto": COPY on PostgreSQL, bulk inserts elsewhere),
+# rows per committed batch, and the largest upload the API imports within the request
+# (larger ones go to a Celery task with a progress resource).
+CALL_IMPORT_WRITER = env.str("CALL_IMPORT_WRITER", default="auto")
+CALL_IMPORT_BATCH_SIZE = env.int("CALL_IMPORT_BATCH_SIZE", default=10_000)
+CALL_IMPORT_INLINE_MAX_BYTES = env.int("CALL_IMPORT_INLINE_MAX_BYTES", default=1024 * 1024)
+CALL_IMPORT_MAX_BYTES = env.int("CALL_IMPORT_MAX_BYTES", default=2 * 1024 * 1024 * 1024)
+# Sampling: the monthly draw (day of month and hour, local time) of last month's calls.
+SAMPLING_SCHEDULE_ENABLED = env.bool("SAMPLING_SCHEDULE_ENABLED", default=True)
+SAMPLING_SCHEDULE_DAY = env.int("SAMPLING_SCHEDULE_DAY", default=1)
+SAMPLING_SCHEDULE_HOUR = env.int("SAMPLING_SCHEDULE_HOUR", default=3)
+# Targeted reviews (a complaint, a coaching request): whether their critical errors count toward
+# threshold rules. Off by default; switching it on changes what every rule counts, so agree it with
+# the works council first. Scoring runs record the value they used.
+TARGETED_REVIEWS_COUNT = env.bool("TARGETED_REVIEWS_COUNT", default=False)
 # Appeals: calendar days after an evaluation was shown in which the agent may appeal,
 # and working days (Monday-Friday) the assignee has to decide.
 APPEAL_WINDOW_DAYS = env.int("APPEAL_WINDOW_DAYS", default=14)
@@ -211,13 +227,26 @@ GROUP_DISPARITY_RATIO = env.float("GROUP_DISPARITY_RATIO", default=1.25)
 # Any group cell counting fewer people than this is suppressed in aggregate views.
 SMALL_CELL_K = env.int("SMALL_CELL_K", default=10)
 
-CELERY_BEAT_SCHEDULE = (
-    {
-        "nightly-scoring-run": {
-            "task": "reviews.tasks.scoring_run_scheduled",
-            "schedule": crontab(hour=SCORING_SCHEDULE_HOUR, minute=SCORING_SCHEDULE_MINUTE),
+CELERY_BEAT_SCHEDULE = {
+    **(
+        {
+            "nightly-scoring-run": {
+                "task": "reviews.tasks.scoring_run_scheduled",
+                "schedule": crontab(hour=SCORING_SCHEDULE_HOUR, minute=SCORING_SCHEDULE_MINUTE),
+            }
         }
-    }
-    if SCORING_SCHEDULE_ENABLED
-    else {}
-)
+        if SCORING_SCHEDULE_ENABLED
+        else {}
+    ),
+    **(
+        {
+            # On the first of the month: draw last month's calls under every active policy.
+            "monthly-sampling": {
+                "task": "reviews.tasks.sampling_runs_monthly",
+                "schedule": crontab(day_of_month=SAMPLING_SCHEDULE_DAY, hour=SAMPLING_SCHEDULE_HOUR, minute=0),
+            }
+        }
+        if SAMPLING_SCHEDULE_ENABLED
+        else {}
+    ),
+}

@@ -20,6 +20,7 @@ from reviews.models import (
     Scorecard,
     ScorecardVersion,
     Section,
+    TargetReason,
 )
 from reviews.selectors import calls_visible_to, users_visible_to
 
@@ -68,6 +69,7 @@ class CallSerializer(serializers.ModelSerializer[Call]):
             "handle_time_seconds",
             "has_recording",
             "recording_url",
+            "recording_reference",
             "transcript",
             "created_at",
         ]
@@ -277,6 +279,9 @@ class EvaluationListSerializer(serializers.ModelSerializer[Evaluation]):
             "score",
             "auto_failed",
             "critical_error_count",
+            "selection",
+            "target_reason",
+            "target_note",
             "created_at",
             "submitted_at",
             "acknowledged_at",
@@ -305,6 +310,14 @@ class EvaluationDetailSerializer(EvaluationListSerializer):
 class EvaluationCreateInput(serializers.Serializer[dict[str, Any]]):
     call = serializers.PrimaryKeyRelatedField(queryset=Call.objects.none())
     scorecard_version = serializers.PrimaryKeyRelatedField(queryset=ScorecardVersion.objects.exclude(status="draft"))
+    target_reason = serializers.ChoiceField(
+        choices=TargetReason.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Makes this a targeted review (e.g. a complaint); by default its critical errors do not count.",
+    )
+    target_note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -18,6 +18,7 @@ from reviews.models.evaluations import (
     Evaluation,
     EvaluationStatus,
 )
+from reviews.models.imports import CallImport, CallImportReject, ImportFormat
 from reviews.models.rules import (
     AlertLevel,
     ConsentDecision,
@@ -25,6 +26,13 @@ from reviews.models.rules import (
     RuleVersion,
     RuleVersionStatus,
     ThresholdRule,
+)
+from reviews.models.sampling import (
+    ReviewAssignment,
+    SamplingPolicy,
+    SamplingRun,
+    Selection,
+    TargetReason,
 )
 from reviews.models.scorecards import (
     Criterion,
@@ -54,6 +62,8 @@ __all__ = [
     "CalibrationSession",
     "CalibrationStatus",
     "Call",
+    "CallImport",
+    "CallImportReject",
     "Channel",
     "ChunkStatus",
     "ConsentDecision",
@@ -65,16 +75,22 @@ __all__ = [
     "CriticalPolicy",
     "Evaluation",
     "EvaluationStatus",
+    "ImportFormat",
     "Notification",
+    "ReviewAssignment",
     "RuleVersion",
     "RuleVersionStatus",
     "RunStatus",
     "RunTrigger",
+    "SamplingPolicy",
+    "SamplingRun",
     "Scorecard",
     "ScorecardVersion",
     "ScorecardVersionStatus",
     "ScoringChunk",
     "ScoringRun",
     "Section",
+    "Selection",
+    "TargetReason",
     "ThresholdRule",
 ]

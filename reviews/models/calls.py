@@ -28,6 +28,11 @@ class Call(models.Model):
     recording = models.FileField(upload_to=recording_path, blank=True)
     recording_content_type = models.CharField(max_length=100, blank=True)
     transcript = models.TextField(blank=True)
+    # Where the telephony platform keeps the recording, for imported calls.
+    recording_reference = models.CharField(max_length=500, blank=True)
+    call_import = models.ForeignKey(
+        "reviews.CallImport", null=True, blank=True, on_delete=models.SET_NULL, related_name="calls"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -37,7 +42,11 @@ class Call(models.Model):
                 fields=["source", "external_id"], name="reviews_call_external_id_unique_per_source"
             ),
         ]
-        indexes = [models.Index(fields=["agent", "-started_at"], name="reviews_call_agent_started")]
+        indexes = [
+            models.Index(fields=["agent", "-started_at"], name="reviews_call_agent_started"),
+            # Sampling and the fairness report read a month of calls at a time.
+            models.Index(fields=["started_at"], name="reviews_call_started"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.source}:{self.external_id}"

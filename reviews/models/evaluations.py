@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from reviews.models.sampling import Selection, TargetReason
+
 
 class CriticalErrorType(models.Model):
     code = models.CharField(max_length=50, unique=True)
@@ -46,6 +48,11 @@ class Evaluation(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_revision"
     )
     summary = models.TextField(blank=True)
+    # Sampled (drawn by a sampling run), targeted (with a reason; by default its critical
+    # errors do not count toward thresholds) or unplanned.
+    selection = models.CharField(max_length=10, choices=Selection.choices, default=Selection.UNPLANNED)
+    target_reason = models.CharField(max_length=20, choices=TargetReason.choices, blank=True)
+    target_note = models.CharField(max_length=500, blank=True)
     score = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
     points_earned = models.PositiveIntegerField(default=0)
     points_possible = models.PositiveIntegerField(default=0)
@@ -82,6 +89,11 @@ class Evaluation(models.Model):
             models.CheckConstraint(
                 condition=models.Q(score__isnull=True) | (models.Q(score__gte=0) & models.Q(score__lte=100)),
                 name="reviews_evaluation_score_range",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(selection="targeted") & ~models.Q(target_reason=""))
+                | (~models.Q(selection="targeted") & models.Q(target_reason="")),
+                name="reviews_evaluation_targeted_has_reason",
             ),
         ]
         indexes = [

@@ -27,6 +27,7 @@ from reviews.models import (
     Evaluation,
     EvaluationStatus,
     Notification,
+    ReviewAssignment,
     RuleVersion,
     RuleVersionStatus,
     Scorecard,
@@ -85,6 +86,8 @@ def calls_visible_to(user: Viewer) -> QuerySet[Call]:
         return calls.filter(
             Q(agent__team_id=_team_of(user))
             | Q(pk__in=Evaluation.objects.filter(reviewer=user).values("call_id"))
+            # A sampling run may assign a call of another team's agent.
+            | Q(pk__in=ReviewAssignment.objects.filter(reviewer=user).values("call_id"))
             | Q(pk__in=Appeal.objects.filter(assignee=user).values("evaluation__call_id"))
         )
     if user.role == Role.AGENT:

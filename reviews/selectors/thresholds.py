@@ -8,6 +8,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -21,6 +22,7 @@ from reviews.models import (
     EvaluationStatus,
     RuleVersion,
     RuleVersionStatus,
+    Selection,
 )
 
 # Evaluations whose critical errors count: submitted and later, never drafts.
@@ -99,6 +101,10 @@ def candidate_errors(
         evaluation__status__in=COUNTING_EVALUATION_STATUSES,
         evaluation__calibration_session__isnull=True,  # calibration never counts
     ).exclude(evaluation__reviewer_id__in=excluded_reviewer_ids)
+    if not settings.TARGETED_REVIEWS_COUNT:
+        # A targeted review (a complaint, a coaching request) looks where a problem is expected;
+        # counting its errors would make whoever is looked at more often look worse.
+        rows = rows.exclude(evaluation__selection=Selection.TARGETED)
     rows = rows.values_list("pk", "agent_id", "type__code", "observed_at", "type__counts_toward_thresholds")
     return [CandidateError(*row) for row in rows]
 

@@ -27,8 +27,11 @@ from reviews.models import (
     CriticalErrorStatus,
     CriticalErrorType,
     Evaluation,
+    ReviewAssignment,
     ScorecardVersion,
     ScorecardVersionStatus,
+    Selection,
+    TargetReason,
 )
 from reviews.services.audit import audit_record
 
@@ -92,10 +95,15 @@ def evaluation_create(
     scorecard_version: ScorecardVersion,
     acting_user: User,
     calibration_session: CalibrationSession | None = None,
+    target_reason: str = "",
+    target_note: str = "",
 ) -> Evaluation:
     """Start a draft evaluation. Nobody evaluates their own call, or the same call twice.
 
     With ``calibration_session`` it is a blind calibration scoring that never counts.
+    With ``target_reason`` it is a targeted review (a complaint, a coaching request):
+    marked as such, and by default its critical errors do not count toward thresholds.
+    A call a sampling run assigned to the reviewer is marked as sampled.
     """
     if acting_user.role not in (Role.SUPERVISOR, Role.QA_LEAD):
         raise NotPermitted("Only supervisors and QA leads evaluate calls.", code="role_not_allowed")
@@ -106,6 +114,7 @@ def evaluation_create(
             "Evaluate against a published scorecard version.",
             fields={"scorecard_version": ["This version is not published."]},
         )
+    selection = _selection(call, acting_user, target_reason, target_note, calibration_session)
     existing = Evaluation.objects.filter(
         call=call, reviewer=acting_user, previous_revision__isnull=True, calibration_session=calibration_session
     ).first()
@@ -122,6 +131,9 @@ def evaluation_create(
                 scorecard_version=scorecard_version,
                 reviewer=acting_user,
                 calibration_session=calibration_session,
+                selection=selection,
+                target_reason=target_reason,
+                target_note=target_note.strip(),
             )
     except IntegrityError as exc:  # a concurrent request won the race
         raise Conflict("You already evaluated this call.", code="already_evaluated") from exc
@@ -134,9 +146,34 @@ def evaluation_create(
             "call_id": call.pk,
             "scorecard_version_id": scorecard_version.pk,
             "calibration_session_id": calibration_session.pk if calibration_session else None,
+            "selection": selection,
+            "target_reason": target_reason,
         },
     )
     return evaluation
+
+
+def _selection(
+    call: Call, reviewer: User, target_reason: str, target_note: str, calibration_session: CalibrationSession | None
+) -> str:
+    if target_reason:
+        if target_reason not in TargetReason.values:
+            raise DomainError(
+                "Unknown reason for a targeted review.",
+                fields={"target_reason": [f"One of {', '.join(TargetReason.values)}."]},
+            )
+        if calibration_session is not None:
+            raise DomainError("A calibration scoring is never targeted.", fields={"target_reason": ["Leave empty."]})
+        if len(target_note) > 500:
+            raise DomainError("The note is too long.", fields={"target_note": ["At most 500 characters."]})
+        return Selection.TARGETED
+    if target_note.strip():
+        raise DomainError(
+            "A note belongs to a targeted review: give its reason too.", fields={"target_reason": ["Required."]}
+        )
+    if calibration_session is None and ReviewAssignment.objects.filter(call=call, reviewer=reviewer).exists():
+        return Selection.SAMPLED
+    return Selection.UNPLANNED
 
 
 @transaction.atomic

@@ -77,7 +77,12 @@ def scoring_run_create(
         actor=acting_user,
         action="reviews.scoring_run.queued",
         obj=run,
-        data={"as_of": as_of.isoformat(), "trigger": trigger, "chunk_size": size},
+        data={
+            "as_of": as_of.isoformat(),
+            "trigger": trigger,
+            "chunk_size": size,
+            "targeted_reviews_count": settings.TARGETED_REVIEWS_COUNT,
+        },
     )
     if enqueue:
         from reviews.tasks import scoring_run_start

@@ -35,6 +35,11 @@ LISTS = [
     ("qa_lead", "/api/v1/appeals/"),
     ("qa_lead", "/api/v1/calibration-sessions/"),
     ("agent", "/api/v1/me/overview/"),
+    ("qa_lead", "/api/v1/call-imports/"),
+    ("qa_lead", "/api/v1/sampling-policies/"),
+    ("qa_lead", "/api/v1/sampling-runs/"),
+    ("qa_lead", "/api/v1/review-assignments/"),
+    ("supervisor", "/api/v1/review-assignments/"),
 ]
 
 
@@ -43,6 +48,7 @@ def grow(world, published_version, rounds):
     from reviews.services.scorecards import criterion_add, scorecard_create, scorecard_version_publish, section_add
 
     for i in range(rounds):
+        grow_sampling(world, f"{i}-{timezone.now().timestamp()}")
         suffix = f"{i}-{timezone.now().timestamp()}"
         agent = UserFactory(username=f"agent-{suffix}", role="agent", team=world.agent.team)
         UserFactory(username=f"sup-{suffix}", role="supervisor", team=world.agent.team)
@@ -92,6 +98,36 @@ def grow(world, published_version, rounds):
         )
 
 
+def grow_sampling(world, suffix):
+    """An import with a refused row, and a policy whose run draws last month's calls of a new agent."""
+    import io
+
+    from reviews.services.call_imports import call_import_create, call_import_run
+    from reviews.services.sampling import (
+        previous_period,
+        sampling_policy_create,
+        sampling_run_create,
+        sampling_run_execute,
+    )
+
+    data = (
+        "external_id,agent,channel,started_at,handle_time_seconds\n"
+        f"I-{suffix},alice,phone,2026-10-01T09:00:00+02:00,300\nI-bad-{suffix},nobody,phone,x,1\n"
+    ).encode()
+    call_import = call_import_create(file_name="x.csv", source="t", fmt="csv", total_bytes=len(data), acting_user=None)
+    call_import_run(import_id=call_import.pk, stream=io.BytesIO(data))
+    period = previous_period(timezone.localdate())
+    first = dt.datetime.strptime(period, "%Y-%m").replace(tzinfo=dt.UTC) + dt.timedelta(days=2)
+    agent = UserFactory(username=f"sampled-{suffix}", role="agent", team=world.other_agent.team)
+    for day in range(3):
+        CallFactory(agent=agent, started_at=first + dt.timedelta(days=day))
+    policy = sampling_policy_create(
+        acting_user=world.qa_lead, name=f"Beleid {suffix}", calls_per_agent=2, per_agent_cap=3, seed=1
+    )
+    run = sampling_run_create(policy=policy, period=period, trigger="manual", acting_user=world.qa_lead, enqueue=False)
+    sampling_run_execute(run_id=run.pk)
+
+
 def count_queries(client, url):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url, {"page_size": 100})
@@ -115,3 +151,12 @@ def test_list_queries_do_not_grow_with_rows(world, published_version):
     assert len(grown) >= len(LISTS) - 2, f"these lists did not grow: {set(LISTS) - set(grown)}"
     problems = {key: (small[key][0], large[key][0]) for key in LISTS if large[key][0] > small[key][0]}
     assert not problems, f"queries grew with rows (before, after): {problems}"
+
+
+def test_every_list_endpoint_is_counted():
+    """A new list endpoint must join LISTS above (or the fairness test), or this fails."""
+    from reviews.api.urls import router
+
+    routes = {f"/api/v1/{prefix}/" for prefix, viewset, _ in router.registry if hasattr(viewset, "list")}
+    missing = routes - {url for _, url in LISTS}
+    assert not missing, f"list endpoints without a query-count check: {sorted(missing)}"

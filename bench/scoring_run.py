@@ -109,7 +109,7 @@ def seed(args: argparse.Namespace, as_of: dt.datetime) -> None:
     with raw.cursor() as cur:
         with cur.copy(
             "COPY reviews_call (id, source, external_id, agent_id, channel, started_at, handle_time_seconds,"
-            " recording, recording_content_type, transcript, created_at) FROM STDIN"
+            " recording, recording_content_type, transcript, recording_reference, created_at) FROM STDIN"
         ) as copy:
             for i in range(1, args.evaluations + 1):
                 started = as_of - dt.timedelta(seconds=rng.randrange(400 * 86400))
@@ -127,13 +127,14 @@ def seed(args: argparse.Namespace, as_of: dt.datetime) -> None:
                         "",
                         "",
                         "",
+                        "",
                         now,
                     )
                 )
         with cur.copy(
             "COPY reviews_evaluation (id, call_id, scorecard_version_id, reviewer_id, status, revision, summary,"
             " score, points_earned, points_possible, auto_failed, created_at, updated_at, submitted_at,"
-            " revision_reason) FROM STDIN"
+            " revision_reason, selection, target_reason, target_note) FROM STDIN"
         ) as copy:
             for i in range(1, args.evaluations + 1):
                 earned = rng.randint(4, 10)
@@ -153,6 +154,9 @@ def seed(args: argparse.Namespace, as_of: dt.datetime) -> None:
                         now,
                         now,
                         now,
+                        "",
+                        "unplanned",
+                        "",
                         "",
                     )
                 )
@@ -217,6 +221,7 @@ JOIN reviews_evaluation e ON e.id = ce.evaluation_id
 JOIN reviews_call c ON c.id = e.call_id
 WHERE ce.status = 'active' AND t.counts_toward_thresholds
   AND e.status IN ('submitted', 'acknowledged', 'appealed', 'final') AND e.calibration_session_id IS NULL
+  AND e.selection <> 'targeted'
   AND ce.observed_at > %(as_of)s - make_interval(days => r.window_days)
   AND ce.observed_at <= %(as_of)s AND ce.observed_at >= r.counting_from
 GROUP BY r.rule_id, c.agent_id, r.count_n

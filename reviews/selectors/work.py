@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, QuerySet
 
 from accounts.models import Role, User
-from reviews.models import Call, CriticalError, Evaluation, EvaluationStatus
+from reviews.models import Call, CriticalError, Evaluation, EvaluationStatus, ReviewAssignment
 from reviews.selectors import calls_visible_to
 
-QUEUE_STATES = ("to_score", "draft", "scored")
+QUEUE_STATES = ("to_score", "draft", "scored", "assigned")
 
 
 def review_queue(
@@ -16,7 +16,8 @@ def review_queue(
 ) -> QuerySet[Call]:
     """Calls the reviewer may see, newest first, marked with whether they have a draft or scored them.
 
-    ``state``: ``to_score`` (neither, and not their own call), ``draft`` or ``scored``.
+    ``state``: ``to_score`` (neither, and not their own call), ``draft``, ``scored`` or ``assigned``
+    (drawn for them by a sampling run).
     """
     mine = Evaluation.objects.filter(call=OuterRef("pk"), reviewer=user, calibration_session__isnull=True)
     calls = (
@@ -24,6 +25,7 @@ def review_queue(
         .annotate(
             my_draft=Exists(mine.filter(status=EvaluationStatus.DRAFT)),
             scored_by_me=Exists(mine.exclude(status=EvaluationStatus.DRAFT)),
+            drawn_for_me=Exists(ReviewAssignment.objects.filter(call=OuterRef("pk"), reviewer=user)),
         )
         .order_by("-started_at", "-pk")
     )
@@ -37,6 +39,8 @@ def review_queue(
         calls = calls.filter(my_draft=True)
     elif state == "scored":
         calls = calls.filter(scored_by_me=True)
+    elif state == "assigned":
+        calls = calls.filter(drawn_for_me=True)
     return calls
 
 

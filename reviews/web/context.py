@@ -23,6 +23,8 @@ NAVIGATION = {
         ("web:scorecards", _("Scorecards")),
         ("web:rules", _("Threshold rules")),
         ("web:runs", _("Scoring runs")),
+        ("web:imports", _("Imports")),
+        ("web:sampling", _("Sampling")),
         ("web:alerts", _("Alerts")),
         ("web:appeals", _("Appeals")),
         ("web:calibrations", _("Calibration")),
@@ -34,6 +36,7 @@ NAVIGATION = {
         ("web:council-breakdown", _("Group breakdown")),
         ("web:council-pressure", _("Pressure indicators")),
         ("web:council-audit", _("Audit log")),
+        ("web:fairness", _("Sampling fairness")),
     ],
 }
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from reviews.models import AlertLevel, ConsentDecision, Criterion, CriticalErrorType
+from reviews.models import AlertLevel, ConsentDecision, Criterion, CriticalErrorType, TargetReason
 
 NOT_APPLICABLE = "na"
 
@@ -32,6 +33,7 @@ class QueueFilterForm(FilterForm):
         ("to_score", _("Not scored by me")),
         ("draft", _("My drafts")),
         ("scored", _("Scored by me")),
+        ("assigned", _("Drawn for me")),
     ]
     agent = forms.TypedChoiceField(label=_("Agent"), required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_CHOICES)
@@ -45,6 +47,13 @@ class QueueFilterForm(FilterForm):
 
 class StartEvaluationForm(forms.Form):
     scorecard_version = forms.TypedChoiceField(label=_("Scorecard"), coerce=int)
+    target_reason = forms.ChoiceField(
+        label=_("Targeted review"),
+        required=False,
+        choices=[("", _("No: routine or drawn by sampling")), *TargetReason.choices],
+        help_text=_("A targeted review needs a reason; by default its critical errors do not count toward rules."),
+    )
+    target_note = forms.CharField(label=_("Note on the reason"), required=False, max_length=500)
 
     def __init__(self, *args: Any, versions: list[tuple[int, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -295,3 +304,62 @@ class PeriodForm(FilterForm):
         if data.get("start") and data.get("end") and data["start"] >= data["end"]:
             raise forms.ValidationError(_("The start must lie before the end."))
         return data
+
+
+class SamplingPolicyForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    calls_per_agent = forms.IntegerField(label=_("Calls per agent per month"), min_value=1, max_value=100, initial=4)
+    per_agent_cap = forms.IntegerField(
+        label=_("Cap per agent per month (sampled and targeted together)"), min_value=1, max_value=100, initial=6
+    )
+    channels = forms.MultipleChoiceField(
+        label=_("Channels (none ticked: all)"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    min_handle_seconds = forms.IntegerField(
+        label=_("Shortest call (seconds, empty: 0)"), min_value=0, initial=60, required=False
+    )
+    max_handle_seconds = forms.IntegerField(
+        label=_("Longest call (seconds, empty: no limit)"), min_value=0, required=False
+    )
+    seed = forms.IntegerField(label=_("Seed (empty: chosen at random)"), min_value=0, required=False)
+    exclude_own_supervisor = forms.BooleanField(
+        label=_("Never the agent's own supervisor"), required=False, initial=True
+    )
+
+    def __init__(self, *args: Any, channels: list[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        set_choices(self, "channels", channels)
+
+
+class MonthField(forms.CharField):
+    widget = forms.TextInput(attrs={"type": "month", "pattern": r"\d{4}-\d{2}", "placeholder": "2026-10"})
+    default_validators = [RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$", _("Write the month as YYYY-MM."))]
+
+
+class SamplingDrawForm(forms.Form):
+    policy = forms.TypedChoiceField(label=_("Policy"), coerce=int)
+    period = MonthField(label=_("Month"))
+
+    def __init__(self, *args: Any, policies: list[tuple[int, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        set_choices(self, "policy", policies)
+
+
+class FairnessForm(FilterForm):
+    policy = forms.TypedChoiceField(label=_("Policy"), coerce=int)
+    period = MonthField(label=_("Month"))
+
+    def __init__(self, *args: Any, policies: list[tuple[int, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        set_choices(self, "policy", policies)
+
+
+class CallImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Telephony export (CSV or JSON lines)"),
+        help_text=_(
+            "Columns: external_id, agent (username or employee number), channel, started_at (ISO 8601 with "
+            "offset), handle_time_seconds, recording_reference (optional)."
+        ),
+    )
+    source = forms.CharField(label=_("Source"), max_length=40, initial="telephony")

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from reviews.web.views import alerts, appeals, calls, council, evaluations, home, me, qa
+from reviews.web.views import alerts, appeals, calls, council, evaluations, home, me, qa, sampling
 
 app_name = "web"
 
@@ -47,6 +47,11 @@ urlpatterns = [
     ),
     path("runs/", qa.run_list, name="runs"),
     path("runs/<int:pk>/", qa.run_detail, name="run"),
+    path("sampling/", sampling.sampling_overview, name="sampling"),
+    path("sampling/runs/<int:pk>/", sampling.sampling_run, name="sampling-run"),
+    path("sampling/fairness/", sampling.fairness, name="fairness"),
+    path("imports/", sampling.imports, name="imports"),
+    path("imports/<int:pk>/", sampling.import_detail, name="import"),
     path("calibration/", qa.calibration_list, name="calibrations"),
     path("calibration/<int:pk>/", qa.calibration_detail, name="calibration"),
     path("consistency/", qa.consistency, name="consistency"),

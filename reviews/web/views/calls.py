@@ -130,7 +130,11 @@ def evaluation_start(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("web:call", pk=call.pk)
     try:
         evaluation_services.evaluation_create(
-            call=call, scorecard_version=versions.get(pk=form.cleaned_data["scorecard_version"]), acting_user=user
+            call=call,
+            scorecard_version=versions.get(pk=form.cleaned_data["scorecard_version"]),
+            acting_user=user,
+            target_reason=form.cleaned_data["target_reason"],
+            target_note=form.cleaned_data["target_note"],
         )
     except DomainError as exc:
         report_domain_error(request, exc)

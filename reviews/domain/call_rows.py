@@ -126,6 +126,8 @@ def check_header(first_bytes: bytes, *, fmt: str) -> None:
 
 def _text(record: Mapping[str, Any], name: str) -> str:
     value = record.get(name)
+    if type(value) is str:  # the common case (every CSV field), kept cheap
+        return value.strip()
     if value is None:
         return ""
     if not isinstance(value, str | int) or isinstance(value, bool):

@@ -13,32 +13,16 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.worker
-def test_the_scoring_benchmark_runs_and_agrees_with_its_floor():
+def bench_env(name: str) -> dict[str, str]:
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test").rsplit("/", 1)[0]
-    env = {
-        **os.environ,
-        "BENCH_DATABASE_URL": f"{base}/qa_review_bench_smoke_{os.getpid()}",
-    }
+    env = {**os.environ, "BENCH_DATABASE_URL": f"{base}/{name}_{os.getpid()}"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    return env
+
+
+def bench(script: str, *args: str, env: dict[str, str]) -> str:
     completed = subprocess.run(
-        [
-            sys.executable,
-            "bench/scoring_run.py",
-            "--agents",
-            "40",
-            "--evaluations",
-            "800",
-            "--errors",
-            "400",
-            "--rules",
-            "3",
-            "--chunk-size",
-            "10",
-            "--concurrency",
-            "1",
-            "--drop-after",
-        ],
+        [sys.executable, f"bench/{script}", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -47,5 +31,39 @@ def test_the_scoring_benchmark_runs_and_agrees_with_its_floor():
         check=False,
     )
     assert completed.returncode == 0, completed.stdout[-2000:] + completed.stderr[-2000:]
-    assert "agree" in completed.stdout
-    assert "opened 0 alerts: idempotent" in completed.stdout
+    return completed.stdout
+
+
+@pytest.mark.worker
+def test_the_scoring_and_api_latency_benchmarks_run_and_the_run_agrees_with_its_floor():
+    env = bench_env("qa_review_bench_smoke")
+    try:
+        out = bench(
+            "scoring_run.py",
+            *("--agents", "40", "--evaluations", "800", "--errors", "400", "--rules", "3"),
+            *("--chunk-size", "10", "--concurrency", "1"),
+            env=env,
+        )
+        assert "agree" in out
+        assert "opened 0 alerts: idempotent" in out
+        # The latency benchmark serves that world with gunicorn and loads it with wrk, briefly.
+        out = bench("api_latency.py", "--seconds", "1", "--connections", "1", env=env)
+        for path in ("/api/v1/evaluations/", "/api/v1/calls/", "/api/v1/works-council/group-breakdown/"):
+            line = next(line for line in out.splitlines() if path in line)
+            assert "errors 0" in line and "req/s" in line, out
+    finally:
+        import psycopg
+
+        name = env["BENCH_DATABASE_URL"].rsplit("/", 1)[1]
+        with psycopg.connect(env["BENCH_DATABASE_URL"].rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_the_import_benchmark_runs_and_imports_every_good_row_once():
+    out = bench(
+        "import_calls.py",
+        *("--rows", "3000", "--agents", "50", "--drop-after"),
+        env=bench_env("qa_review_bench_import_smoke"),
+    )
+    assert "import (copy)" in out and "import (bulk)" in out
+    assert "created 0, already there 2,970" in out

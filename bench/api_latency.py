@@ -123,7 +123,7 @@ def main() -> None:
         wait_until_up(f"{base}/api/v1/me/")
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(LUA)
-        print(f"gunicorn 2 sync workers; wrk 2 threads, {args.connections} connections, {args.seconds} s per endpoint")
+        print(f"gunicorn 2 sync workers; wrk {min(2, args.connections)} threads, {args.connections} connections, {args.seconds} s per endpoint")
         failed = []
         for label, who, path, target_ms in TARGETS:
             request = urllib.request.Request(base + path, headers={"Authorization": f"Token {keys[who]}"})
@@ -132,7 +132,7 @@ def main() -> None:
             out = subprocess.run(
                 [
                     "wrk",
-                    "-t2",
+                    f"-t{min(2, args.connections)}",
                     f"-c{args.connections}",
                     f"-d{args.seconds}s",
                     "-s",

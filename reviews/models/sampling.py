@@ -91,11 +91,8 @@ class ReviewAssignment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        # The foreign-key indexes (run, agent, reviewer, and the unique call) serve every lookup.
         ordering = ["run_id", "agent_id", "call_id"]
-        indexes = [
-            models.Index(fields=["reviewer", "run"], name="reviews_assign_reviewer_run"),
-            models.Index(fields=["agent", "run"], name="reviews_assign_agent_run"),
-        ]
 
     def __str__(self) -> str:
         return f"Call {self.call_id} to reviewer {self.reviewer_id} (run {self.run_id})"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter, defaultdict
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
@@ -183,23 +183,40 @@ def disparity(rate: float | None, rest_rate: float | None, ratio: float) -> bool
     return rest_rate == 0 or rate > ratio * rest_rate
 
 
+class AgentGroup(NamedTuple):
+    pk: int
+    team: str
+    employment_type: str
+
+
 def group_breakdown(*, start: dt.datetime, end: dt.datetime) -> dict[str, Any]:
     """Per team and per employment type: how many agents got alerts and confirmed warnings, against the rest."""
     k = settings.SMALL_CELL_K
     threshold = settings.GROUP_DISPARITY_RATIO
-    agents = list(User.objects.filter(role=Role.AGENT).select_related("team"))
-    alerts = Alert.objects.filter(opened_at__gte=start, opened_at__lt=end)
-    with_alert = set(alerts.values_list("agent_id", flat=True))
-    with_confirmed = set(alerts.filter(status=AlertStatus.CONFIRMED).values_list("agent_id", flat=True))
-    with_warning = set(
-        alerts.filter(status=AlertStatus.CONFIRMED, level__in=WARNING_LEVELS).values_list("agent_id", flat=True)
-    )
+    # Plain tuples, not model instances: this reads every agent (measured in bench/RESULTS.md).
+    agents = [
+        AgentGroup(pk, team or "(no team)", employment_type or "(unknown)")
+        for pk, team, employment_type in User.objects.filter(role=Role.AGENT).values_list(
+            "pk", "team__name", "employment_type"
+        )
+    ]
+    with_alert: set[int] = set()
+    with_confirmed: set[int] = set()
+    with_warning: set[int] = set()
+    for agent_id, status, level in Alert.objects.filter(opened_at__gte=start, opened_at__lt=end).values_list(
+        "agent_id", "status", "level"
+    ):
+        with_alert.add(agent_id)
+        if status == AlertStatus.CONFIRMED:
+            with_confirmed.add(agent_id)
+            if level in WARNING_LEVELS:
+                with_warning.add(agent_id)
     result: dict[str, Any] = {"k": k, "disparity_ratio": threshold}
     overall_n = len(agents)
     overall_warning = sum(1 for a in agents if a.pk in with_warning)
     for dimension, key_of in (
-        ("team", lambda a: a.team.name if a.team else "(no team)"),
-        ("employment_type", lambda a: a.employment_type or "(unknown)"),
+        ("team", lambda a: a.team),
+        ("employment_type", lambda a: a.employment_type),
     ):
         groups: dict[str, dict[str, int]] = defaultdict(
             lambda: {"agents": 0, "with_alert": 0, "with_confirmed": 0, "with_confirmed_warning": 0}

@@ -123,7 +123,11 @@ def main() -> None:
         wait_until_up(f"{base}/api/v1/me/")
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(LUA)
-        print(f"gunicorn 2 sync workers; wrk {min(2, args.connections)} threads, {args.connections} connections, {args.seconds} s per endpoint")
+        threads = min(2, args.connections)
+        print(
+            f"gunicorn 2 sync workers; wrk {threads} threads, {args.connections} connections, "
+            f"{args.seconds} s per endpoint"
+        )
         failed = []
         for label, who, path, target_ms in TARGETS:
             request = urllib.request.Request(base + path, headers={"Authorization": f"Token {keys[who]}"})

@@ -22,9 +22,7 @@ class Call(models.Model):
     source = models.CharField(max_length=40, default="telephony")
     external_id = models.CharField(max_length=100)
     # No index of its own: the (agent, started_at) index below serves every lookup by agent.
-    agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="calls", db_index=False
-    )
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="calls", db_index=False)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PHONE)
     started_at = models.DateTimeField()
     handle_time_seconds = models.PositiveIntegerField()

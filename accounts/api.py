@@ -3,12 +3,15 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.contrib.auth.signals import user_logged_in
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, viewsets
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 
 from accounts.models import Role, Team, User
 from reviews.api.permissions import request_user
@@ -35,7 +38,10 @@ class UserSerializer(serializers.ModelSerializer[User]):
 
 
 class TokenView(ObtainAuthToken):
-    """Exchange a username and password for an API token."""
+    """Exchange a username and password for an API token. Throttled, and locked after repeated failures."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
 
     @extend_schema(
         request=inline_serializer(
@@ -45,7 +51,17 @@ class TokenView(ObtainAuthToken):
         auth=[],
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().post(request, *args, **kwargs)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        token, _ = Token.objects.get_or_create(user=user)
+        # A token is a login: it resets the failed-login count (django-axes) and sets last_login.
+        user_logged_in.send(sender=user.__class__, request=request._request, user=user)
+        return Response({"token": token.key})
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        # django-axes marks a locked-out attempt on Django's own request, where its middleware looks.
+        return {**super().get_serializer_context(), "request": self.request._request}
 
 
 class MeView(generics.RetrieveAPIView[User]):

@@ -45,6 +45,14 @@ def ensure_seeded_error_types() -> None:
         )
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Throttle counters live in the cache: every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def world(db: None) -> World:
     ensure_seeded_error_types()

@@ -23,3 +23,5 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 
 # A queue of this test process's own, so a worker never picks up another run's leftovers.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TEST_QUEUE", default=f"qa_review_test_{os.getpid()}")
+# Throttle counters and lockouts per test process, never shared through Redis between runs.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

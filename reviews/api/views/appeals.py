@@ -11,6 +11,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.models import Role
@@ -170,6 +171,9 @@ class MyOverviewView(APIView):
 
 class MyExportView(APIView):
     """A complete, machine-readable copy of every record that refers to me (right of access)."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "export"
 
     @extend_schema(
         responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="JSON: every record that refers to me")}

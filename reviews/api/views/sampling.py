@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from accounts.models import Role
 from reviews.api import sampling_serializers as ss
 from reviews.api.permissions import RoleAccess, request_user
+from reviews.api.throttles import CsvExportThrottle
 from reviews.api.views.works_council import CSVRenderer
 from reviews.domain.call_rows import FileRejected, check_header
 from reviews.domain.errors import DomainError
@@ -178,7 +179,12 @@ class SamplingPolicyViewSet(
         responses={200: OpenApiTypes.OBJECT},
         summary="Fairness: per agent, calls handled vs sampled vs evaluated, and the deviation from the policy",
     )
-    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, CSVRenderer])
+    @action(
+        detail=True,
+        methods=["get"],
+        renderer_classes=[JSONRenderer, CSVRenderer],
+        throttle_classes=[CsvExportThrottle],
+    )
     def fairness(self, request: Request, pk: str | None = None) -> Response:
         policy = self.get_object()
         period = request.query_params.get("period", "")

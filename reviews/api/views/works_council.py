@@ -19,6 +19,7 @@ from accounts.pseudonyms import pseudonym_for
 from reviews.api.pagination import StandardPagination
 from reviews.api.params import period_bounds, period_kind
 from reviews.api.permissions import RoleAccess, request_user
+from reviews.api.throttles import CsvExportThrottle
 from reviews.selectors import works_council as wc
 from reviews.services.audit import audit_chain_verify
 from reviews.services.works_council import audit_verification_record, works_council_read_record
@@ -56,6 +57,7 @@ class CSVRenderer(BaseRenderer):
 
 class CouncilView(APIView):
     permission_classes = [RoleAccess]
+    throttle_classes = [CsvExportThrottle]
     read_roles = COUNCIL
     renderer_classes = [JSONRenderer, CSVRenderer]
     view_name = ""

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
-from reviews.domain.errors import DomainError
+from reviews.domain.errors import DomainError, NotPermitted
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 M = TypeVar("M", bound=Model)
@@ -54,7 +54,12 @@ def visible_or_404(queryset: QuerySet[M], pk: int) -> M:
 
 
 def report_domain_error(request: HttpRequest, exc: DomainError, form: forms.Form | None = None) -> None:
-    """Show a refused action to the user: per-field messages on the form, the summary as a message."""
+    """Show a refused action to the user: per-field messages on the form, the summary as a message.
+
+    An action the user may not take at all (NotPermitted) is a 403 page with the reason, as on the API.
+    """
+    if isinstance(exc, NotPermitted):
+        raise PermissionDenied(exc.message)
     if form is not None:
         for field, problems in exc.fields.items():
             name = field if field in form.fields else None

@@ -11,7 +11,6 @@ from django.db.models import Q
 from accounts.models import User
 from reviews.models import Alert, Appeal, Call, Evaluation, ReviewAssignment
 from tests.conftest import client_for
-from tests.security.test_permission_matrix import scene  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
 

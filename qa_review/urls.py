@@ -13,3 +13,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("reviews.web.urls")),
 ]
+
+handler404 = "reviews.web.errors.not_found"
+handler500 = "reviews.web.errors.server_error"

@@ -15,13 +15,23 @@ def moment(request: Request, name: str) -> dt.datetime | None:
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return None
-    parsed = parse_datetime(raw)
-    if parsed is None or parsed.tzinfo is None:
-        raise DomainError(
-            f"{name} must be an ISO 8601 time with its UTC offset, e.g. 2026-11-01T00:00:00+01:00.",
-            fields={name: ["Invalid time."]},
-        )
-    return parsed
+    invalid = DomainError(
+        f"{name} must be an ISO 8601 time with its UTC offset, e.g. 2026-11-01T00:00:00+01:00.",
+        fields={name: ["Invalid time."]},
+    )
+    try:
+        parsed = parse_datetime(raw)
+    except ValueError:
+        raise invalid from None
+    offset = parsed.utcoffset() if parsed is not None else None
+    # No place on earth is further than 14 hours from UTC.
+    if parsed is None or offset is None or abs(offset) > dt.timedelta(hours=14):
+        raise invalid
+    try:
+        # The database gets UTC: PostgreSQL refuses offsets it does not know, and so should we.
+        return parsed.astimezone(dt.UTC)
+    except OverflowError:
+        raise invalid from None
 
 
 def period_bounds(request: Request, *, default_days: int = 90) -> tuple[dt.datetime, dt.datetime]:

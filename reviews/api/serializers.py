@@ -176,7 +176,7 @@ class ScorecardVersionUpdateInput(serializers.Serializer[dict[str, Any]]):
 
 class SectionInput(serializers.Serializer[dict[str, Any]]):
     title = serializers.CharField(max_length=200)
-    position = serializers.IntegerField(min_value=0, required=False)
+    position = serializers.IntegerField(min_value=0, max_value=10_000, required=False)
 
 
 class CriterionInput(serializers.Serializer[dict[str, Any]]):
@@ -187,7 +187,7 @@ class CriterionInput(serializers.Serializer[dict[str, Any]]):
     critical_error_type = serializers.SlugRelatedField(
         slug_field="code", queryset=CriticalErrorType.objects.all(), required=False, allow_null=True
     )
-    position = serializers.IntegerField(min_value=0, required=False)
+    position = serializers.IntegerField(min_value=0, max_value=10_000, required=False)
 
 
 # --- Critical-error types -------------------------------------------------------------

@@ -184,3 +184,22 @@ def test_wrong_credentials_are_400_and_say_so(world):
     response = APIClient().post("/api/v1/auth/token/", {"username": "sam", "password": "nope"}, format="json")
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["/api/v1/appeals/6.103515625e-05/", "/api/v1/scoring-runs/-2.5e-18/", "/api/v1/nothing/"]
+)
+def test_an_unknown_api_address_is_a_json_404(world, path):
+    response = client_for(world.qa_lead).get(path)
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "detail": "Not found."}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "start", ["1369-09-30T19:05:07+18:58", "2026-01-01T00:00:00+23:15", "0001-01-01T00:00:00+01:00", "yesterday"]
+)
+def test_impossible_report_times_are_a_400(world, start):
+    response = client_for(world.council).get("/api/v1/works-council/pressure-indicators/", {"start": start})
+    assert response.status_code == 400 and "start" in response.json()["fields"], response.content

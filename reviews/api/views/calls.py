@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from reviews.api import serializers as s
+from reviews.api.filters import UtcDateTimeFilter
 from reviews.api.permissions import RoleAccess, request_user
 from reviews.api.ranges import UnsatisfiableRange, parse_range
 from reviews.api.views.common import STREAM_CHUNK, PassthroughRenderer
@@ -35,8 +36,8 @@ class CallFilter(django_filters.FilterSet):
     agent = django_filters.NumberFilter(field_name="agent_id")
     team = django_filters.NumberFilter(field_name="agent__team_id")
     channel = django_filters.ChoiceFilter(choices=Channel.choices)
-    started_after = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="gte")
-    started_before = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="lt")
+    started_after = UtcDateTimeFilter(field_name="started_at", lookup_expr="gte")
+    started_before = UtcDateTimeFilter(field_name="started_at", lookup_expr="lt")
 
     class Meta:
         model = Call

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from accounts.models import Role
 from reviews.api import serializers as s
+from reviews.api.filters import UtcDateTimeFilter
 from reviews.api.permissions import RoleAccess, request_user
 from reviews.models import (
     Answer,
@@ -35,8 +36,8 @@ class EvaluationFilter(django_filters.FilterSet):
     reviewer = django_filters.NumberFilter(field_name="reviewer_id")
     call = django_filters.NumberFilter(field_name="call_id")
     status = django_filters.ChoiceFilter(choices=EvaluationStatus.choices)
-    submitted_after = django_filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="gte")
-    submitted_before = django_filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="lt")
+    submitted_after = UtcDateTimeFilter(field_name="submitted_at", lookup_expr="gte")
+    submitted_before = UtcDateTimeFilter(field_name="submitted_at", lookup_expr="lt")
 
     class Meta:
         model = Evaluation

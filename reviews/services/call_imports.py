@@ -15,11 +15,20 @@ from typing import IO
 
 from django.conf import settings
 from django.core.files.base import File
+from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from reviews.domain.call_rows import CallRow, CountingReader, FileRejected, RejectedRow, read_calls, text_stream
+from reviews.domain.call_rows import (
+    CallRow,
+    CountingReader,
+    FileRejected,
+    RejectedRow,
+    check_header,
+    read_calls,
+    text_stream,
+)
 from reviews.domain.errors import DomainError, NotPermitted
 from reviews.models import Call, CallImport, CallImportReject, ImportFormat, RunStatus
 from reviews.services.audit import audit_record
@@ -296,6 +305,38 @@ def call_import_enqueue(call_import: CallImport) -> None:
     from reviews.tasks import call_import_process
 
     transaction.on_commit(lambda: call_import_process.delay(call_import.pk))
+
+
+def call_import_start(
+    *, upload: UploadedFile[bytes], source: str, requested_format: str, acting_user: User
+) -> CallImport:
+    """An uploaded export, from the API or a page: checked at once, then read in this request when
+    small (CALL_IMPORT_INLINE_MAX_BYTES) or by a worker when large. Returns the import, finished or queued."""
+    size = upload.size or 0
+    if size > settings.CALL_IMPORT_MAX_BYTES:
+        raise DomainError(
+            "The file is too large.", fields={"file": [f"At most {settings.CALL_IMPORT_MAX_BYTES} bytes."]}
+        )
+    fmt = import_format_for(upload.name or "", requested_format)
+    upload.seek(0)
+    try:
+        check_header(upload.read(64 * 1024), fmt=fmt)
+    except FileRejected as exc:
+        raise DomainError(str(exc), code="file_rejected", fields={"file": [str(exc)]}) from exc
+    upload.seek(0)
+    inline = size <= settings.CALL_IMPORT_INLINE_MAX_BYTES
+    call_import = call_import_create(
+        file_name=upload.name or "upload",
+        source=source,
+        fmt=fmt,
+        total_bytes=size,
+        acting_user=acting_user,
+        pending_file=None if inline else upload,
+    )
+    if inline:
+        return call_import_run(import_id=call_import.pk, stream=upload)
+    call_import_enqueue(call_import)
+    return call_import
 
 
 def call_import_run_pending(*, import_id: int) -> CallImport:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.conf import settings
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -22,7 +21,6 @@ from reviews.api import sampling_serializers as ss
 from reviews.api.permissions import RoleAccess, request_user
 from reviews.api.throttles import CsvExportThrottle
 from reviews.api.views.works_council import CSVRenderer
-from reviews.domain.call_rows import FileRejected, check_header
 from reviews.domain.errors import DomainError
 from reviews.models import CallImport, ReviewAssignment, RunStatus, RunTrigger, SamplingPolicy, SamplingRun
 from reviews.selectors.sampling import (
@@ -60,34 +58,17 @@ class CallImportUploadView(APIView):
     def post(self, request: Request) -> Response:
         data = ss.CallImportInput(data=request.data)
         data.is_valid(raise_exception=True)
-        upload = data.validated_data["file"]
-        if upload.size > settings.CALL_IMPORT_MAX_BYTES:
-            raise DomainError(
-                "The file is too large.", fields={"file": [f"At most {settings.CALL_IMPORT_MAX_BYTES} bytes."]}
-            )
-        fmt = import_services.import_format_for(upload.name or "", data.validated_data["format"])
-        upload.seek(0)
-        try:
-            check_header(upload.read(64 * 1024), fmt=fmt)
-        except FileRejected as exc:
-            raise DomainError(str(exc), code="file_rejected", fields={"file": [str(exc)]}) from exc
-        upload.seek(0)
-        inline = upload.size <= settings.CALL_IMPORT_INLINE_MAX_BYTES
-        call_import = import_services.call_import_create(
-            file_name=upload.name or "upload",
+        call_import = import_services.call_import_start(
+            upload=data.validated_data["file"],
             source=data.validated_data["source"],
-            fmt=fmt,
-            total_bytes=upload.size,
+            requested_format=data.validated_data["format"],
             acting_user=request_user(request),
-            pending_file=None if inline else upload,
         )
         location = {"Location": f"/api/v1/call-imports/{call_import.pk}/"}
-        if inline:
-            finished = import_services.call_import_run(import_id=call_import.pk, stream=upload)
-            if finished.status == RunStatus.FAILED:
-                raise DomainError(finished.error, code="file_rejected", fields={"file": [finished.error]})
-            return Response(ss.CallImportSerializer(finished).data, status=status.HTTP_201_CREATED, headers=location)
-        import_services.call_import_enqueue(call_import)
+        if call_import.status == RunStatus.FAILED:
+            raise DomainError(call_import.error, code="file_rejected", fields={"file": [call_import.error]})
+        if call_import.status == RunStatus.SUCCEEDED:
+            return Response(ss.CallImportSerializer(call_import).data, status=status.HTTP_201_CREATED, headers=location)
         return Response(ss.CallImportSerializer(call_import).data, status=status.HTTP_202_ACCEPTED, headers=location)
 
 

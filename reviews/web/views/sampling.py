@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from reviews.domain.call_rows import FileRejected, check_header
 from reviews.domain.errors import DomainError
 from reviews.models import Channel, RunTrigger
 from reviews.selectors.sampling import (
@@ -116,27 +114,13 @@ def imports(request: HttpRequest) -> HttpResponse:
     user = page_user(request)
     form = CallImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
-            fmt = import_services.import_format_for(upload.name or "")
-            try:
-                check_header(upload.read(64 * 1024), fmt=fmt)
-            except FileRejected as exc:
-                raise DomainError(str(exc), fields={"file": [str(exc)]}) from exc
-            upload.seek(0)
-            inline = upload.size <= settings.CALL_IMPORT_INLINE_MAX_BYTES
-            call_import = import_services.call_import_create(
-                file_name=upload.name or "upload",
+            call_import = import_services.call_import_start(
+                upload=form.cleaned_data["file"],
                 source=form.cleaned_data["source"],
-                fmt=fmt,
-                total_bytes=upload.size,
+                requested_format="",
                 acting_user=user,
-                pending_file=None if inline else upload,
             )
-            if inline:
-                import_services.call_import_run(import_id=call_import.pk, stream=upload)
-            else:
-                import_services.call_import_enqueue(call_import)
             return redirect("web:import", pk=call_import.pk)
         except DomainError as exc:
             report_domain_error(request, exc, form)

@@ -12,7 +12,7 @@ from celery import Task, shared_task
 from django.db import DatabaseError, InterfaceError, OperationalError
 
 from reviews.models import RunTrigger
-from reviews.services import call_imports, sampling
+from reviews.services import call_imports, retention, sampling
 from reviews.services.scoring import scoring_chunk_process, scoring_run_create, scoring_run_fail, scoring_run_plan
 
 logger = logging.getLogger(__name__)
@@ -118,3 +118,17 @@ class ImportTask(Task):  # type: ignore[misc]
 def call_import_process(import_id: int) -> int:
     """Read an uploaded telephony export; a retry starts over and creates nothing twice."""
     return call_imports.call_import_run_pending(import_id=import_id).created_count
+
+
+@shared_task(
+    name="reviews.tasks.retention_daily",
+    acks_late=True,
+    autoretry_for=RETRYABLE,
+    retry_backoff=30,
+    max_retries=5,
+    soft_time_limit=3000,
+    time_limit=3600,
+)
+def retention_daily() -> dict[str, int]:
+    """Beat, daily: remove what has been kept long enough (idempotent: a repeat finds nothing)."""
+    return retention.retention_apply()

@@ -266,6 +266,14 @@ SAMPLING_SCHEDULE_HOUR = env.int("SAMPLING_SCHEDULE_HOUR", default=3)
 # threshold rules. Off by default; switching it on changes what every rule counts, so agree it with
 # the works council first. Scoring runs record the value they used.
 TARGETED_REVIEWS_COUNT = env.bool("TARGETED_REVIEWS_COUNT", default=False)
+# Retention in days per data class; a daily Celery beat job applies it (see README).
+RETENTION_DAYS = {
+    "recordings": env.int("RETENTION_RECORDINGS_DAYS", default=180),
+    "transcripts": env.int("RETENTION_TRANSCRIPTS_DAYS", default=180),
+    "evaluations": env.int("RETENTION_EVALUATIONS_DAYS", default=730),
+    "audit_payloads": env.int("RETENTION_AUDIT_PAYLOADS_DAYS", default=7 * 365),
+}
+RETENTION_SCHEDULE_ENABLED = env.bool("RETENTION_SCHEDULE_ENABLED", default=True)
 # Appeals: calendar days after an evaluation was shown in which the agent may appeal,
 # and working days (Monday-Friday) the assignee has to decide.
 APPEAL_WINDOW_DAYS = env.int("APPEAL_WINDOW_DAYS", default=14)
@@ -294,6 +302,16 @@ CELERY_BEAT_SCHEDULE = {
             }
         }
         if SCORING_SCHEDULE_ENABLED
+        else {}
+    ),
+    **(
+        {
+            "daily-retention": {
+                "task": "reviews.tasks.retention_daily",
+                "schedule": crontab(hour=4, minute=15),
+            }
+        }
+        if RETENTION_SCHEDULE_ENABLED
         else {}
     ),
     **(

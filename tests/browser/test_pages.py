@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -22,6 +23,16 @@ from reviews.models import (
 )
 
 pytestmark = pytest.mark.browser
+
+
+def wait_until(page, expression: str, timeout: float = 15.0) -> None:
+    """Poll an expression in the page. Playwright's wait_for_function compiles its predicate with
+    eval in the page when it has to poll, which the pages' Content-Security-Policy forbids."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"Timed out waiting for {expression}")
+        time.sleep(0.05)
 
 
 def test_a_supervisor_scores_a_call_end_to_end_with_a_critical_error_at_the_players_time(open_session):
@@ -44,9 +55,9 @@ def test_a_supervisor_scores_a_call_end_to_end_with_a_critical_error_at_the_play
     page.get_by_text("Concept opgeslagen.").wait_for()
 
     # Play the recording to second 95, then let the button copy the player's time into the form.
-    page.wait_for_function("document.getElementById('player').readyState >= 1")
+    wait_until(page, "document.getElementById('player').readyState >= 1")
     page.evaluate("document.getElementById('player').currentTime = 95.4")
-    page.wait_for_function("Math.floor(document.getElementById('player').currentTime) === 95")
+    wait_until(page, "Math.floor(document.getElementById('player').currentTime) === 95")
     page.get_by_role("button", name="Kritieke fout op het huidige afspeelmoment").click()
     assert page.input_value("#ce-offset") == "95"
     page.select_option("#id_type", "UNREPORTED_SIGNAL")
@@ -160,7 +171,7 @@ def test_a_page_in_dutch_and_the_same_page_in_english(open_session):
     agent.shot("agent-overview-nl")
     page.select_option("#language", "en")
     page.get_by_role("button", name="Wisselen").click()
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    wait_until(page, "document.documentElement.lang === 'en'")
     assert page.url.endswith("/me/")
     assert page.get_by_role("heading", level=1).inner_text() == "My evaluations"
     assert page.get_by_role("link", name="Download my data (JSON)").is_visible()

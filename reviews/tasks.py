@@ -68,11 +68,24 @@ def scoring_run_scheduled() -> int:
     return scoring_run_create(trigger=RunTrigger.SCHEDULE, acting_user=None).pk
 
 
-class SamplingTask(Task):  # type: ignore[misc]
+class MarksFailure(Task):  # type: ignore[misc]
+    """A task whose first argument is the id of what it works on; when it fails for good, that says so."""
+
+    fail: staticmethod
+
     def on_failure(self, exc: BaseException, task_id: str, args: tuple, kwargs: dict, einfo: object) -> None:  # type: ignore[type-arg]
-        run_id = kwargs.get("run_id", args[0] if args else None)
-        if run_id is not None:
-            sampling.sampling_run_fail(run_id=run_id, error=f"{type(exc).__name__}: {exc}")
+        object_id = args[0] if args else next(iter(kwargs.values()), None)
+        logger.error("Task %s for %s failed for good: %s", self.name, object_id, type(exc).__name__)
+        if object_id is not None:
+            type(self).fail(object_id, f"{type(exc).__name__}: {exc}")
+
+
+class SamplingTask(MarksFailure):
+    fail = staticmethod(lambda run_id, error: sampling.sampling_run_fail(run_id=run_id, error=error))
+
+
+class ImportTask(MarksFailure):
+    fail = staticmethod(lambda import_id, error: call_imports.call_import_fail(import_id=import_id, error=error))
 
 
 @shared_task(
@@ -95,13 +108,6 @@ def sampling_run_execute(run_id: int) -> int:
 def sampling_runs_monthly() -> list[int]:
     """Beat, on the first of the month: draw last month under every active policy."""
     return [run.pk for run in sampling.sampling_runs_for_last_month()]
-
-
-class ImportTask(Task):  # type: ignore[misc]
-    def on_failure(self, exc: BaseException, task_id: str, args: tuple, kwargs: dict, einfo: object) -> None:  # type: ignore[type-arg]
-        import_id = kwargs.get("import_id", args[0] if args else None)
-        if import_id is not None:
-            call_imports.call_import_fail(import_id=import_id, error=f"{type(exc).__name__}: {exc}")
 
 
 @shared_task(

@@ -161,8 +161,9 @@ def sampling_fairness(*, policy: SamplingPolicy, period: str, pseudonymous: bool
     for agent in agents:
         row = FairnessRow(
             agent=pseudonym_for(agent.pk) if pseudonymous else agent.username,
-            team=agent.team.name if agent.team else None,
-            employment_type=agent.employment_type,
+            # A pseudonym with team and contract type could point at one person.
+            team=None if pseudonymous or agent.team is None else agent.team.name,
+            employment_type="" if pseudonymous else agent.employment_type,
             calls_handled=handled.get(agent.pk, 0),
             calls_eligible=eligible.get(agent.pk, 0),
             sampled=sampled.get(agent.pk, 0),

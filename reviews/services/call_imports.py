@@ -298,7 +298,7 @@ def call_import_fail(*, import_id: int, error: str) -> None:
         call_import = CallImport.objects.select_for_update().get(pk=import_id)
         if call_import.status in (RunStatus.SUCCEEDED, RunStatus.FAILED):
             return
-    _finish(call_import, error=error[:2000])
+        _finish(call_import, error=error[:2000])
 
 
 def call_import_enqueue(call_import: CallImport) -> None:

@@ -262,3 +262,25 @@ def test_fairness_report_queries_do_not_grow_with_agents(world):
         CallFactory(agent=UserFactory(username=f"extra{i}", role="agent", team=world.agent.team), started_at=first)
     after = queries()
     assert after[1] == before[1] + 5 and after[0] == before[0], (before, after)
+
+
+@pytest.mark.django_db
+def test_a_sampling_run_or_import_whose_task_gives_up_is_marked_failed_with_the_reason(world):
+    from reviews.services.call_imports import call_import_create
+    from reviews.services.sampling import sampling_policy_create, sampling_run_create
+    from reviews.tasks import call_import_process, sampling_run_execute
+
+    policy = sampling_policy_create(acting_user=world.qa_lead, **{**POLICY, "name": "Opgegeven"})
+    run = sampling_run_create(
+        policy=policy, period=previous_period(timezone.localdate()), trigger="manual", acting_user=None, enqueue=False
+    )
+    sampling_run_execute.on_failure(RuntimeError("broker gone"), "t1", (run.pk,), {}, None)
+    run.refresh_from_db()
+    assert (run.status, run.error) == ("failed", "RuntimeError: broker gone")
+    assert AuditEvent.objects.filter(action="reviews.sampling_run.failed", object_id=str(run.pk)).exists()
+
+    call_import = call_import_create(file_name="x.csv", source="t", fmt="csv", total_bytes=1, acting_user=None)
+    call_import_process.on_failure(TimeoutError("too slow"), "t2", (), {"import_id": call_import.pk}, None)
+    call_import.refresh_from_db()
+    assert (call_import.status, call_import.error) == ("failed", "TimeoutError: too slow")
+    assert AuditEvent.objects.filter(action="reviews.call_import.failed", object_id=str(call_import.pk)).exists()

@@ -180,7 +180,7 @@ class SamplingPolicyViewSet(
                 view="sampling-fairness", params={"policy": policy.pk, "period": period}, acting_user=user
             )
         rows: list[dict[str, Any]] = list(ss.FairnessRowSerializer(report.rows, many=True).data)
-        if council:  # a pseudonym with team and contract type could point at one person
+        if council:  # the selector left them empty; the council's table does not show the columns at all
             rows = [{k: v for k, v in row.items() if k not in ("team", "employment_type")} for row in rows]
         if getattr(request.accepted_renderer, "format", "") == "csv":
             response = Response([{**row, "flags": " ".join(row["flags"])} for row in rows])

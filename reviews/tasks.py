@@ -13,7 +13,15 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 
 from reviews.models import RunTrigger
 from reviews.services import call_imports, retention, sampling
-from reviews.services.scoring import scoring_chunk_process, scoring_run_create, scoring_run_fail, scoring_run_plan
+from reviews.services.scoring import (
+    scoring_chunk_process,
+    scoring_run_create,
+    scoring_run_fail,
+    scoring_run_plan,
+)
+from reviews.services.scoring import (
+    scoring_runs_reconcile as scoring_runs_reconcile_service,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +74,18 @@ def scoring_chunk(chunk_id: int, run_id: int) -> bool:
 def scoring_run_scheduled() -> int:
     """The nightly run, started by Celery beat."""
     return scoring_run_create(trigger=RunTrigger.SCHEDULE, acting_user=None).pk
+
+
+@shared_task(name="reviews.tasks.scoring_runs_reconcile", acks_late=True, expires=300)
+def scoring_runs_reconcile() -> list[int]:
+    """Beat, every minute: send again what stale runs still need (chunks lost with a worker or the broker).
+
+    Not retried: beat sends the next one soon enough, and a backlog of reconcilers helps nobody.
+    """
+    reconciled = scoring_runs_reconcile_service()
+    for item in reconciled:
+        logger.warning("Scoring run %s was stale: sent %s pending chunks again", item.run_id, item.chunks)
+    return [item.run_id for item in reconciled]
 
 
 class MarksFailure(Task):  # type: ignore[misc]

@@ -251,6 +251,11 @@ SCORING_CHUNK_SIZE = env.int("SCORING_CHUNK_SIZE", default=250)
 SCORING_SCHEDULE_ENABLED = env.bool("SCORING_SCHEDULE_ENABLED", default=True)
 SCORING_SCHEDULE_HOUR = env.int("SCORING_SCHEDULE_HOUR", default=2)
 SCORING_SCHEDULE_MINUTE = env.int("SCORING_SCHEDULE_MINUTE", default=30)
+# The reconciler (beat, every SCORING_RECONCILE_INTERVAL_SECONDS) sends the pending chunks of a run
+# that made no progress for SCORING_STALE_AFTER_SECONDS to the broker again, so chunks lost with a
+# worker or a broker restart are done after all. Longer than a chunk's hard time limit (360 s).
+SCORING_STALE_AFTER_SECONDS = env.int("SCORING_STALE_AFTER_SECONDS", default=600)
+SCORING_RECONCILE_INTERVAL_SECONDS = env.float("SCORING_RECONCILE_INTERVAL_SECONDS", default=60.0)
 # Call import: how rows are written ("auto": COPY on PostgreSQL, bulk inserts elsewhere),
 # rows per committed batch, and the largest upload the API imports within the request
 # (larger ones go to a Celery task with a progress resource).
@@ -294,6 +299,10 @@ GROUP_DISPARITY_RATIO = env.float("GROUP_DISPARITY_RATIO", default=1.25)
 SMALL_CELL_K = env.int("SMALL_CELL_K", default=10)
 
 CELERY_BEAT_SCHEDULE = {
+    "scoring-reconcile": {
+        "task": "reviews.tasks.scoring_runs_reconcile",
+        "schedule": SCORING_RECONCILE_INTERVAL_SECONDS,
+    },
     **(
         {
             "nightly-scoring-run": {

@@ -34,6 +34,9 @@ class ScoringRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Last sign of progress (planned, a chunk done, chunks re-enqueued): a running run whose
+    # heartbeat is older than SCORING_STALE_AFTER_SECONDS has its pending chunks sent again.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
     # Reviewers flagged for calibration whose critical errors this run did not count
     # (only when EXCLUDE_FLAGGED_REVIEWER_ERRORS is on).

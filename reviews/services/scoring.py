@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, F
+from django.db.models import Avg, Count, F, Q
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -110,10 +112,19 @@ def scoring_run_plan(*, run_id: int) -> list[int]:
             # Decided once per run, so every chunk applies the same exclusion; visible on the run.
             run.excluded_reviewer_ids = flagged_reviewer_ids(as_of=run.as_of)
         run.status = RunStatus.RUNNING
-        run.started_at = timezone.now()
+        run.started_at = run.heartbeat_at = timezone.now()
         run.total_agents = len(agent_ids)
         run.total_chunks = len(chunks)
-        run.save(update_fields=["status", "started_at", "total_agents", "total_chunks", "excluded_reviewer_ids"])
+        run.save(
+            update_fields=[
+                "status",
+                "started_at",
+                "heartbeat_at",
+                "total_agents",
+                "total_chunks",
+                "excluded_reviewer_ids",
+            ]
+        )
         audit_record(
             actor=None,
             action="reviews.scoring_run.started",
@@ -334,6 +345,7 @@ def scoring_chunk_process(*, chunk_id: int) -> bool:
         processed_agents=F("processed_agents") + len(agent_ids),
         processed_chunks=F("processed_chunks") + 1,
         alerts_opened=F("alerts_opened") + opened,
+        heartbeat_at=chunk.processed_at,
     )
     # Written last: the audit chain's lock is then held only for the rest of this transaction.
     audit_record_many(events)
@@ -369,3 +381,70 @@ def scoring_run_fail(*, run_id: int, error: str) -> None:
             object_id=str(run_id),
             data={"error": error[:500]},
         )
+
+
+@dataclass(frozen=True)
+class Reconciled:
+    run_id: int
+    chunks: int  # chunks sent again; 0 when the run itself was started again
+
+
+def scoring_runs_reconcile(*, stale_after: dt.timedelta | None = None) -> list[Reconciled]:
+    """Send again what a stale run still needs, from PostgreSQL's record of it, not the broker's.
+
+    A queued run that never started gets its start task again; a running run without progress
+    for ``stale_after`` gets every pending chunk again. Sending twice is harmless (a chunk is
+    done once, under its row lock), so this needs no knowledge of what the broker still holds.
+    """
+    from reviews.tasks import scoring_chunk, scoring_run_start
+
+    stale_after = stale_after or dt.timedelta(seconds=settings.SCORING_STALE_AFTER_SECONDS)
+    cutoff = timezone.now() - stale_after
+    reconciled: list[Reconciled] = []
+    for run_id in ScoringRun.objects.filter(status=RunStatus.QUEUED, created_at__lt=cutoff).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            claimed = ScoringRun.objects.filter(
+                Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=cutoff), pk=run_id, status=RunStatus.QUEUED
+            ).update(heartbeat_at=timezone.now())
+            if claimed:
+                audit_record(
+                    actor=None,
+                    action="reviews.scoring_run.reconciled",
+                    object_type="reviews.scoringrun",
+                    object_id=str(run_id),
+                    data={"restarted": True, "chunks": 0},
+                )
+                transaction.on_commit(partial(scoring_run_start.delay, run_id))
+                reconciled.append(Reconciled(run_id=run_id, chunks=0))
+    for run_id in ScoringRun.objects.filter(
+        Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=cutoff), status=RunStatus.RUNNING
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            # Claimed with a conditional update: two reconcilers at once send each chunk once.
+            claimed = ScoringRun.objects.filter(
+                Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=cutoff), pk=run_id, status=RunStatus.RUNNING
+            ).update(heartbeat_at=timezone.now())
+            if not claimed:
+                continue
+            pending = list(
+                ScoringChunk.objects.filter(run_id=run_id, status=ChunkStatus.PENDING)
+                .order_by("index")
+                .values_list("pk", flat=True)
+            )
+            audit_record(
+                actor=None,
+                action="reviews.scoring_run.reconciled",
+                object_type="reviews.scoringrun",
+                object_id=str(run_id),
+                data={"restarted": False, "chunks": len(pending)},
+            )
+
+            def send(pending: list[int] = pending, run_id: int = run_id) -> None:
+                for chunk_id in pending:
+                    scoring_chunk.delay(chunk_id, run_id)
+
+            transaction.on_commit(send)
+            reconciled.append(Reconciled(run_id=run_id, chunks=len(pending)))
+    return reconciled

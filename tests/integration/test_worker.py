@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from reviews.models import AgentScore, Alert, AlertEvidence, ScoringChunk, ScoringRun
+from reviews.models import AgentScore, Alert, AlertEvidence, AuditEvent, ScoringChunk, ScoringRun
 from reviews.tasks import scoring_chunk
 from tests.conftest import client_for, wait_for
 from tests.helpers import active_rule, scored_call
@@ -94,3 +94,35 @@ def test_a_second_run_and_a_redelivered_chunk_add_nothing(celery_worker, scenari
     assert (first.processed_agents, first.processed_chunks, first.alerts_opened) == (3, 3, 1)
     assert set(ScoringChunk.objects.filter(run_id=first_id).values_list("attempts", flat=True)) == {1}
     assert snapshot()[1:] == before[1:]
+
+
+def test_the_reconciler_resends_what_a_stale_run_still_needs_and_leaves_fresh_runs_alone(celery_worker, scenario):
+    """Chunks lost with a worker or the broker: PostgreSQL knows they are pending, the reconciler sends them."""
+    from reviews.services.scoring import scoring_run_create, scoring_run_plan, scoring_runs_reconcile
+
+    never_started = scoring_run_create(trigger="command", acting_user=None, chunk_size=1, enqueue=False)
+    lost_chunks = scoring_run_create(trigger="command", acting_user=None, chunk_size=1, enqueue=False)
+    scoring_run_plan(run_id=lost_chunks.pk)  # planned, but its chunk messages never reached the broker
+    fresh = scoring_run_create(trigger="command", acting_user=None, chunk_size=1, enqueue=False)
+    scoring_run_plan(run_id=fresh.pk)
+
+    assert scoring_runs_reconcile() == []  # nothing is stale yet
+    long_ago = timezone.now() - dt.timedelta(minutes=30)
+    ScoringRun.objects.filter(pk=never_started.pk).update(created_at=long_ago)
+    ScoringRun.objects.filter(pk=lost_chunks.pk).update(heartbeat_at=long_ago)
+
+    reconciled = {(r.run_id, r.chunks) for r in scoring_runs_reconcile()}
+    assert reconciled == {(never_started.pk, 0), (lost_chunks.pk, 3)}
+    assert scoring_runs_reconcile() == []  # claimed: a second reconciler right after sends nothing twice
+    runs = [
+        wait_for(lambda run_id=run_id: finished(run_id), what=f"run {run_id} to finish")
+        for run_id in (never_started.pk, lost_chunks.pk)
+    ]
+    assert [(run.status, run.processed_agents) for run in runs] == [("succeeded", 3)] * 2
+    assert sum(run.alerts_opened for run in runs) == 1  # whichever reached alice first opened her alert
+    assert ScoringRun.objects.get(pk=fresh.pk).status == "running"  # not stale: left to its own chunks
+    events = AuditEvent.objects.filter(action="reviews.scoring_run.reconciled").order_by("sequence")
+    assert [(e.object_id, e.data) for e in events] == [
+        (str(never_started.pk), {"restarted": True, "chunks": 0}),
+        (str(lost_chunks.pk), {"restarted": False, "chunks": 3}),
+    ]

@@ -271,7 +271,8 @@ SAMPLING_SCHEDULE_HOUR = env.int("SAMPLING_SCHEDULE_HOUR", default=3)
 # threshold rules. Off by default; switching it on changes what every rule counts, so agree it with
 # the works council first. Scoring runs record the value they used.
 TARGETED_REVIEWS_COUNT = env.bool("TARGETED_REVIEWS_COUNT", default=False)
-# Retention in days per data class; a daily Celery beat job applies it (see README).
+# Retention in days per data class; a daily Celery beat job applies it (see README). Critical
+# errors go with their evaluations (one period for both).
 RETENTION_DAYS = {
     "recordings": env.int("RETENTION_RECORDINGS_DAYS", default=180),
     "transcripts": env.int("RETENTION_TRANSCRIPTS_DAYS", default=180),

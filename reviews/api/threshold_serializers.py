@@ -218,6 +218,7 @@ class AlertSerializer(serializers.ModelSerializer[Alert]):
             "window_start",
             "window_end",
             "evidence_count",
+            "evidence_expired",
             "opened_at",
             "evidence_viewed_at",
             "decided_by",

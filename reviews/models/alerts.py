@@ -41,6 +41,9 @@ class Alert(models.Model):
     retracted_at = models.DateTimeField(null=True, blank=True)
     retraction_reason = models.TextField(blank=True)
     quarantined_at = models.DateTimeField(null=True, blank=True)
+    # Critical errors of this alert's evidence removed when their evaluations' retention period ended;
+    # the alert and its decision stay.
+    evidence_expired = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-opened_at", "-id"]

@@ -9,14 +9,16 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from reviews.models import AuditEvent, Call
-from reviews.services.appeals import appeal_submit
+from reviews.models import Alert, Appeal, AuditEvent, Call, CriticalError, Evaluation
+from reviews.services.alerts import alert_decide, alert_view_evidence
+from reviews.services.appeal_decisions import ItemDecision, appeal_decide
+from reviews.services.appeals import appeal_start_review, appeal_submit
 from reviews.services.audit import audit_chain_verify
 from reviews.services.call_imports import call_import_create
 from reviews.services.retention import retention_apply
 from tests.conftest import small_wav
 from tests.factories import CallFactory
-from tests.helpers import scored_call
+from tests.helpers import active_rule, run_scoring_inline, scored_call
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +57,7 @@ def test_expired_data_leaves_held_data_stays_and_the_chain_still_verifies(
 
     with django_capture_on_commit_callbacks(execute=True):
         counts = retention_apply(now=now)
-    assert counts == {"recordings": 1, "transcripts": 1, "audit_payloads": 1}
+    assert counts == {"recordings": 1, "transcripts": 1, "evaluations": 0, "critical_errors": 0, "audit_payloads": 1}
 
     expired.refresh_from_db()
     assert (expired.recording.name, expired.transcript) == ("", "")
@@ -73,8 +75,109 @@ def test_expired_data_leaves_held_data_stays_and_the_chain_still_verifies(
 
     # Idempotent: a second run removes nothing more, and says so.
     with django_capture_on_commit_callbacks(execute=True):
-        assert retention_apply(now=now) == {"recordings": 0, "transcripts": 0, "audit_payloads": 0}
+        assert retention_apply(now=now) == dict.fromkeys(counts, 0)
     assert audit_chain_verify().ok
+
+
+def test_expired_evaluations_leave_with_their_errors_appeals_and_evidence_links_but_held_ones_stay(
+    world, published_version
+):
+    """26 months on: what is older than 24 months goes in order; open appeals and undecided alerts hold theirs."""
+    now = timezone.now()
+    long_ago = now - dt.timedelta(days=800)
+    active_rule(qa_lead=world.qa_lead, council=world.council, at=long_ago - dt.timedelta(days=30), n=1, window_days=30)
+
+    def old_scored(agent, days_after=0):
+        with time_machine.travel(long_ago + dt.timedelta(days=days_after), tick=False):
+            return scored_call(
+                reviewer=world.supervisor, agent=agent, version=published_version, started_at=timezone.now()
+            )
+
+    with time_machine.travel(long_ago, tick=False):
+        decided = scored_call(
+            reviewer=world.supervisor, agent=world.agent, version=published_version, started_at=long_ago
+        )
+        run_scoring_inline()
+        alert = Alert.objects.get(agent=world.agent)
+        alert_view_evidence(alert=alert, acting_user=world.qa_lead)
+        alert_decide(
+            alert=alert,
+            decision="dismiss",
+            rationale="Teruggeluisterd; het signaal was gemeld.",
+            acting_user=world.qa_lead,
+        )
+    with time_machine.travel(long_ago + dt.timedelta(days=1), tick=False):
+        revised = scored_call(
+            reviewer=world.supervisor, agent=world.agent, version=published_version, started_at=timezone.now()
+        )
+        appeal = appeal_submit(
+            evaluation=revised,
+            reason="Ik ben het niet eens met dit oordeel.",
+            whole_evaluation=True,
+            acting_user=world.agent,
+        )
+        appeal = appeal_start_review(appeal=appeal, acting_user=appeal.assignee)
+        appeal_decide(
+            appeal=appeal,
+            decisions=[  # the error overturned and one answer corrected: a new revision
+                ItemDecision(
+                    item_id=i.pk,
+                    overturned=n == 1 or i.kind == "critical_error",
+                    rationale="Beoordeeld.",
+                    corrected_points=2 if n == 1 else None,
+                )
+                for n, i in enumerate(appeal.items.order_by("kind", "pk"))
+            ],
+            rationale="Opname teruggeluisterd; er werd geen signaal genoemd.",
+            acting_user=appeal.assignee,
+        )
+    revisions = set(Evaluation.objects.filter(call=revised.call).values_list("pk", flat=True))
+    assert len(revisions) == 2
+    under_appeal = old_scored(world.colleague, days_after=2)
+    with time_machine.travel(long_ago + dt.timedelta(days=2), tick=False):
+        appeal_submit(
+            evaluation=under_appeal,
+            reason="Dit klopt niet, luister opnieuw.",
+            whole_evaluation=True,
+            acting_user=world.colleague,
+        )
+    open_alert_evidence = old_scored(world.other_agent, days_after=3)
+    with time_machine.travel(long_ago + dt.timedelta(days=3), tick=False):
+        run_scoring_inline()
+    assert Alert.objects.get(agent=world.other_agent).status == "open"
+    recent = scored_call(
+        reviewer=world.supervisor, agent=world.agent, version=published_version, started_at=now - dt.timedelta(days=100)
+    )
+
+    counts = retention_apply(now=now)
+    assert (counts["evaluations"], counts["critical_errors"]) == (3, 2)  # decided + 2 revisions; their 2 errors
+
+    remaining = set(Evaluation.objects.values_list("pk", flat=True))
+    assert not remaining & ({decided.pk} | revisions)
+    assert {under_appeal.pk, open_alert_evidence.pk, recent.pk} <= remaining
+    assert not CriticalError.objects.filter(evaluation_id__in={decided.pk} | revisions).exists()
+    assert not Appeal.objects.filter(pk=appeal.pk).exists()
+    assert Appeal.objects.filter(evaluation=under_appeal, status="submitted").exists()
+    alert.refresh_from_db()  # the decision stays, its evidence is gone and counted
+    assert (alert.status, alert.decision, alert.evidence.count(), alert.evidence_expired) == (
+        "dismissed",
+        "dismissed",
+        0,
+        1,
+    )
+    assert Alert.objects.get(agent=world.other_agent).evidence.count() == 1
+    event = AuditEvent.objects.get(action="reviews.retention.applied", object_id="evaluations")
+    assert event.data == {
+        "removed": 3,
+        "days": 730,
+        "held_by_open_appeals": 1,
+        "appeals": 1,
+        "alert_evidence_links": 1,
+        "held_by_open_alerts": 1,
+    }
+    assert AuditEvent.objects.get(action="reviews.retention.applied", object_id="critical_errors").data["removed"] == 2
+    assert audit_chain_verify().ok
+    assert retention_apply(now=now)["evaluations"] == 0
 
 
 def test_the_audit_log_still_refuses_any_other_change(world):

@@ -11,6 +11,7 @@ import re
 import time
 
 import pytest
+from django.db import connection, transaction
 
 from accounts.models import Role, User
 from reviews.models import AgentScore, Alert, AuditEvent, ScoringChunk
@@ -50,15 +51,18 @@ def assert_exactly_once(run_id: int, expected: Outcome) -> None:
 
 
 def consistent_so_far(run_id: int) -> None:
-    """Whatever moment this is read at, done chunks are complete and pending ones left no trace."""
-    done = ScoringChunk.objects.filter(run_id=run_id, status="done")
-    done_agents = sorted(a for chunk in done for a in chunk.agent_ids)
-    run = run_state(run_id)
-    assert run.processed_agents == len(done_agents)
-    assert run.processed_chunks == done.count()
-    assert sorted(AgentScore.objects.filter(run_id=run_id).values_list("agent_id", flat=True)) == done_agents
-    assert run.alerts_opened == sum(chunk.alerts_opened for chunk in done)
-    assert Alert.objects.filter(opened_by_run_id=run_id).count() == run.alerts_opened
+    """Read in one snapshot while workers commit: done chunks are complete, pending ones left no trace."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        done = list(ScoringChunk.objects.filter(run_id=run_id, status="done"))
+        done_agents = sorted(a for chunk in done for a in chunk.agent_ids)
+        run = run_state(run_id)
+        assert run.processed_agents == len(done_agents)
+        assert run.processed_chunks == len(done)
+        assert sorted(AgentScore.objects.filter(run_id=run_id).values_list("agent_id", flat=True)) == done_agents
+        assert run.alerts_opened == sum(chunk.alerts_opened for chunk in done)
+        assert Alert.objects.filter(opened_by_run_id=run_id).count() == run.alerts_opened
 
 
 def test_kill_9_of_the_worker_at_random_points_still_ends_the_run_exactly_once(
@@ -77,6 +81,7 @@ def test_kill_9_of_the_worker_at_random_points_still_ends_the_run_exactly_once(
     for point in kill_points:
         target = max(int(point * total), (killed_at[-1] + 1) if killed_at else 1)
         wait_until(lambda t=target: progress(run.pk)[0] >= t, timeout=120, what=f"{target} chunks done")
+        consistent_so_far(run.pk)  # while the worker is busy
         time.sleep(fault_rng.uniform(0, 0.3))  # somewhere inside the next chunks' transactions
         worker.kill9()
         killed_at.append(progress(run.pk)[0])
@@ -102,6 +107,7 @@ def test_a_redis_restart_mid_run_loses_nothing(fault_world, fault_rng, redis_ser
     total = progress(run.pk)[1]
     target = int(fault_rng.uniform(0.1, 0.5) * total) + 1
     wait_until(lambda: progress(run.pk)[0] >= target, timeout=120, what=f"{target} chunks done")
+    consistent_so_far(run.pk)
     redis_server.stop()  # the queued chunk messages are gone with it
     lost_at = progress(run.pk)[0]
     time.sleep(fault_rng.uniform(1, 3))
@@ -131,14 +137,16 @@ def test_with_postgresql_gone_the_worker_retries_with_backoff_and_writes_nothing
         total = progress(run.pk)[1]
         target = int(fault_rng.uniform(0.1, 0.4) * total) + 1
         wait_until(lambda: progress(run.pk)[0] >= target, timeout=120, what=f"{target} chunks done")
+        consistent_so_far(run.pk)  # while the worker is busy
         relay.cut()  # open connections dropped mid-transaction, new ones refused
+        time.sleep(0.5)  # a COMMIT that reached PostgreSQL before the cut may still land
         cut_at = progress(run.pk)[0]
         for _ in range(4):  # during the outage, read directly: nothing half-written
             time.sleep(2)
             consistent_so_far(run.pk)
             assert progress(run.pk)[0] == cut_at, "no chunk can finish without the database"
         relay.restore()
-        print(f"cut the database link for 8 s after {cut_at} of {total} chunks; {relay.refused} connections refused")
+        print(f"cut the database link for 8.5 s after {cut_at} of {total} chunks; {relay.refused} connections refused")
         assert relay.refused > 0, "the worker should have tried to reconnect during the outage"
 
         wait_until(lambda: run_state(run.pk).status in ("succeeded", "failed"), timeout=240, what="the run to end")

@@ -13,19 +13,22 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
-from accounts.models import Role, Team, User
+from accounts.models import EmploymentType, Role, Team, User
+from reviews.api import fields as strict
+from reviews.api.filters import IdFilter
 from reviews.api.permissions import request_user
 from reviews.selectors import teams_visible_to, users_visible_to
 
 
-class TeamSerializer(serializers.ModelSerializer[Team]):
+class TeamSerializer(strict.ModelSerializer[Team]):
     class Meta:
         model = Team
         fields = ["id", "name"]
 
 
-class UserSerializer(serializers.ModelSerializer[User]):
-    team = TeamSerializer(read_only=True)
+class UserSerializer(strict.ModelSerializer[User]):
+    team = TeamSerializer(read_only=True, allow_null=True)
+    employment_type = strict.ChoiceField(choices=EmploymentType.choices, allow_blank=True, read_only=True)
     display_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -44,10 +47,8 @@ class TokenView(ObtainAuthToken):
     throttle_scope = "auth"
 
     @extend_schema(
-        request=inline_serializer(
-            "TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}
-        ),
-        responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
+        request=inline_serializer("TokenRequest", {"username": strict.CharField(), "password": strict.CharField()}),
+        responses={200: inline_serializer("TokenResponse", {"token": strict.CharField()})},
         auth=[],
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -80,7 +81,7 @@ class TeamViewSet(viewsets.ReadOnlyModelViewSet[Team]):
 
 class UserFilter(django_filters.FilterSet):
     role = django_filters.ChoiceFilter(choices=Role.choices)
-    team = django_filters.NumberFilter(field_name="team_id")
+    team = IdFilter(field_name="team_id")
 
     class Meta:
         model = User

@@ -7,14 +7,15 @@ from typing import Any
 from rest_framework import serializers
 
 from accounts.models import User
+from reviews.api import fields as strict
 from reviews.api.serializers import CriticalErrorSerializer, PersonSerializer
 from reviews.api.threshold_serializers import AgentScoreSerializer, AlertWithEvidenceSerializer
 from reviews.models import Appeal, AppealItem, Evaluation, Notification
 
 
-class AppealItemSerializer(serializers.ModelSerializer[AppealItem]):
+class AppealItemSerializer(strict.ModelSerializer[AppealItem]):
     critical_error = CriticalErrorSerializer(read_only=True, allow_null=True)
-    criterion_text = serializers.CharField(source="criterion.text", read_only=True, default=None)
+    criterion_text = strict.CharField(source="criterion.text", read_only=True, default=None)
 
     class Meta:
         model = AppealItem
@@ -31,12 +32,12 @@ class AppealItemSerializer(serializers.ModelSerializer[AppealItem]):
         ]
 
 
-class AppealSerializer(serializers.ModelSerializer[Appeal]):
+class AppealSerializer(strict.ModelSerializer[Appeal]):
     agent = PersonSerializer(read_only=True)
     assignee = PersonSerializer(read_only=True, allow_null=True)
     decided_by = PersonSerializer(read_only=True, allow_null=True)
     items = AppealItemSerializer(many=True, read_only=True)
-    overdue = serializers.BooleanField(read_only=True)
+    overdue = strict.BooleanField(read_only=True)
 
     class Meta:
         model = Appeal
@@ -62,38 +63,38 @@ class AppealSerializer(serializers.ModelSerializer[Appeal]):
 
 
 class AppealCreateInput(serializers.Serializer[dict[str, Any]]):
-    evaluation = serializers.IntegerField(min_value=1)
-    reason = serializers.CharField(max_length=5000)
-    whole_evaluation = serializers.BooleanField(default=False)
-    critical_errors = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
-    criteria = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
+    evaluation = strict.IntegerField(min_value=1)
+    reason = strict.CharField(max_length=5000)
+    whole_evaluation = strict.BooleanField(default=False)
+    critical_errors = serializers.ListField(child=strict.IntegerField(min_value=1), required=False, default=list)
+    criteria = serializers.ListField(child=strict.IntegerField(min_value=1), required=False, default=list)
 
 
 class AppealAssignInput(serializers.Serializer[dict[str, Any]]):
-    assignee = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    assignee = strict.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
 
 
 class ItemDecisionInput(serializers.Serializer[dict[str, Any]]):
-    item = serializers.IntegerField(min_value=1)
-    overturned = serializers.BooleanField()
-    rationale = serializers.CharField(max_length=5000)
-    corrected_points = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
-    corrected_not_applicable = serializers.BooleanField(default=False)
+    item = strict.IntegerField(min_value=1)
+    overturned = strict.BooleanField()
+    rationale = strict.CharField(max_length=5000)
+    corrected_points = strict.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+    corrected_not_applicable = strict.BooleanField(default=False)
 
 
 class AppealDecisionInput(serializers.Serializer[dict[str, Any]]):
-    rationale = serializers.CharField(max_length=5000)
+    rationale = strict.CharField(max_length=5000)
     items = ItemDecisionInput(many=True, allow_empty=False)
 
 
-class NotificationSerializer(serializers.ModelSerializer[Notification]):
+class NotificationSerializer(strict.ModelSerializer[Notification]):
     class Meta:
         model = Notification
         fields = ["id", "kind", "message", "object_type", "object_id", "created_at", "read_at"]
 
 
-class MyEvaluationSerializer(serializers.ModelSerializer[Evaluation]):
-    call_started_at = serializers.DateTimeField(source="call.started_at", read_only=True)
+class MyEvaluationSerializer(strict.ModelSerializer[Evaluation]):
+    call_started_at = strict.DateTimeField(source="call.started_at", read_only=True)
     reviewer = PersonSerializer(read_only=True)
 
     class Meta:

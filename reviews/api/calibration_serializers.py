@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
+from reviews.api import fields as strict
 from reviews.api.serializers import AnswerInputSerializer, AnswerSerializer, CriticalErrorSerializer, PersonSerializer
 from reviews.models import (
     Answer,
@@ -25,7 +26,7 @@ def display_name(user: User) -> str:
     return user.get_full_name() or user.username
 
 
-class CalibrationSessionSerializer(serializers.ModelSerializer[CalibrationSession]):
+class CalibrationSessionSerializer(strict.ModelSerializer[CalibrationSession]):
     """Blind while open: no participant's answers but the viewer's own, and no agent name if hidden."""
 
     call = serializers.SerializerMethodField()
@@ -104,20 +105,20 @@ class CalibrationSessionSerializer(serializers.ModelSerializer[CalibrationSessio
 
 
 class CalibrationSessionCreateInput(serializers.Serializer[dict[str, Any]]):
-    title = serializers.CharField(max_length=200)
-    call = serializers.PrimaryKeyRelatedField(queryset=Call.objects.all())
-    scorecard_version = serializers.PrimaryKeyRelatedField(queryset=ScorecardVersion.objects.all())
-    participants = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), many=True)
-    reference_reviewer = serializers.PrimaryKeyRelatedField(
+    title = strict.CharField(max_length=200)
+    call = strict.PrimaryKeyRelatedField(queryset=Call.objects.all())
+    scorecard_version = strict.PrimaryKeyRelatedField(queryset=ScorecardVersion.objects.all())
+    participants = strict.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), many=True)
+    reference_reviewer = strict.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), required=False, allow_null=True
     )
-    hide_agent = serializers.BooleanField(default=True)
+    hide_agent = strict.BooleanField(default=True)
 
 
 class CalibrationErrorInput(serializers.Serializer[dict[str, Any]]):
-    type = serializers.CharField(max_length=50)
-    offset_seconds = serializers.IntegerField(min_value=0)
-    note = serializers.CharField(max_length=5000)
+    type = strict.CharField(max_length=50)
+    offset_seconds = strict.IntegerField(min_value=0)
+    note = strict.CharField(max_length=5000)
 
 
 class CalibrationScoreInput(serializers.Serializer[dict[str, Any]]):
@@ -132,20 +133,20 @@ class WilsonSerializer(serializers.Serializer[Any]):
 
 class ReviewerConsistencySerializer(serializers.Serializer[Any]):
     reviewer = PersonSerializer()
-    evaluations = serializers.IntegerField()
+    evaluations = strict.IntegerField()
     mean_score = serializers.FloatField(allow_null=True)
-    with_critical_errors = serializers.IntegerField()
+    with_critical_errors = strict.IntegerField()
     rate_per_100 = serializers.FloatField(allow_null=True, help_text="% of evaluations with a critical error")
     interval = WilsonSerializer(allow_null=True, help_text="95 % Wilson interval of the rate (as a share)")
     peers_rate_per_100 = serializers.FloatField(allow_null=True)
     peers_interval = WilsonSerializer(allow_null=True)
-    rate_outside_peers = serializers.BooleanField()
+    rate_outside_peers = strict.BooleanField()
     calibrations = serializers.ListField(child=serializers.DictField())
-    appeal_items_decided = serializers.IntegerField()
-    appeal_items_overturned = serializers.IntegerField()
+    appeal_items_decided = strict.IntegerField()
+    appeal_items_overturned = strict.IntegerField()
     overturn_rate = serializers.FloatField(allow_null=True)
-    flagged = serializers.BooleanField()
-    flag_reasons = serializers.ListField(child=serializers.CharField())
+    flagged = strict.BooleanField()
+    flag_reasons = serializers.ListField(child=strict.CharField())
 
 
 SESSION_PREFETCHES = (

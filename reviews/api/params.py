@@ -5,33 +5,21 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from rest_framework.request import Request
 
+from reviews.api.fields import MOMENT_HELP, parse_moment
 from reviews.domain.errors import DomainError
 
 
 def moment(request: Request, name: str) -> dt.datetime | None:
+    """The time in query parameter ``name``, in UTC; absent is None, present but not a time is a 400."""
     raw = request.query_params.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return None
-    invalid = DomainError(
-        f"{name} must be an ISO 8601 time with its UTC offset, e.g. 2026-11-01T00:00:00+01:00.",
-        fields={name: ["Invalid time."]},
-    )
     try:
-        parsed = parse_datetime(raw)
+        return parse_moment(raw)
     except ValueError:
-        raise invalid from None
-    offset = parsed.utcoffset() if parsed is not None else None
-    # No place on earth is further than 14 hours from UTC.
-    if parsed is None or offset is None or abs(offset) > dt.timedelta(hours=14):
-        raise invalid
-    try:
-        # The database gets UTC: PostgreSQL refuses offsets it does not know, and so should we.
-        return parsed.astimezone(dt.UTC)
-    except OverflowError:
-        raise invalid from None
+        raise DomainError(f"{name}: {MOMENT_HELP}", fields={name: ["Invalid time."]}) from None
 
 
 def period_bounds(request: Request, *, default_days: int = 90) -> tuple[dt.datetime, dt.datetime]:

@@ -6,6 +6,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from reviews.api import fields as strict
+from reviews.api.fields import MONTH_PATTERN
 from reviews.api.serializers import PersonSerializer
 from reviews.models import (
     CallImport,
@@ -20,8 +22,8 @@ from reviews.models import (
 # --- Call imports -----------------------------------------------------------------------
 
 
-class CallImportSerializer(serializers.ModelSerializer[CallImport]):
-    progress_percent = serializers.IntegerField(source="percent", read_only=True)
+class CallImportSerializer(strict.ModelSerializer[CallImport]):
+    progress_percent = strict.IntegerField(source="percent", read_only=True)
     rejects_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -50,7 +52,7 @@ class CallImportSerializer(serializers.ModelSerializer[CallImport]):
         return f"/api/v1/call-imports/{call_import.pk}/rejects/"
 
 
-class CallImportRejectSerializer(serializers.ModelSerializer[CallImportReject]):
+class CallImportRejectSerializer(strict.ModelSerializer[CallImportReject]):
     class Meta:
         model = CallImportReject
         fields = ["line", "reason", "row"]
@@ -58,8 +60,8 @@ class CallImportRejectSerializer(serializers.ModelSerializer[CallImportReject]):
 
 class CallImportInput(serializers.Serializer[dict[str, Any]]):
     file = serializers.FileField(help_text="The telephony export: CSV with a header row, or JSON lines.")
-    source = serializers.CharField(max_length=40, default="telephony")  # type: ignore[assignment]
-    format = serializers.ChoiceField(
+    source = strict.CharField(max_length=40, default="telephony")  # type: ignore[assignment]
+    format = strict.ChoiceField(
         choices=ImportFormat.choices, required=False, allow_blank=True, default="", help_text="Default: from the name"
     )
 
@@ -67,7 +69,7 @@ class CallImportInput(serializers.Serializer[dict[str, Any]]):
 # --- Sampling ---------------------------------------------------------------------------
 
 
-class SamplingPolicySerializer(serializers.ModelSerializer[SamplingPolicy]):
+class SamplingPolicySerializer(strict.ModelSerializer[SamplingPolicy]):
     class Meta:
         model = SamplingPolicy
         fields = [
@@ -88,19 +90,19 @@ class SamplingPolicySerializer(serializers.ModelSerializer[SamplingPolicy]):
 
 
 class SamplingPolicyInput(serializers.Serializer[dict[str, Any]]):
-    name = serializers.CharField(max_length=120)
-    calls_per_agent = serializers.IntegerField(min_value=1, max_value=100)
+    name = strict.CharField(max_length=120)
+    calls_per_agent = strict.IntegerField(min_value=1, max_value=100)
     channels = serializers.ListField(
-        child=serializers.ChoiceField(choices=Channel.choices), required=False, default=list, max_length=3
+        child=strict.ChoiceField(choices=Channel.choices), required=False, default=list, max_length=3
     )
-    min_handle_seconds = serializers.IntegerField(min_value=0, max_value=86_400, default=0)
-    max_handle_seconds = serializers.IntegerField(min_value=0, max_value=86_400, allow_null=True, default=None)
-    per_agent_cap = serializers.IntegerField(min_value=1, max_value=100)
-    seed = serializers.IntegerField(
+    min_handle_seconds = strict.IntegerField(min_value=0, max_value=86_400, default=0)
+    max_handle_seconds = strict.IntegerField(min_value=0, max_value=86_400, allow_null=True, default=None)
+    per_agent_cap = strict.IntegerField(min_value=1, max_value=100)
+    seed = strict.IntegerField(
         min_value=0, max_value=2**63 - 1, required=False, help_text="Default: chosen at random and recorded"
     )
-    exclude_own_supervisor = serializers.BooleanField(default=True)
-    is_active = serializers.BooleanField(default=True)
+    exclude_own_supervisor = strict.BooleanField(default=True)
+    is_active = strict.BooleanField(default=True)
 
 
 class SamplingPolicyChange(SamplingPolicyInput):
@@ -114,14 +116,12 @@ class SamplingPolicyChange(SamplingPolicyInput):
 
 
 class SamplingRunInput(serializers.Serializer[dict[str, Any]]):
-    period = serializers.RegexField(
-        r"^\d{4}-(0[1-9]|1[0-2])$", help_text="The month to draw, YYYY-MM (it must be over)"
-    )
+    period = strict.RegexField(MONTH_PATTERN, help_text="The month to draw, YYYY-MM (it must be over)")
 
 
-class SamplingRunSerializer(serializers.ModelSerializer[SamplingRun]):
+class SamplingRunSerializer(strict.ModelSerializer[SamplingRun]):
     progress_percent = serializers.SerializerMethodField()
-    policy_name = serializers.CharField(source="policy.name", read_only=True)
+    policy_name = strict.CharField(source="policy.name", read_only=True)
 
     class Meta:
         model = SamplingRun
@@ -153,11 +153,11 @@ class SamplingRunSerializer(serializers.ModelSerializer[SamplingRun]):
         return round(min(99.0, 100 * run.processed_agents / run.total_agents), 1)
 
 
-class ReviewAssignmentSerializer(serializers.ModelSerializer[ReviewAssignment]):
+class ReviewAssignmentSerializer(strict.ModelSerializer[ReviewAssignment]):
     reviewer = PersonSerializer(read_only=True)
     agent = PersonSerializer(read_only=True)
     period_start = serializers.DateField(source="run.period_start", read_only=True)
-    evaluated = serializers.BooleanField(read_only=True)
+    evaluated = strict.BooleanField(read_only=True)
 
     class Meta:
         model = ReviewAssignment
@@ -165,14 +165,14 @@ class ReviewAssignmentSerializer(serializers.ModelSerializer[ReviewAssignment]):
 
 
 class FairnessRowSerializer(serializers.Serializer[Any]):
-    agent = serializers.CharField(help_text="Username (QA lead) or pseudonym (works council)")
-    team = serializers.CharField(allow_null=True)
-    employment_type = serializers.CharField()
-    calls_handled = serializers.IntegerField()
-    calls_eligible = serializers.IntegerField()
-    expected = serializers.IntegerField(help_text="What the policy draws for this agent")
-    sampled = serializers.IntegerField()
-    targeted = serializers.IntegerField()
-    evaluations_done = serializers.IntegerField()
-    deviation = serializers.IntegerField(help_text="sampled minus expected")
-    flags = serializers.ListField(child=serializers.CharField())
+    agent = strict.CharField(help_text="Username (QA lead) or pseudonym (works council)")
+    team = strict.CharField(allow_null=True)
+    employment_type = strict.CharField()
+    calls_handled = strict.IntegerField()
+    calls_eligible = strict.IntegerField()
+    expected = strict.IntegerField(help_text="What the policy draws for this agent")
+    sampled = strict.IntegerField()
+    targeted = strict.IntegerField()
+    evaluations_done = strict.IntegerField()
+    deviation = strict.IntegerField(help_text="sampled minus expected")
+    flags = serializers.ListField(child=strict.CharField())

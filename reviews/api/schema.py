@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from reviews.api.fields import MOMENT_PATTERN
+
 ERROR_SCHEMA = {
     "type": "object",
     "description": "Every error: a stable code, a sentence for people, and per-field problems for bad input.",
@@ -26,6 +28,34 @@ ERRORS = {
     "429": "Too many requests: try again later (Retry-After)",
     "503": "The database cannot be reached: nothing was saved, try again",
 }
+
+
+def _each_schema(node: Any) -> Any:
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _each_schema(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _each_schema(value)
+
+
+def tighten_formats(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """Say in the schema what the API checks: times as RFC 3339 in 1970-2099 with a real offset, CSV downloads."""
+    for node in _each_schema(result):
+        if node.get("type") == "string" and node.get("format") == "date-time":
+            node.setdefault("pattern", MOMENT_PATTERN)
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            if any(p.get("name") == "format" and p.get("in") == "query" for p in operation.get("parameters", [])):
+                content = operation.get("responses", {}).get("200", {}).get("content")
+                if content is not None:
+                    content.setdefault(
+                        "text/csv", {"schema": {"type": "string", "description": "CSV, one row per line"}}
+                    )
+    return result
 
 
 def add_error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:

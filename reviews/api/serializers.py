@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
+from reviews.api import fields as strict
 from reviews.models import (
     Answer,
     Call,
@@ -23,20 +24,13 @@ from reviews.models import (
     TargetReason,
 )
 from reviews.selectors import calls_visible_to, users_visible_to
+from reviews.services.critical_error_types import CODE_PATTERN
+
+# A time with its UTC offset (RFC 3339, 1970-2099): a time without one is ambiguous around DST.
+AwareDateTimeField = strict.DateTimeField
 
 
-class AwareDateTimeField(serializers.DateTimeField):
-    """ISO 8601 with a UTC offset. A time without an offset is ambiguous (DST), so it is refused."""
-
-    default_error_messages = {"naive": "Give the time with its UTC offset, e.g. 2026-11-02T09:15:00+01:00."}
-
-    def enforce_timezone(self, value: Any) -> Any:
-        if value.tzinfo is None or value.utcoffset() is None:
-            self.fail("naive")
-        return super().enforce_timezone(value)
-
-
-class PersonSerializer(serializers.ModelSerializer[User]):
+class PersonSerializer(strict.ModelSerializer[User]):
     display_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -50,9 +44,9 @@ class PersonSerializer(serializers.ModelSerializer[User]):
 # --- Calls ------------------------------------------------------------------------
 
 
-class CallSerializer(serializers.ModelSerializer[Call]):
+class CallSerializer(strict.ModelSerializer[Call]):
     agent = PersonSerializer(read_only=True)
-    team = serializers.CharField(source="agent.team.name", read_only=True, default=None)
+    team = strict.CharField(source="agent.team.name", read_only=True, default=None)
     has_recording = serializers.SerializerMethodField()
     recording_url = serializers.SerializerMethodField()
 
@@ -77,21 +71,21 @@ class CallSerializer(serializers.ModelSerializer[Call]):
     def get_has_recording(self, call: Call) -> bool:
         return bool(call.recording)
 
-    @extend_schema_field(serializers.CharField(allow_null=True))
+    @extend_schema_field(strict.CharField(allow_null=True))
     def get_recording_url(self, call: Call) -> str | None:
         return f"/api/v1/calls/{call.pk}/recording/" if call.recording else None
 
 
 class CallCreateInput(serializers.Serializer[dict[str, Any]]):
-    external_id = serializers.CharField(max_length=100)
+    external_id = strict.CharField(max_length=100)
     # DRF's metaclass moves declared fields off the class; the name only clashes for mypy.
-    source = serializers.CharField(max_length=40, default="telephony")  # type: ignore[assignment]
-    agent = serializers.PrimaryKeyRelatedField(queryset=User.objects.none())
-    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.PHONE)
+    source = strict.CharField(max_length=40, default="telephony")  # type: ignore[assignment]
+    agent = strict.PrimaryKeyRelatedField(queryset=User.objects.none())
+    channel = strict.ChoiceField(choices=Channel.choices, default=Channel.PHONE)
     started_at = AwareDateTimeField()
-    handle_time_seconds = serializers.IntegerField(min_value=0, max_value=86_400)
+    handle_time_seconds = strict.IntegerField(min_value=0, max_value=86_400)
     recording = serializers.FileField(required=False, allow_empty_file=False)
-    transcript = serializers.CharField(required=False, allow_blank=True, default="")
+    transcript = strict.CharField(required=False, allow_blank=True, default="")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -103,9 +97,9 @@ class CallCreateInput(serializers.Serializer[dict[str, Any]]):
 # --- Scorecards -------------------------------------------------------------------
 
 
-class CriterionSerializer(serializers.ModelSerializer[Criterion]):
+class CriterionSerializer(strict.ModelSerializer[Criterion]):
     critical_error_type: serializers.SlugRelatedField[CriticalErrorType] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
+        slug_field="code", read_only=True, allow_null=True
     )
 
     class Meta:
@@ -113,7 +107,7 @@ class CriterionSerializer(serializers.ModelSerializer[Criterion]):
         fields = ["id", "text", "guidance", "max_points", "na_allowed", "critical_error_type", "position"]
 
 
-class SectionSerializer(serializers.ModelSerializer[Section]):
+class SectionSerializer(strict.ModelSerializer[Section]):
     criteria = CriterionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -121,15 +115,15 @@ class SectionSerializer(serializers.ModelSerializer[Section]):
         fields = ["id", "title", "position", "criteria"]
 
 
-class ScorecardVersionSummarySerializer(serializers.ModelSerializer[ScorecardVersion]):
+class ScorecardVersionSummarySerializer(strict.ModelSerializer[ScorecardVersion]):
     class Meta:
         model = ScorecardVersion
         fields = ["id", "number", "status", "critical_policy", "published_at", "retired_at"]
 
 
-class ScorecardVersionSerializer(serializers.ModelSerializer[ScorecardVersion]):
+class ScorecardVersionSerializer(strict.ModelSerializer[ScorecardVersion]):
     scorecard: serializers.PrimaryKeyRelatedField[Scorecard] = serializers.PrimaryKeyRelatedField(read_only=True)
-    scorecard_name = serializers.CharField(source="scorecard.name", read_only=True)
+    scorecard_name = strict.CharField(source="scorecard.name", read_only=True)
     sections = SectionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -148,7 +142,7 @@ class ScorecardVersionSerializer(serializers.ModelSerializer[ScorecardVersion]):
         ]
 
 
-class ScorecardSerializer(serializers.ModelSerializer[Scorecard]):
+class ScorecardSerializer(strict.ModelSerializer[Scorecard]):
     versions = serializers.SerializerMethodField()
 
     class Meta:
@@ -165,35 +159,33 @@ class ScorecardSerializer(serializers.ModelSerializer[Scorecard]):
 
 
 class ScorecardCreateInput(serializers.Serializer[dict[str, Any]]):
-    name = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
-    critical_policy = serializers.ChoiceField(choices=CriticalPolicy.choices, default=CriticalPolicy.SEPARATE)
+    name = strict.CharField(max_length=200)
+    description = strict.CharField(required=False, allow_blank=True, default="")
+    critical_policy = strict.ChoiceField(choices=CriticalPolicy.choices, default=CriticalPolicy.SEPARATE)
 
 
 class ScorecardVersionUpdateInput(serializers.Serializer[dict[str, Any]]):
-    critical_policy = serializers.ChoiceField(choices=CriticalPolicy.choices)
+    critical_policy = strict.ChoiceField(choices=CriticalPolicy.choices)
 
 
 class SectionInput(serializers.Serializer[dict[str, Any]]):
-    title = serializers.CharField(max_length=200)
-    position = serializers.IntegerField(min_value=0, max_value=10_000, required=False)
+    title = strict.CharField(max_length=200)
+    position = strict.IntegerField(min_value=0, max_value=10_000, required=False)
 
 
 class CriterionInput(serializers.Serializer[dict[str, Any]]):
-    text = serializers.CharField(max_length=300)
-    guidance = serializers.CharField(required=False, allow_blank=True, default="")
-    max_points = serializers.IntegerField(min_value=1, max_value=1000)
-    na_allowed = serializers.BooleanField(default=False)
-    critical_error_type = serializers.SlugRelatedField(
-        slug_field="code", queryset=CriticalErrorType.objects.all(), required=False, allow_null=True
-    )
-    position = serializers.IntegerField(min_value=0, max_value=10_000, required=False)
+    text = strict.CharField(max_length=300)
+    guidance = strict.CharField(required=False, allow_blank=True, default="")
+    max_points = strict.IntegerField(min_value=1, max_value=1000)
+    na_allowed = strict.BooleanField(default=False)
+    critical_error_type = strict.TypeCodeField(required=False, allow_null=True)
+    position = strict.IntegerField(min_value=0, max_value=10_000, required=False)
 
 
 # --- Critical-error types -------------------------------------------------------------
 
 
-class CriticalErrorTypeSerializer(serializers.ModelSerializer[CriticalErrorType]):
+class CriticalErrorTypeSerializer(strict.ModelSerializer[CriticalErrorType]):
     class Meta:
         model = CriticalErrorType
         fields = ["id", "code", "label_nl", "label_en", "description", "counts_toward_thresholds", "is_active"]
@@ -201,39 +193,44 @@ class CriticalErrorTypeSerializer(serializers.ModelSerializer[CriticalErrorType]
 
 
 class CriticalErrorTypeCreateInput(serializers.Serializer[dict[str, Any]]):
-    code = serializers.CharField(max_length=50)
-    label_nl = serializers.CharField(max_length=200)
-    label_en = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
-    counts_toward_thresholds = serializers.BooleanField(default=True)
+    code = strict.RegexField(
+        CODE_PATTERN,
+        max_length=50,
+        trim_whitespace=False,
+        error_messages={"invalid": "Use letters, digits and underscores."},
+    )
+    label_nl = strict.CharField(max_length=200)
+    label_en = strict.CharField(max_length=200)
+    description = strict.CharField(required=False, allow_blank=True, default="")
+    counts_toward_thresholds = strict.BooleanField(default=True)
 
 
 class CriticalErrorTypeUpdateInput(serializers.Serializer[dict[str, Any]]):
-    label_nl = serializers.CharField(max_length=200, required=False)
-    label_en = serializers.CharField(max_length=200, required=False)
-    description = serializers.CharField(required=False, allow_blank=True)
-    counts_toward_thresholds = serializers.BooleanField(required=False)
-    is_active = serializers.BooleanField(required=False)
+    label_nl = strict.CharField(max_length=200, required=False)
+    label_en = strict.CharField(max_length=200, required=False)
+    description = strict.CharField(required=False, allow_blank=True)
+    counts_toward_thresholds = strict.BooleanField(required=False)
+    is_active = strict.BooleanField(required=False)
 
 
 # --- Evaluations ----------------------------------------------------------------------
 
 
-class AnswerSerializer(serializers.ModelSerializer[Answer]):
-    criterion_text = serializers.CharField(source="criterion.text", read_only=True)
-    max_points = serializers.IntegerField(source="criterion.max_points", read_only=True)
+class AnswerSerializer(strict.ModelSerializer[Answer]):
+    criterion_text = strict.CharField(source="criterion.text", read_only=True)
+    max_points = strict.IntegerField(source="criterion.max_points", read_only=True)
 
     class Meta:
         model = Answer
         fields = ["criterion", "criterion_text", "max_points", "points", "not_applicable", "comment"]
 
 
-class CriticalErrorSerializer(serializers.ModelSerializer[CriticalError]):
+class CriticalErrorSerializer(strict.ModelSerializer[CriticalError]):
     type: serializers.SlugRelatedField[CriticalErrorType] = serializers.SlugRelatedField(
         slug_field="code", read_only=True
     )
-    type_label_nl = serializers.CharField(source="type.label_nl", read_only=True)
-    type_label_en = serializers.CharField(source="type.label_en", read_only=True)
+    type_label_nl = strict.CharField(source="type.label_nl", read_only=True)
+    type_label_en = strict.CharField(source="type.label_en", read_only=True)
 
     class Meta:
         model = CriticalError
@@ -251,7 +248,7 @@ class CriticalErrorSerializer(serializers.ModelSerializer[CriticalError]):
         ]
 
 
-class EvaluationCallSerializer(serializers.ModelSerializer[Call]):
+class EvaluationCallSerializer(strict.ModelSerializer[Call]):
     agent = PersonSerializer(read_only=True)
 
     class Meta:
@@ -259,12 +256,12 @@ class EvaluationCallSerializer(serializers.ModelSerializer[Call]):
         fields = ["id", "external_id", "agent", "channel", "started_at", "handle_time_seconds"]
 
 
-class EvaluationListSerializer(serializers.ModelSerializer[Evaluation]):
+class EvaluationListSerializer(strict.ModelSerializer[Evaluation]):
     call = EvaluationCallSerializer(read_only=True)
     reviewer = PersonSerializer(read_only=True)
-    scorecard = serializers.CharField(source="scorecard_version.scorecard.name", read_only=True)
-    scorecard_version = serializers.IntegerField(source="scorecard_version.id", read_only=True)
-    critical_error_count = serializers.IntegerField(read_only=True)
+    scorecard = strict.CharField(source="scorecard_version.scorecard.name", read_only=True)
+    scorecard_version = strict.IntegerField(source="scorecard_version.id", read_only=True)
+    critical_error_count = strict.IntegerField(read_only=True)
 
     class Meta:
         model = Evaluation
@@ -292,7 +289,7 @@ class EvaluationListSerializer(serializers.ModelSerializer[Evaluation]):
 class EvaluationDetailSerializer(EvaluationListSerializer):
     answers = AnswerSerializer(many=True, read_only=True)
     critical_errors = CriticalErrorSerializer(many=True, read_only=True)
-    critical_policy = serializers.CharField(source="scorecard_version.critical_policy", read_only=True)
+    critical_policy = strict.CharField(source="scorecard_version.critical_policy", read_only=True)
 
     class Meta(EvaluationListSerializer.Meta):
         fields = [
@@ -308,16 +305,16 @@ class EvaluationDetailSerializer(EvaluationListSerializer):
 
 
 class EvaluationCreateInput(serializers.Serializer[dict[str, Any]]):
-    call = serializers.PrimaryKeyRelatedField(queryset=Call.objects.none())
-    scorecard_version = serializers.PrimaryKeyRelatedField(queryset=ScorecardVersion.objects.exclude(status="draft"))
-    target_reason = serializers.ChoiceField(
+    call = strict.PrimaryKeyRelatedField(queryset=Call.objects.none())
+    scorecard_version = strict.PrimaryKeyRelatedField(queryset=ScorecardVersion.objects.exclude(status="draft"))
+    target_reason = strict.ChoiceField(
         choices=TargetReason.choices,
         required=False,
         allow_blank=True,
         default="",
         help_text="Makes this a targeted review (e.g. a complaint); by default its critical errors do not count.",
     )
-    target_note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    target_note = strict.CharField(required=False, allow_blank=True, default="", max_length=500)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -327,21 +324,21 @@ class EvaluationCreateInput(serializers.Serializer[dict[str, Any]]):
 
 
 class AnswerInputSerializer(serializers.Serializer[dict[str, Any]]):
-    criterion = serializers.IntegerField(min_value=1)
-    points = serializers.IntegerField(min_value=0, allow_null=True, required=False, default=None)
-    not_applicable = serializers.BooleanField(default=False)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    criterion = strict.IntegerField(min_value=1)
+    points = strict.IntegerField(min_value=0, allow_null=True, required=False, default=None)
+    not_applicable = strict.BooleanField(default=False)
+    comment = strict.CharField(required=False, allow_blank=True, default="")
 
 
 class EvaluationUpdateInput(serializers.Serializer[dict[str, Any]]):
     answers = AnswerInputSerializer(many=True, required=False, default=list)
-    summary = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
+    summary = strict.CharField(required=False, allow_blank=True, allow_null=True, default=None)
 
 
 class CriticalErrorInput(serializers.Serializer[dict[str, Any]]):
-    type = serializers.SlugRelatedField(slug_field="code", queryset=CriticalErrorType.objects.all())
-    offset_seconds = serializers.IntegerField(min_value=0)
-    note = serializers.CharField(max_length=5000)
-    criterion = serializers.PrimaryKeyRelatedField(
+    type = strict.TypeCodeField()
+    offset_seconds = strict.IntegerField(min_value=0)
+    note = strict.CharField(max_length=5000)
+    criterion = strict.PrimaryKeyRelatedField(
         queryset=Criterion.objects.select_related("section"), required=False, allow_null=True
     )

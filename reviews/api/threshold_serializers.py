@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import EmploymentType, Team
+from reviews.api import fields as strict
 from reviews.api.serializers import AwareDateTimeField, PersonSerializer
 from reviews.models import (
     AgentScore,
@@ -24,15 +25,15 @@ from reviews.models import (
 )
 
 
-class ConsentRecordSerializer(serializers.ModelSerializer[ConsentRecord]):
-    decided_by = serializers.CharField(source="decided_by.pseudonym", read_only=True)
+class ConsentRecordSerializer(strict.ModelSerializer[ConsentRecord]):
+    decided_by = strict.CharField(source="decided_by.pseudonym", read_only=True)
 
     class Meta:
         model = ConsentRecord
         fields = ["id", "decision", "decided_on", "reference", "population", "note", "review_by", "decided_by"]
 
 
-class RuleVersionSerializer(serializers.ModelSerializer[RuleVersion]):
+class RuleVersionSerializer(strict.ModelSerializer[RuleVersion]):
     counted_types: serializers.SlugRelatedField[CriticalErrorType] = serializers.SlugRelatedField(
         slug_field="code", many=True, read_only=True
     )
@@ -78,7 +79,7 @@ class RuleVersionSerializer(serializers.ModelSerializer[RuleVersion]):
         return version.get_status_display()
 
 
-class ThresholdRuleSerializer(serializers.ModelSerializer[ThresholdRule]):
+class ThresholdRuleSerializer(strict.ModelSerializer[ThresholdRule]):
     versions = serializers.SerializerMethodField()
 
     class Meta:
@@ -94,37 +95,37 @@ class ThresholdRuleSerializer(serializers.ModelSerializer[ThresholdRule]):
 
 
 class RuleTermsInput(serializers.Serializer[dict[str, Any]]):
-    purpose = serializers.CharField(max_length=5000)
-    counted_types = serializers.ListField(child=serializers.CharField(max_length=50), min_length=1, max_length=50)
-    count_n = serializers.IntegerField(min_value=1, max_value=10_000)
-    window_days = serializers.IntegerField(min_value=1, max_value=730)
-    scope_teams = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), many=True, required=False)
+    purpose = strict.CharField(max_length=5000)
+    counted_types = serializers.ListField(child=strict.CharField(max_length=50), min_length=1, max_length=50)
+    count_n = strict.IntegerField(min_value=1, max_value=10_000)
+    window_days = strict.IntegerField(min_value=1, max_value=730)
+    scope_teams = strict.PrimaryKeyRelatedField(queryset=Team.objects.all(), many=True, required=False)
     scope_employment_types = serializers.ListField(
-        child=serializers.ChoiceField(choices=EmploymentType.choices), required=False, max_length=3
+        child=strict.ChoiceField(choices=EmploymentType.choices), required=False, max_length=3
     )
-    level = serializers.ChoiceField(choices=AlertLevel.choices)
+    level = strict.ChoiceField(choices=AlertLevel.choices)
     effective_from = serializers.DateField()
 
 
 class ThresholdRuleCreateInput(RuleTermsInput):
-    name = serializers.CharField(max_length=200)
+    name = strict.CharField(max_length=200)
 
 
 class VersionChoiceInput(serializers.Serializer[dict[str, Any]]):
-    version = serializers.IntegerField(required=False, min_value=1, help_text="Rule version id; defaults by state")
+    version = strict.IntegerField(required=False, min_value=1, help_text="Rule version id; defaults by state")
 
 
 class ConsentInput(VersionChoiceInput):
-    decision = serializers.ChoiceField(choices=ConsentDecision.choices)
-    reference = serializers.CharField(max_length=200)
-    population = serializers.CharField(max_length=2000)
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    decision = strict.ChoiceField(choices=ConsentDecision.choices)
+    reference = strict.CharField(max_length=200)
+    population = strict.CharField(max_length=2000)
+    note = strict.CharField(required=False, allow_blank=True, default="", max_length=5000)
     decided_on = serializers.DateField(required=False)
     review_by = serializers.DateField(required=False)
 
 
 class NullityInput(VersionChoiceInput):
-    reason = serializers.CharField(max_length=5000)
+    reason = strict.CharField(max_length=5000)
 
 
 class PreviewInput(VersionChoiceInput):
@@ -132,29 +133,29 @@ class PreviewInput(VersionChoiceInput):
 
 
 class PreviewGroupSerializer(serializers.Serializer[Any]):
-    employment_type = serializers.CharField()
-    agents = serializers.IntegerField(allow_null=True, help_text="null: fewer than k, suppressed")
-    flagged = serializers.IntegerField(allow_null=True, help_text="null: suppressed")
+    employment_type = strict.CharField()
+    agents = strict.IntegerField(allow_null=True, help_text="null: fewer than k, suppressed")
+    flagged = strict.IntegerField(allow_null=True, help_text="null: suppressed")
 
 
 class PreviewSerializer(serializers.Serializer[Any]):
-    as_of = serializers.DateTimeField()
-    window_days = serializers.IntegerField()
-    agents_in_scope = serializers.IntegerField()
-    agents_flagged = serializers.IntegerField(allow_null=True)
+    as_of = strict.DateTimeField()
+    window_days = strict.IntegerField()
+    agents_in_scope = strict.IntegerField()
+    agents_flagged = strict.IntegerField(allow_null=True)
     by_employment_type = PreviewGroupSerializer(many=True)
-    k = serializers.IntegerField(help_text="Cells counting fewer people than k are suppressed")
+    k = strict.IntegerField(help_text="Cells counting fewer people than k are suppressed")
 
 
 # --- Alerts -------------------------------------------------------------------------------
 
 
-class EvidenceSerializer(serializers.ModelSerializer[CriticalError]):
+class EvidenceSerializer(strict.ModelSerializer[CriticalError]):
     type: serializers.SlugRelatedField[CriticalErrorType] = serializers.SlugRelatedField(
         slug_field="code", read_only=True
     )
-    evaluation = serializers.IntegerField(source="evaluation_id", read_only=True)
-    call = serializers.IntegerField(source="evaluation.call_id", read_only=True)
+    evaluation = strict.IntegerField(source="evaluation_id", read_only=True)
+    call = strict.IntegerField(source="evaluation.call_id", read_only=True)
     reviewer = PersonSerializer(source="evaluation.reviewer", read_only=True)
     recording_url = serializers.SerializerMethodField()
 
@@ -177,8 +178,8 @@ class EvidenceSerializer(serializers.ModelSerializer[CriticalError]):
         return f"/api/v1/calls/{error.evaluation.call_id}/recording/"
 
 
-class AlertRuleSerializer(serializers.ModelSerializer[RuleVersion]):
-    name = serializers.CharField(source="rule.name", read_only=True)
+class AlertRuleSerializer(strict.ModelSerializer[RuleVersion]):
+    name = strict.CharField(source="rule.name", read_only=True)
     counted_types: serializers.SlugRelatedField[CriticalErrorType] = serializers.SlugRelatedField(
         slug_field="code", many=True, read_only=True
     )
@@ -200,11 +201,11 @@ class AlertRuleSerializer(serializers.ModelSerializer[RuleVersion]):
         ]
 
 
-class AlertSerializer(serializers.ModelSerializer[Alert]):
+class AlertSerializer(strict.ModelSerializer[Alert]):
     agent = PersonSerializer(read_only=True)
     rule_version = AlertRuleSerializer(read_only=True)
     decided_by = PersonSerializer(read_only=True, allow_null=True)
-    evidence_count = serializers.IntegerField(read_only=True)
+    evidence_count = strict.IntegerField(read_only=True)
 
     class Meta:
         model = Alert
@@ -244,13 +245,13 @@ class AlertWithEvidenceSerializer(AlertSerializer):
 
 
 class DecisionInput(serializers.Serializer[dict[str, Any]]):
-    rationale = serializers.CharField(max_length=5000)
+    rationale = strict.CharField(max_length=5000)
 
 
 # --- Scoring runs and scores --------------------------------------------------------------
 
 
-class ScoringRunSerializer(serializers.ModelSerializer[ScoringRun]):
+class ScoringRunSerializer(strict.ModelSerializer[ScoringRun]):
     progress_percent = serializers.SerializerMethodField()
 
     class Meta:
@@ -284,10 +285,10 @@ class ScoringRunSerializer(serializers.ModelSerializer[ScoringRun]):
 
 class ScoringRunInput(serializers.Serializer[dict[str, Any]]):
     as_of = AwareDateTimeField(required=False)
-    chunk_size = serializers.IntegerField(required=False, min_value=1, max_value=5000)
+    chunk_size = strict.IntegerField(required=False, min_value=1, max_value=5000)
 
 
-class AgentScoreSerializer(serializers.ModelSerializer[AgentScore]):
+class AgentScoreSerializer(strict.ModelSerializer[AgentScore]):
     agent = PersonSerializer(read_only=True)
 
     class Meta:

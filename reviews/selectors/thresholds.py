@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import Role, User
-from reviews.domain.errors import DomainError
+from reviews.domain.errors import DomainError, InvalidTransition
 from reviews.domain.thresholds import ErrorFact, in_scope
 from reviews.models import (
     AlertEvidence,
@@ -171,5 +171,5 @@ def rule_version_for_action(rule_id: int, *, requested_id: int | None, states: C
         return version
     version = versions.filter(status__in=states).order_by("-number").first()
     if version is None:
-        raise DomainError(f"This rule has no version that is {' or '.join(states)}.", code="no_such_version")
+        raise InvalidTransition(f"This rule has no version that is {' or '.join(states)}.", code="no_such_version")
     return version

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.db import transaction
 
 from accounts.models import Role, User
@@ -8,6 +10,10 @@ from reviews.models import CriticalErrorType
 from reviews.services.audit import audit_record
 
 EDITABLE_FIELDS = ("label_nl", "label_en", "description", "counts_toward_thresholds", "is_active")
+
+
+# A code: ASCII letters, digits and underscores, at least one letter or digit.
+CODE_PATTERN = r"^_*[A-Za-z0-9][A-Za-z0-9_]*$"
 
 
 def _require_qa_lead(acting_user: User) -> None:
@@ -27,7 +33,7 @@ def critical_error_type_create(
 ) -> CriticalErrorType:
     _require_qa_lead(acting_user)
     code = code.strip().upper()
-    if not code.replace("_", "").isalnum():
+    if not re.fullmatch(CODE_PATTERN, code):
         raise DomainError(
             "Use letters, digits and underscores.", fields={"code": ["Use letters, digits and underscores."]}
         )

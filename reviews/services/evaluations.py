@@ -190,7 +190,7 @@ def evaluation_answers_save(
     field_errors: dict[str, list[str]] = {}
     seen: set[int] = set()
     for index, answer in enumerate(answers):
-        key = f"answers[{index}]"
+        key = f"answers.{index}"
         spec = specs.get(answer.criterion_id)
         if spec is None:
             field_errors[key] = ["This criterion is not part of the evaluation's scorecard version."]

@@ -20,7 +20,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import Role, User
-from reviews.domain.errors import Conflict, DomainError, NotPermitted
+from reviews.domain.errors import Conflict, DomainError, InvalidTransition, NotPermitted
 from reviews.domain.sampling import Draw, NoReviewer, assign_reviewers, draw_calls, draw_size, period_bounds
 from reviews.models import (
     Call,
@@ -146,7 +146,7 @@ def sampling_run_create(
             fields={"period": ["This month has not ended yet."]},
         )
     if not policy.is_active:
-        raise DomainError("This policy is switched off.", code="policy_inactive")
+        raise InvalidTransition("This policy is switched off.", code="policy_inactive")
     parameters = _snapshot(policy)
     try:
         with transaction.atomic():

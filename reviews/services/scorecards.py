@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from reviews.domain.errors import Conflict, DomainError, NotPermitted
+from reviews.domain.errors import Conflict, DomainError, InvalidTransition, NotPermitted
 from reviews.domain.transitions import ScorecardVersionAction, ScorecardVersionState, scorecard_version_transition
 from reviews.models import (
     Criterion,
@@ -27,7 +27,7 @@ def _lock_editable(version: ScorecardVersion, acting_user: User) -> ScorecardVer
     """Re-read the version under a row lock and check it is still an editable draft."""
     locked = ScorecardVersion.objects.select_for_update().get(pk=version.pk)
     if locked.status != ScorecardVersionStatus.DRAFT:
-        raise DomainError(
+        raise InvalidTransition(
             f"Version {locked.number} is {locked.status} and cannot be edited; create a new version instead.",
             code="version_not_editable",
         )
@@ -212,7 +212,9 @@ def scorecard_version_publish(*, version: ScorecardVersion, acting_user: User) -
         ScorecardVersionState(version.status), ScorecardVersionAction.PUBLISH, acting_user.role
     )
     if not Criterion.objects.filter(section__version=version).exists():
-        raise DomainError("A version needs at least one criterion before it can be published.", code="empty_version")
+        raise InvalidTransition(
+            "A version needs at least one criterion before it can be published.", code="empty_version"
+        )
     empty_sections = list(version.sections.filter(criteria__isnull=True).values_list("title", flat=True))
     if empty_sections:
         raise DomainError(

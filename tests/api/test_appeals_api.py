@@ -112,7 +112,8 @@ def test_bad_appeals_are_400_with_field_messages(world, evaluation):
     bad_ids = agent.post(
         "/api/v1/appeals/", {"evaluation": evaluation.pk, "reason": REASON, "criteria": ["x"]}, format="json"
     )
-    assert bad_ids.status_code == 400 and "criteria" in bad_ids.json()["fields"]
+    # Nested problems are named by their path: the first criterion id is not a number.
+    assert bad_ids.status_code == 400 and bad_ids.json()["fields"] == {"criteria.0": ["Een geldig getal is vereist."]}
 
 
 @pytest.mark.django_db

@@ -25,8 +25,8 @@ def test_answers_above_max_or_na_where_not_allowed_are_400_with_field_messages(w
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "invalid_answers"
-    assert "At most 2 points" in body["fields"]["answers[0]"][0]
-    assert "N/A is not allowed" in body["fields"]["answers[1]"][0]
+    assert "At most 2 points" in body["fields"]["answers.0"][0]
+    assert "N/A is not allowed" in body["fields"]["answers.1"][0]
     assert Answer.objects.count() == 0
 
 
@@ -56,7 +56,7 @@ def test_a_criterion_of_another_scorecard_is_refused(world, draft):
         f"/api/v1/evaluations/{draft.pk}/", {"answers": [{"criterion": foreign.pk, "points": 1}]}, format="json"
     )
     assert response.status_code == 400
-    assert "not part of" in response.json()["fields"]["answers[0]"][0]
+    assert "not part of" in response.json()["fields"]["answers.0"][0]
 
 
 def test_submitting_with_unanswered_criteria_is_400_naming_them(world, draft):

@@ -148,7 +148,7 @@ def test_the_running_month_cannot_be_drawn_and_only_the_qa_lead_sets_policies(wo
     bad = quinn.post("/api/v1/sampling-policies/", {**POLICY, "name": "x", "per_agent_cap": 2}, format="json")
     assert bad.status_code == 400 and "per_agent_cap" in bad.json()["fields"]
     bad = quinn.post("/api/v1/sampling-policies/", {**POLICY, "name": "y", "channels": ["fax"]}, format="json")
-    assert bad.status_code == 400 and "channels" in bad.json()["fields"]
+    assert bad.status_code == 400 and "channels.0" in bad.json()["fields"]
     duplicate = quinn.post("/api/v1/sampling-policies/", POLICY, format="json")
     assert duplicate.status_code == 409
     changed = quinn.patch(f"/api/v1/sampling-policies/{policy['id']}/", {"calls_per_agent": 2}, format="json")

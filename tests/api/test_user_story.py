@@ -105,7 +105,7 @@ def test_a_qa_lead_builds_publishes_and_revises_a_scorecard(world):
     assert published.json()["status"] == "published"
 
     refused = qa.patch(f"/api/v1/criteria/{criterion.json()['id']}/", {"text": "Groet"}, format="json")
-    assert refused.status_code == 400
+    assert refused.status_code == 409
     assert refused.json()["code"] == "version_not_editable"
 
     new_version = qa.post(f"/api/v1/scorecards/{scorecard.json()['id']}/new-version/")

@@ -131,7 +131,7 @@ def test_invalid_answers_are_refused_whole_with_a_reason_per_answer(world, publi
             ],
             acting_user=world.supervisor,
         )
-    assert set(excinfo.value.fields) == {"answers[0]", "answers[1]", "answers[2]"}
+    assert set(excinfo.value.fields) == {"answers.0", "answers.1", "answers.2"}
     assert evaluation.answers.count() == 0  # nothing half-saved
     assert not events("reviews.evaluation.answers_saved")
 

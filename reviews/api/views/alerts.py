@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from accounts.models import Role
 from reviews.api import threshold_serializers as ts
+from reviews.api.filters import IdFilter
 from reviews.api.permissions import RoleAccess, request_user
 from reviews.models import AgentScore, Alert, AlertLevel, AlertStatus, RunTrigger, ScoringRun
 from reviews.selectors import (
@@ -29,8 +30,8 @@ DECIDERS = frozenset({Role.SUPERVISOR, Role.QA_LEAD})
 class AlertFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=AlertStatus.choices)
     level = django_filters.ChoiceFilter(choices=AlertLevel.choices)
-    agent = django_filters.NumberFilter(field_name="agent_id")
-    rule = django_filters.NumberFilter(field_name="rule_id")
+    agent = IdFilter(field_name="agent_id")
+    rule = IdFilter(field_name="rule_id")
 
     class Meta:
         model = Alert
@@ -131,7 +132,7 @@ class ScoringRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[S
 
 
 class AgentScoreFilter(django_filters.FilterSet):
-    agent = django_filters.NumberFilter(field_name="agent_id")
+    agent = IdFilter(field_name="agent_id")
     period_start = django_filters.DateFilter()
 
     class Meta:

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from reviews.api import appeal_serializers as aps
+from reviews.api.filters import BoolFilter, IdFilter
 from reviews.api.permissions import RoleAccess, request_user
 from reviews.domain.errors import DomainError
 from reviews.models import (
@@ -34,10 +35,10 @@ DECIDERS = frozenset({Role.SUPERVISOR, Role.QA_LEAD})
 
 class AppealFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=AppealStatus.choices)
-    assignee = django_filters.NumberFilter(field_name="assignee_id")
-    agent = django_filters.NumberFilter(field_name="agent_id")
-    mine = django_filters.BooleanFilter(method="filter_mine", label="Assigned to me")
-    overdue = django_filters.BooleanFilter(field_name="overdue")
+    assignee = IdFilter(field_name="assignee_id")
+    agent = IdFilter(field_name="agent_id")
+    mine = BoolFilter(method="filter_mine", label="Assigned to me")
+    overdue = BoolFilter(field_name="overdue")
 
     class Meta:
         model = Appeal

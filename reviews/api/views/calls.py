@@ -11,12 +11,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from reviews.api import serializers as s
-from reviews.api.filters import UtcDateTimeFilter
+from reviews.api.filters import IdFilter, UtcDateTimeFilter
 from reviews.api.permissions import RoleAccess, request_user
 from reviews.api.ranges import UnsatisfiableRange, parse_range
 from reviews.api.views.common import STREAM_CHUNK, PassthroughRenderer
@@ -33,8 +34,8 @@ from reviews.services import calls as call_services
 
 
 class CallFilter(django_filters.FilterSet):
-    agent = django_filters.NumberFilter(field_name="agent_id")
-    team = django_filters.NumberFilter(field_name="agent__team_id")
+    agent = IdFilter(field_name="agent_id")
+    team = IdFilter(field_name="agent__team_id")
     channel = django_filters.ChoiceFilter(choices=Channel.choices)
     started_after = UtcDateTimeFilter(field_name="started_at", lookup_expr="gte")
     started_before = UtcDateTimeFilter(field_name="started_at", lookup_expr="lt")
@@ -122,6 +123,8 @@ class CallViewSet(BinaryErrorsAsJson, mixins.CreateModelMixin, viewsets.ReadOnly
     write_roles = REVIEWER_ROLES
     serializer_class = s.CallSerializer
     filterset_class = CallFilter
+    # A call may come with its recording: JSON, or multipart with the file.
+    parser_classes = [JSONParser, MultiPartParser]
 
     def get_queryset(self) -> QuerySet[Call]:
         return calls_visible_to(self.request.user)

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from accounts.models import Role
 from reviews.api import serializers as s
-from reviews.api.filters import UtcDateTimeFilter
+from reviews.api.filters import IdFilter, UtcDateTimeFilter
 from reviews.api.permissions import RoleAccess, request_user
 from reviews.models import (
     Answer,
@@ -31,10 +31,10 @@ from reviews.services import evaluations as evaluation_services
 
 
 class EvaluationFilter(django_filters.FilterSet):
-    agent = django_filters.NumberFilter(field_name="call__agent_id")
-    team = django_filters.NumberFilter(field_name="call__agent__team_id")
-    reviewer = django_filters.NumberFilter(field_name="reviewer_id")
-    call = django_filters.NumberFilter(field_name="call_id")
+    agent = IdFilter(field_name="call__agent_id")
+    team = IdFilter(field_name="call__agent__team_id")
+    reviewer = IdFilter(field_name="reviewer_id")
+    call = IdFilter(field_name="call_id")
     status = django_filters.ChoiceFilter(choices=EvaluationStatus.choices)
     submitted_after = UtcDateTimeFilter(field_name="submitted_at", lookup_expr="gte")
     submitted_before = UtcDateTimeFilter(field_name="submitted_at", lookup_expr="lt")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import django_filters
@@ -18,6 +19,8 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from reviews.api import sampling_serializers as ss
+from reviews.api.fields import MONTH_PATTERN
+from reviews.api.filters import BoolFilter, IdFilter
 from reviews.api.permissions import RoleAccess, request_user
 from reviews.api.throttles import CsvExportThrottle
 from reviews.api.views.works_council import CSVRenderer
@@ -92,7 +95,9 @@ class CallImportViewSet(viewsets.ReadOnlyModelViewSet[CallImport]):
         return self.get_paginated_response(ss.CallImportRejectSerializer(page, many=True).data)
 
 
-PERIOD_PARAM = OpenApiParameter("period", OpenApiTypes.STR, required=True, description="The month, YYYY-MM")
+PERIOD_PARAM = OpenApiParameter(
+    "period", {"type": "string", "pattern": MONTH_PATTERN}, required=True, description="The month, YYYY-MM"
+)
 FORMAT_PARAM = OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"], description="csv for a spreadsheet")
 
 
@@ -169,6 +174,10 @@ class SamplingPolicyViewSet(
     def fairness(self, request: Request, pk: str | None = None) -> Response:
         policy = self.get_object()
         period = request.query_params.get("period", "")
+        if not re.match(MONTH_PATTERN, period):
+            raise DomainError(
+                f"{period!r} is not a month written as YYYY-MM", fields={"period": ["Write the month as YYYY-MM."]}
+            )
         user = request_user(request)
         council = user.role == Role.WORKS_COUNCIL
         try:
@@ -199,7 +208,7 @@ class SamplingPolicyViewSet(
 
 
 class SamplingRunFilter(django_filters.FilterSet):
-    policy = django_filters.NumberFilter(field_name="policy_id")
+    policy = IdFilter(field_name="policy_id")
     status = django_filters.ChoiceFilter(choices=RunStatus.choices)
 
     class Meta:
@@ -222,9 +231,9 @@ class SamplingRunViewSet(viewsets.ReadOnlyModelViewSet[SamplingRun]):
 
 
 class AssignmentFilter(django_filters.FilterSet):
-    run = django_filters.NumberFilter(field_name="run_id")
-    reviewer = django_filters.NumberFilter(field_name="reviewer_id")
-    evaluated = django_filters.BooleanFilter()
+    run = IdFilter(field_name="run_id")
+    reviewer = IdFilter(field_name="reviewer_id")
+    evaluated = BoolFilter()
 
     class Meta:
         model = ReviewAssignment

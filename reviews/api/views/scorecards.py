@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from reviews.api import serializers as s
+from reviews.api.filters import IdFilter
 from reviews.api.permissions import RoleAccess, request_user
 from reviews.api.views.common import QA_LEAD_ONLY
 from reviews.models import (
@@ -77,7 +78,7 @@ def _version_with_content(pk: int) -> ScorecardVersion:
 
 
 class ScorecardVersionFilter(django_filters.FilterSet):
-    scorecard = django_filters.NumberFilter(field_name="scorecard_id")
+    scorecard = IdFilter(field_name="scorecard_id")
     status = django_filters.ChoiceFilter(choices=ScorecardVersionStatus.choices)
 
     class Meta:
@@ -103,13 +104,15 @@ class ScorecardVersionViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelVie
         summary="Change a draft version's critical-error policy",
     )
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = s.ScorecardVersionUpdateInput(data=request.data)
+        data = s.ScorecardVersionUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        version = scorecard_services.scorecard_version_update(
-            version=self.get_object(),
-            acting_user=request_user(request),
-            **data.validated_data,
-        )
+        version = self.get_object()
+        if data.validated_data:  # an empty PATCH changes nothing
+            version = scorecard_services.scorecard_version_update(
+                version=version,
+                acting_user=request_user(request),
+                **data.validated_data,
+            )
         return Response(s.ScorecardVersionSerializer(_version_with_content(version.pk)).data)
 
     @extend_schema(

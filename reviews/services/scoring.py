@@ -400,51 +400,32 @@ def scoring_runs_reconcile(*, stale_after: dt.timedelta | None = None) -> list[R
 
     stale_after = stale_after or dt.timedelta(seconds=settings.SCORING_STALE_AFTER_SECONDS)
     cutoff = timezone.now() - stale_after
+    stale = Q(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]) & (
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+    )
     reconciled: list[Reconciled] = []
-    for run_id in ScoringRun.objects.filter(status=RunStatus.QUEUED, created_at__lt=cutoff).values_list(
-        "pk", flat=True
-    ):
+    for run_id, status in ScoringRun.objects.filter(stale).order_by("pk").values_list("pk", "status"):
         with transaction.atomic():
-            claimed = ScoringRun.objects.filter(
-                Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=cutoff), pk=run_id, status=RunStatus.QUEUED
-            ).update(heartbeat_at=timezone.now())
-            if claimed:
-                audit_record(
-                    actor=None,
-                    action="reviews.scoring_run.reconciled",
-                    object_type="reviews.scoringrun",
-                    object_id=str(run_id),
-                    data={"restarted": True, "chunks": 0},
-                )
-                transaction.on_commit(partial(scoring_run_start.delay, run_id))
-                reconciled.append(Reconciled(run_id=run_id, chunks=0))
-    for run_id in ScoringRun.objects.filter(
-        Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=cutoff), status=RunStatus.RUNNING
-    ).values_list("pk", flat=True):
-        with transaction.atomic():
-            # Claimed with a conditional update: two reconcilers at once send each chunk once.
-            claimed = ScoringRun.objects.filter(
-                Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=cutoff), pk=run_id, status=RunStatus.RUNNING
-            ).update(heartbeat_at=timezone.now())
-            if not claimed:
+            # Claimed with a conditional update: of two reconcilers at once, one sends.
+            if not ScoringRun.objects.filter(stale, pk=run_id, status=status).update(heartbeat_at=timezone.now()):
                 continue
-            pending = list(
-                ScoringChunk.objects.filter(run_id=run_id, status=ChunkStatus.PENDING)
-                .order_by("index")
-                .values_list("pk", flat=True)
-            )
+            if status == RunStatus.QUEUED:
+                pending: list[int] = []
+                transaction.on_commit(partial(scoring_run_start.delay, run_id))
+            else:
+                pending = list(
+                    ScoringChunk.objects.filter(run_id=run_id, status=ChunkStatus.PENDING)
+                    .order_by("index")
+                    .values_list("pk", flat=True)
+                )
+                for chunk_id in pending:
+                    transaction.on_commit(partial(scoring_chunk.delay, chunk_id, run_id))
             audit_record(
                 actor=None,
                 action="reviews.scoring_run.reconciled",
                 object_type="reviews.scoringrun",
                 object_id=str(run_id),
-                data={"restarted": False, "chunks": len(pending)},
+                data={"restarted": status == RunStatus.QUEUED, "chunks": len(pending)},
             )
-
-            def send(pending: list[int] = pending, run_id: int = run_id) -> None:
-                for chunk_id in pending:
-                    scoring_chunk.delay(chunk_id, run_id)
-
-            transaction.on_commit(send)
             reconciled.append(Reconciled(run_id=run_id, chunks=len(pending)))
     return reconciled

@@ -17,7 +17,6 @@ import signal
 import socket
 import subprocess
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -40,6 +39,7 @@ from reviews.models import (
     ScoringRun,
 )
 from reviews.services.scoring import scoring_chunk_process, scoring_run_create, scoring_run_plan
+from tests.conftest import wait_for
 from tests.helpers import active_rule
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,16 +51,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def wait_until(predicate, *, timeout: float, what: str, interval: float = 0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"Timed out after {timeout} s waiting for {what}")
 
 
 @pytest.fixture
@@ -227,7 +217,7 @@ class RedisServer:
             ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"],
             stdout=subprocess.DEVNULL,
         )
-        wait_until(self._answers, timeout=20, what=f"redis-server on port {self.port}")
+        wait_for(self._answers, timeout=20, what=f"redis-server on port {self.port}")
 
     def _answers(self) -> bool:
         try:
@@ -384,7 +374,7 @@ class Worker:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        wait_until(
+        wait_for(
             lambda: " ready." in self.log.read_text(errors="replace") or self.process.poll() is not None,  # type: ignore[union-attr]
             timeout=60,
             what="the worker to be ready",

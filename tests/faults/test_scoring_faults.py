@@ -16,8 +16,9 @@ from django.db import connection, transaction
 from accounts.models import Role, User
 from reviews.models import AgentScore, Alert, AuditEvent, ScoringChunk
 from reviews.services.audit import audit_chain_verify
+from tests.conftest import wait_for
 
-from .conftest import AGENTS, DatabaseRelay, Outcome, database_url, run_state, send_start, wait_until
+from .conftest import AGENTS, DatabaseRelay, Outcome, database_url, run_state, send_start
 
 pytestmark = [pytest.mark.slow, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -65,59 +66,62 @@ def consistent_so_far(run_id: int) -> None:
         assert Alert.objects.filter(opened_by_run_id=run_id).count() == run.alerts_opened
 
 
+def start_run(fault_world, redis_server, worker) -> tuple[int, int]:
+    """Start the worker, queue the run and send its start task; returns the run's id and its chunk count."""
+    worker.start()
+    run_id = fault_world.queue_run().pk
+    send_start(run_id, broker_url=redis_server.url, queue=worker.queue)
+    wait_for(lambda: progress(run_id)[1], timeout=60, interval=0.05, what="the run to be planned")
+    return run_id, progress(run_id)[1]
+
+
+def run_ended(run_id: int, timeout: float) -> None:
+    wait_for(lambda: run_state(run_id).status in ("succeeded", "failed"), timeout=timeout, what="the run to end")
+
+
 def test_kill_9_of_the_worker_at_random_points_still_ends_the_run_exactly_once(
     fault_world, fault_rng, redis_server, worker_factory
 ):
     expected = fault_world.clean_outcome()
     worker = worker_factory(broker_url=redis_server.url)
-    worker.start()
-    run = fault_world.queue_run()
-    send_start(run.pk, broker_url=redis_server.url, queue=worker.queue)
-
-    wait_until(lambda: progress(run.pk)[1], timeout=60, what="the run to be planned")
-    total = progress(run.pk)[1]
+    run_id, total = start_run(fault_world, redis_server, worker)
     kill_points = sorted(fault_rng.uniform(0.05, 0.85) for _ in range(3))
     killed_at: list[int] = []
     for point in kill_points:
         target = max(int(point * total), (killed_at[-1] + 1) if killed_at else 1)
-        wait_until(lambda t=target: progress(run.pk)[0] >= t, timeout=120, what=f"{target} chunks done")
-        consistent_so_far(run.pk)  # while the worker is busy
+        wait_for(lambda t=target: progress(run_id)[0] >= t, timeout=120, interval=0.02, what=f"{target} chunks done")
+        consistent_so_far(run_id)  # while the worker is busy
         time.sleep(fault_rng.uniform(0, 0.3))  # somewhere inside the next chunks' transactions
         worker.kill9()
-        killed_at.append(progress(run.pk)[0])
-        consistent_so_far(run.pk)
+        killed_at.append(progress(run_id)[0])
+        consistent_so_far(run_id)
         worker.start()
     print(f"killed the worker with SIGKILL after {killed_at} of {total} chunks")
     assert all(0 < k < total for k in killed_at), "every kill should land mid-run"
 
-    wait_until(lambda: run_state(run.pk).status in ("succeeded", "failed"), timeout=180, what="the run to end")
-    assert_exactly_once(run.pk, expected)
+    run_ended(run_id, timeout=180)
+    assert_exactly_once(run_id, expected)
     # Chunks prefetched by a killed worker stay unacknowledged in Redis; the reconciler sent them again.
-    assert AuditEvent.objects.filter(action="reviews.scoring_run.reconciled", object_id=str(run.pk)).exists()
+    assert AuditEvent.objects.filter(action="reviews.scoring_run.reconciled", object_id=str(run_id)).exists()
 
 
 def test_a_redis_restart_mid_run_loses_nothing(fault_world, fault_rng, redis_server, worker_factory):
     expected = fault_world.clean_outcome()
     worker = worker_factory(broker_url=redis_server.url)
-    worker.start()
-    run = fault_world.queue_run()
-    send_start(run.pk, broker_url=redis_server.url, queue=worker.queue)
-
-    wait_until(lambda: progress(run.pk)[1], timeout=60, what="the run to be planned")
-    total = progress(run.pk)[1]
+    run_id, total = start_run(fault_world, redis_server, worker)
     target = int(fault_rng.uniform(0.1, 0.5) * total) + 1
-    wait_until(lambda: progress(run.pk)[0] >= target, timeout=120, what=f"{target} chunks done")
-    consistent_so_far(run.pk)
+    wait_for(lambda: progress(run_id)[0] >= target, timeout=120, interval=0.02, what=f"{target} chunks done")
+    consistent_so_far(run_id)
     redis_server.stop()  # the queued chunk messages are gone with it
-    lost_at = progress(run.pk)[0]
+    lost_at = progress(run_id)[0]
     time.sleep(fault_rng.uniform(1, 3))
     redis_server.start()
     print(f"restarted Redis after {lost_at} of {total} chunks")
     assert lost_at < total
 
-    wait_until(lambda: run_state(run.pk).status in ("succeeded", "failed"), timeout=180, what="the run to end")
-    assert_exactly_once(run.pk, expected)
-    reconciled = AuditEvent.objects.filter(action="reviews.scoring_run.reconciled", object_id=str(run.pk))
+    run_ended(run_id, timeout=180)
+    assert_exactly_once(run_id, expected)
+    reconciled = AuditEvent.objects.filter(action="reviews.scoring_run.reconciled", object_id=str(run_id))
     assert reconciled.exists(), worker.logs()[-3000:]
     assert max(event.data["chunks"] for event in reconciled) > 0
 
@@ -129,28 +133,23 @@ def test_with_postgresql_gone_the_worker_retries_with_backoff_and_writes_nothing
     relay = DatabaseRelay(("127.0.0.1", int(database_url().rsplit(":", 1)[1].split("/")[0])))
     try:
         worker = worker_factory(broker_url=redis_server.url, db_port=relay.port)
-        worker.start()
-        run = fault_world.queue_run()
-        send_start(run.pk, broker_url=redis_server.url, queue=worker.queue)
-
-        wait_until(lambda: progress(run.pk)[1], timeout=60, what="the run to be planned")
-        total = progress(run.pk)[1]
+        run_id, total = start_run(fault_world, redis_server, worker)
         target = int(fault_rng.uniform(0.1, 0.4) * total) + 1
-        wait_until(lambda: progress(run.pk)[0] >= target, timeout=120, what=f"{target} chunks done")
-        consistent_so_far(run.pk)  # while the worker is busy
+        wait_for(lambda: progress(run_id)[0] >= target, timeout=120, interval=0.02, what=f"{target} chunks done")
+        consistent_so_far(run_id)  # while the worker is busy
         relay.cut()  # open connections dropped mid-transaction, new ones refused
         time.sleep(0.5)  # a COMMIT that reached PostgreSQL before the cut may still land
-        cut_at = progress(run.pk)[0]
+        cut_at = progress(run_id)[0]
         for _ in range(4):  # during the outage, read directly: nothing half-written
             time.sleep(2)
-            consistent_so_far(run.pk)
-            assert progress(run.pk)[0] == cut_at, "no chunk can finish without the database"
+            consistent_so_far(run_id)
+            assert progress(run_id)[0] == cut_at, "no chunk can finish without the database"
         relay.restore()
         print(f"cut the database link for 8.5 s after {cut_at} of {total} chunks; {relay.refused} connections refused")
         assert relay.refused > 0, "the worker should have tried to reconnect during the outage"
 
-        wait_until(lambda: run_state(run.pk).status in ("succeeded", "failed"), timeout=240, what="the run to end")
-        assert_exactly_once(run.pk, expected)
+        run_ended(run_id, timeout=240)
+        assert_exactly_once(run_id, expected)
         logs = worker.logs()
         delays = [float(s) for s in re.findall(r"Retry in (\d+(?:\.\d+)?)s", logs)]
         assert delays, logs[-3000:]

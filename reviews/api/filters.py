@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
-from reviews.api.fields import MOMENT_HELP, parse_moment
+from reviews.api.fields import BIGINT_MAX, MOMENT_HELP, parse_moment
 
 
 class UtcDateTimeField(forms.DateTimeField):
@@ -30,9 +30,6 @@ class UtcDateTimeField(forms.DateTimeField):
 
 class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = UtcDateTimeField
-
-
-BIGINT_MAX = 2**63 - 1
 
 
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": BIGINT_MAX})

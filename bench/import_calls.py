@@ -202,6 +202,11 @@ def main() -> None:
         print(
             f"peak resident memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
         )
+    if args.drop_after:
+        from django.db import connections
+
+        connections.close_all()
+        drop_database(database_url)
 
 
 if __name__ == "__main__":

@@ -60,10 +60,12 @@ def test_the_scoring_and_api_latency_benchmarks_run_and_the_run_agrees_with_its_
 
 
 def test_the_import_benchmark_runs_and_imports_every_good_row_once():
-    out = bench(
-        "import_calls.py",
-        *("--rows", "3000", "--agents", "50", "--drop-after"),
-        env=bench_env("qa_review_bench_import_smoke"),
-    )
+    env = bench_env("qa_review_bench_import_smoke")
+    out = bench("import_calls.py", *("--rows", "3000", "--agents", "50", "--drop-after"), env=env)
     assert "import (copy)" in out and "import (bulk)" in out
     assert "created 0, already there 2,970" in out
+    import psycopg
+
+    with psycopg.connect(env["BENCH_DATABASE_URL"].rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        name = env["BENCH_DATABASE_URL"].rsplit("/", 1)[1]
+        assert conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None

@@ -7,8 +7,8 @@ from typing import Any
 from rest_framework import serializers
 
 from reviews.api import fields as strict
-from reviews.api.fields import MONTH_PATTERN
 from reviews.api.serializers import PersonSerializer
+from reviews.domain.sampling import MONTH_PATTERN
 from reviews.models import (
     CallImport,
     CallImportReject,

@@ -37,7 +37,7 @@ from reviews.models import (
     CriticalError,
     Evaluation,
 )
-from reviews.services.audit import audit_record
+from reviews.services.audit import PendingEvent, audit_record, audit_record_many
 
 logger = logging.getLogger(__name__)
 BATCH = 500
@@ -116,6 +116,19 @@ def _remove_evaluations(cutoff: dt.datetime, held: set[int]) -> tuple[int, int, 
                 Alert.objects.filter(pk__in=[a for a, n in per_alert.items() if n == count]).update(
                     evidence_expired=F("evidence_expired") + count
                 )
+            # The agent and the works council see on each alert what retention took from its evidence.
+            audit_record_many(
+                [
+                    PendingEvent(
+                        actor=None,
+                        action="reviews.alert.evidence_expired",
+                        obj=alert,
+                        subject=alert.agent,
+                        data={"removed": per_alert[alert.pk], "days": settings.RETENTION_DAYS["evaluations"]},
+                    )
+                    for alert in Alert.objects.filter(pk__in=per_alert).select_related("agent").order_by("pk")
+                ]
+            )
             extra["alert_evidence_links"] += links.delete()[0]
             extra["appeals"] += (
                 Appeal.objects.filter(Q(evaluation__in=evaluations) | Q(resulting_revision__in=evaluations))

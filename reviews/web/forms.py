@@ -9,6 +9,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from reviews.domain.sampling import MONTH_PATTERN
 from reviews.models import AlertLevel, ConsentDecision, Criterion, CriticalErrorType, TargetReason
 
 NOT_APPLICABLE = "na"
@@ -333,7 +334,7 @@ class SamplingPolicyForm(forms.Form):
 
 class MonthField(forms.CharField):
     widget = forms.TextInput(attrs={"type": "month", "pattern": r"\d{4}-\d{2}", "placeholder": "2026-10"})
-    default_validators = [RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$", _("Write the month as YYYY-MM."))]
+    default_validators = [RegexValidator(MONTH_PATTERN, _("Write the month as YYYY-MM."))]
 
 
 class SamplingDrawForm(forms.Form):

@@ -166,6 +166,12 @@ def test_expired_evaluations_leave_with_their_errors_appeals_and_evidence_links_
         1,
     )
     assert Alert.objects.get(agent=world.other_agent).evidence.count() == 1
+    expired = AuditEvent.objects.get(action="reviews.alert.evidence_expired")
+    assert (expired.object_id, expired.subject_id, expired.data) == (
+        str(alert.pk),
+        world.agent.pk,
+        {"removed": 1, "days": 730},
+    )
     event = AuditEvent.objects.get(action="reviews.retention.applied", object_id="evaluations")
     assert event.data == {
         "removed": 3,

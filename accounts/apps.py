@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from accounts import signals  # noqa: F401  (connects the lockout audit event)
+        from accounts import checks, signals  # noqa: F401  (registers the key checks; connects the lockout audit event)

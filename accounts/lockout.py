@@ -33,3 +33,18 @@ def client_str(username: str, ip_address: str, user_agent: str, path_info: Any, 
     """How django-axes names a login attempt in the logs: by where it came in, never by who or from where."""
     path = path_info[0] if isinstance(path_info, tuple) else path_info
     return f"login attempt at {path}"
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address for lockouts: behind TRUSTED_PROXY_COUNT proxies, read from X-Forwarded-For.
+
+    Each trusted proxy appends the address it received the request from, so the client is the
+    entry that many places from the right; anything further left was written by the client itself
+    and is not believed.
+    """
+    proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0))
+    if proxies > 0:
+        forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR")

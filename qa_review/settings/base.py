@@ -41,6 +41,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz and /readyz answer before host checks, redirects and sessions (qa_review.health).
+    "qa_review.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "reviews.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -232,6 +234,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Beat writes a heartbeat file each time it hands a due task to the broker (qa_review.beat); its
+# healthcheck (`python -m qa_review.beat check`) fails when that is older than the age set below.
+CELERY_BEAT_SCHEDULER = "qa_review.beat:HeartbeatScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 30
 
 # --- Product settings ------------------------------------------------------------
 # Key for the stable pseudonyms shown to the works council (keyed HMAC).
@@ -302,6 +308,12 @@ RUBBER_STAMP_MIN_SECONDS = env.float("RUBBER_STAMP_MIN_SECONDS", default=60.0)
 GROUP_DISPARITY_RATIO = env.float("GROUP_DISPARITY_RATIO", default=1.25)
 # Any group cell counting fewer people than this is suppressed in aggregate views.
 SMALL_CELL_K = env.int("SMALL_CELL_K", default=10)
+
+BEAT_HEARTBEAT_FILE = env.str("BEAT_HEARTBEAT_FILE", default="/tmp/qa-review-beat-heartbeat")  # noqa: S108
+# The reconciler is due every SCORING_RECONCILE_INTERVAL_SECONDS: three missed in a row is unhealthy.
+BEAT_HEARTBEAT_MAX_AGE_SECONDS = env.float(
+    "BEAT_HEARTBEAT_MAX_AGE_SECONDS", default=3 * SCORING_RECONCILE_INTERVAL_SECONDS + 30
+)
 
 CELERY_BEAT_SCHEDULE = {
     "scoring-reconcile": {

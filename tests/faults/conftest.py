@@ -8,15 +8,12 @@ made up.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import random
-import select
 import signal
 import socket
 import subprocess
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -41,16 +38,11 @@ from reviews.models import (
 from reviews.services.scoring import scoring_chunk_process, scoring_run_create, scoring_run_plan
 from tests.conftest import wait_for
 from tests.helpers import active_rule
+from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 AGENTS = int(os.environ.get("FAULT_AGENTS", "5000"))
 CHUNK_SIZE = int(os.environ.get("FAULT_CHUNK_SIZE", "20"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -243,78 +235,6 @@ def redis_server() -> Iterator[RedisServer]:
         yield server
     finally:
         server.stop()
-
-
-# --- the database link ----------------------------------------------------------------------
-
-
-class DatabaseRelay:
-    """A TCP relay to PostgreSQL that can be cut: open connections are dropped and new ones refused."""
-
-    def __init__(self, target: tuple[str, int]) -> None:
-        self.target = target
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.up = threading.Event()
-        self.up.set()
-        self.refused = 0
-        self._pairs: list[tuple[socket.socket, socket.socket]] = []
-        self._lock = threading.Lock()
-        self._closing = False
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while not self._closing:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            if not self.up.is_set():
-                self.refused += 1
-                client.close()
-                continue
-            try:
-                server = socket.create_connection(self.target)
-            except OSError:
-                client.close()
-                continue
-            with self._lock:
-                self._pairs.append((client, server))
-            threading.Thread(target=self._pump, args=(client, server), daemon=True).start()
-
-    def _pump(self, a: socket.socket, b: socket.socket) -> None:
-        peers = {a: b, b: a}
-        try:
-            while self.up.is_set():
-                readable, _, _ = select.select([a, b], [], [], 0.2)
-                for sock in readable:
-                    data = sock.recv(65536)
-                    if not data:
-                        return
-                    peers[sock].sendall(data)
-        except OSError:
-            return
-        finally:
-            for sock in (a, b):
-                with contextlib.suppress(OSError):
-                    sock.close()
-
-    def cut(self) -> None:
-        self.up.clear()
-        with self._lock:
-            pairs, self._pairs = self._pairs, []
-        for pair in pairs:
-            for sock in pair:
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-
-    def restore(self) -> None:
-        self.up.set()
-
-    def close(self) -> None:
-        self._closing = True
-        self.cut()
-        self.listener.close()
 
 
 # --- the worker -----------------------------------------------------------------------------

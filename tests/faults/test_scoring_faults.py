@@ -17,8 +17,9 @@ from accounts.models import Role, User
 from reviews.models import AgentScore, Alert, AuditEvent, ScoringChunk
 from reviews.services.audit import audit_chain_verify
 from tests.conftest import wait_for
+from tests.processes import DatabaseRelay
 
-from .conftest import AGENTS, DatabaseRelay, Outcome, database_url, run_state, send_start
+from .conftest import AGENTS, Outcome, database_url, run_state, send_start
 
 pytestmark = [pytest.mark.slow, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

@@ -2,6 +2,7 @@
 
 import importlib
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -87,8 +88,8 @@ def test_production_cookies_are_secure_and_the_deploy_check_passes():
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "qa_review.settings.production",
-        "SECRET_KEY": "x" * 60 + "production-check-key",
-        "PSEUDONYM_KEY": "production-pseudonym-key",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "PSEUDONYM_KEY": secrets.token_urlsafe(50),
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
         "ALLOWED_HOSTS": "qa.example.org",

@@ -19,15 +19,11 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from tests.processes import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 ROLES = ["agent_a1", "supervisor_a", "qa_lead", "council", "admin"]
 MAX_EXAMPLES = "5"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

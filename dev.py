@@ -74,7 +74,7 @@ def check() -> None:
     sh(PY, "manage.py", "compile_translations", "--verbosity", "0", env=env)
     sh(str(BIN / "ruff"), "check", ".")
     sh(str(BIN / "ruff"), "format", "--check", ".")
-    sh(str(BIN / "mypy"), "qa_review", "accounts", "reviews", env=env)
+    sh(str(BIN / "mypy"), "qa_review", "accounts", "reviews", "tests", env=env)
     sh(PY, "manage.py", "makemigrations", "--check", "--dry-run", env=env)
     sh(PY, "manage.py", "spectacular", "--validate", "--fail-on-warn", "--file", os.devnull, env=env)
     # Production settings must pass Django's deployment checklist (throwaway secrets, never used).

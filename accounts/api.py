@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -45,6 +46,8 @@ class TokenView(ObtainAuthToken):
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
+    # JSON like every other operation (DRF's default here also takes forms), so the schema states one body.
+    parser_classes = [JSONParser]
 
     @extend_schema(
         request=inline_serializer("TokenRequest", {"username": strict.CharField(), "password": strict.CharField()}),

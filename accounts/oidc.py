@@ -16,6 +16,7 @@ from django.db import transaction
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from accounts.models import EmploymentType, Role, Team, User
+from reviews.models import AuditAction
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ class RoleMappingOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
             last_name=claims.get("family_name", "")[:150],
             **profile,
         )
-        audit_record(actor=None, action="accounts.user.created_by_sso", obj=user, subject=user, data=_data(user))
+        audit_record(actor=None, action=AuditAction.USER_CREATED_BY_SSO, obj=user, subject=user, data=_data(user))
         return user
 
     @transaction.atomic
@@ -89,7 +90,7 @@ class RoleMappingOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
             user.save()
             audit_record(
                 actor=None,
-                action="accounts.user.changed_by_sso",
+                action=AuditAction.USER_CHANGED_BY_SSO,
                 obj=user,
                 subject=user,
                 data={"from": before, "to": _data(user)},

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.dispatch import receiver
 
 from accounts.models import User
+from reviews.models import AuditAction
 
 
 @receiver(user_locked_out)
@@ -21,7 +22,7 @@ def record_lockout(
     with transaction.atomic():
         audit_record(
             actor=None,
-            action="accounts.login.locked_out",
+            action=AuditAction.LOGIN_LOCKED_OUT,
             object_type="accounts.user",
             # An unknown username is not stored: it may be someone's password typed in the wrong box.
             object_id=str(user.pk) if user else "",

@@ -30,6 +30,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from reviews.models import AuditAction
+
 MANIFEST_FORMAT = 1
 DUMP_NAME = "database.dump"
 MEDIA_NAME = "media.tar.gz"
@@ -124,7 +126,7 @@ def backup_create(*, destination: Path) -> dict[str, Any]:
     destination.mkdir(parents=True, exist_ok=True)
     # A backup copies every person's data: it leaves a trace, inside the backup itself.
     with transaction.atomic():
-        audit_record(actor=None, action="reviews.backup.created", object_type="backup", data={})
+        audit_record(actor=None, action=AuditAction.BACKUP_CREATED, object_type="backup", data={})
 
     with transaction.atomic():
         with connection.cursor() as cursor:
@@ -235,7 +237,7 @@ def backup_restore(*, source: Path) -> RestoreReport:
         with transaction.atomic():
             audit_record(
                 actor=None,
-                action="reviews.backup.restored",
+                action=AuditAction.BACKUP_RESTORED,
                 object_type="backup",
                 data={"backup_created_at": manifest["created_at"], "audit_head": manifest["audit_head"]},
             )

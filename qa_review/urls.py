@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from reviews.web_report import council_report
+from reviews.web.views.council import report as council_report
 
 urlpatterns = [
     path("admin/", admin.site.urls),

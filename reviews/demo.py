@@ -22,6 +22,7 @@ from accounts.models import EmploymentType, Role, Team, User
 from reviews.correlation import reset_correlation_id, set_correlation_id
 from reviews.models import (
     Appeal,
+    AuditAction,
     Call,
     Criterion,
     CriticalErrorType,
@@ -31,6 +32,7 @@ from reviews.models import (
     ScorecardVersionStatus,
     ThresholdRule,
 )
+from reviews.selectors.scorecards import criteria_in_order
 from reviews.services.appeals import appeal_submit
 from reviews.services.audit import audit_record
 from reviews.services.calls import call_create
@@ -142,7 +144,7 @@ def _users(password: str) -> dict[str, User]:
             )
             user.set_password(password)
             user.save()
-            audit_record(actor=None, action="accounts.user.created", obj=user, data={"role": p.role, "demo": True})
+            audit_record(actor=None, action=AuditAction.USER_CREATED, obj=user, data={"role": p.role, "demo": True})
         users[p.username] = user
     return users
 
@@ -220,7 +222,7 @@ def _evaluate(
         return
     version = ScorecardVersion.objects.get(pk=version_id)
     evaluation = evaluation_create(call=call, scorecard_version=version, acting_user=reviewer)
-    criteria = list(Criterion.objects.filter(section__version=version).order_by("section__position", "position", "id"))
+    criteria = list(criteria_in_order(version_id=version.pk))
     answers = [
         AnswerInput(criterion_id=c.pk, points=p, not_applicable=p is None)
         for c, p in zip(criteria, points, strict=True)

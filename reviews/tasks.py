@@ -28,13 +28,34 @@ logger = logging.getLogger(__name__)
 RETRYABLE = (OperationalError, InterfaceError)
 
 
-class ChunkTask(Task):  # type: ignore[misc]
+class FailsItsRun(Task):  # type: ignore[misc]
+    """One failure hook for every task that works on a background run: failing for good marks the run failed.
+
+    ``run_argument`` names where the run's id is in the task's arguments (keyword, position);
+    ``fail`` is the run's ``*_fail`` service, which claims the run once (``background_run_fail``).
+    """
+
+    run_argument: tuple[str, int] = ("run_id", 0)
+    fail: staticmethod
+
+    def failure_message(self, exc: BaseException, args: tuple, kwargs: dict) -> str:  # type: ignore[type-arg]
+        return f"{type(exc).__name__}: {exc}"
+
     def on_failure(self, exc: BaseException, task_id: str, args: tuple, kwargs: dict, einfo: object) -> None:  # type: ignore[type-arg]
-        chunk_id = kwargs.get("chunk_id", args[0] if args else None)
-        run_id = kwargs.get("run_id", args[1] if len(args) > 1 else None)
-        logger.error("Scoring chunk %s of run %s failed for good: %s", chunk_id, run_id, type(exc).__name__)
+        name, position = self.run_argument
+        run_id = kwargs.get(name, args[position] if len(args) > position else None)
+        logger.error("Task %s for run %s failed for good: %s", self.name, run_id, type(exc).__name__)
         if run_id is not None:
-            scoring_run_fail(run_id=run_id, error=f"Chunk {chunk_id} failed: {type(exc).__name__}: {exc}")
+            type(self).fail(run_id, self.failure_message(exc, args, kwargs))
+
+
+class ChunkTask(FailsItsRun):
+    run_argument = ("run_id", 1)
+    fail = staticmethod(lambda run_id, error: scoring_run_fail(run_id=run_id, error=error))
+
+    def failure_message(self, exc: BaseException, args: tuple, kwargs: dict) -> str:  # type: ignore[type-arg]
+        chunk_id = kwargs.get("chunk_id", args[0] if args else None)
+        return f"Chunk {chunk_id} failed: {type(exc).__name__}: {exc}"
 
 
 @shared_task(
@@ -88,23 +109,12 @@ def scoring_runs_reconcile() -> list[int]:
     return [item.run_id for item in reconciled]
 
 
-class MarksFailure(Task):  # type: ignore[misc]
-    """A task whose first argument is the id of what it works on; when it fails for good, that says so."""
-
-    fail: staticmethod
-
-    def on_failure(self, exc: BaseException, task_id: str, args: tuple, kwargs: dict, einfo: object) -> None:  # type: ignore[type-arg]
-        object_id = args[0] if args else next(iter(kwargs.values()), None)
-        logger.error("Task %s for %s failed for good: %s", self.name, object_id, type(exc).__name__)
-        if object_id is not None:
-            type(self).fail(object_id, f"{type(exc).__name__}: {exc}")
-
-
-class SamplingTask(MarksFailure):
+class SamplingTask(FailsItsRun):
     fail = staticmethod(lambda run_id, error: sampling.sampling_run_fail(run_id=run_id, error=error))
 
 
-class ImportTask(MarksFailure):
+class ImportTask(FailsItsRun):
+    run_argument = ("import_id", 0)
     fail = staticmethod(lambda import_id, error: call_imports.call_import_fail(import_id=import_id, error=error))
 
 

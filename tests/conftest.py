@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import EmploymentType, Role, User
 from reviews.models import Call, Criterion, CriticalErrorType, ScorecardVersion
+from reviews.selectors.scorecards import criteria_in_order
 from reviews.services.scorecards import criterion_add, scorecard_create, scorecard_version_publish, section_add
 from tests.factories import CallFactory, TeamFactory, UserFactory
 
@@ -56,17 +57,19 @@ def _fresh_cache() -> None:
 @pytest.fixture
 def world(db: None) -> World:
     ensure_seeded_error_types()
-    team_a = TeamFactory(name="Team A")
-    team_b = TeamFactory(name="Team B")
+    team_a = TeamFactory.create(name="Team A")
+    team_b = TeamFactory.create(name="Team B")
     return World(
-        agent=UserFactory(username="alice", role=Role.AGENT, team=team_a, employment_type=EmploymentType.TEMP_AGENCY),
-        colleague=UserFactory(username="bob", role=Role.AGENT, team=team_a),
-        other_agent=UserFactory(username="charlie", role=Role.AGENT, team=team_b),
-        supervisor=UserFactory(username="sam", role=Role.SUPERVISOR, team=team_a),
-        other_supervisor=UserFactory(username="sara", role=Role.SUPERVISOR, team=team_b),
-        qa_lead=UserFactory(username="quinn", role=Role.QA_LEAD),
-        council=UserFactory(username="cora", role=Role.WORKS_COUNCIL),
-        admin=UserFactory(username="ada", role=Role.ADMIN, is_staff=True, is_superuser=True),
+        agent=UserFactory.create(
+            username="alice", role=Role.AGENT, team=team_a, employment_type=EmploymentType.TEMP_AGENCY
+        ),
+        colleague=UserFactory.create(username="bob", role=Role.AGENT, team=team_a),
+        other_agent=UserFactory.create(username="charlie", role=Role.AGENT, team=team_b),
+        supervisor=UserFactory.create(username="sam", role=Role.SUPERVISOR, team=team_a),
+        other_supervisor=UserFactory.create(username="sara", role=Role.SUPERVISOR, team=team_b),
+        qa_lead=UserFactory.create(username="quinn", role=Role.QA_LEAD),
+        council=UserFactory.create(username="cora", role=Role.WORKS_COUNCIL),
+        admin=UserFactory.create(username="ada", role=Role.ADMIN, is_staff=True, is_superuser=True),
     )
 
 
@@ -90,7 +93,7 @@ def published_version(world: World) -> ScorecardVersion:
 
 
 def criteria_of(version: ScorecardVersion) -> list[Criterion]:
-    return list(Criterion.objects.filter(section__version=version).order_by("section__position", "position", "id"))
+    return list(criteria_in_order(version_id=version.pk))
 
 
 def small_wav(seconds: int = 2) -> bytes:
@@ -107,7 +110,7 @@ def small_wav(seconds: int = 2) -> bytes:
 def call(world: World, settings: object, tmp_path: object) -> Call:
     """A call of the agent, with a small recording."""
     settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
-    call = CallFactory(agent=world.agent, handle_time_seconds=360, recording_content_type="audio/wav")
+    call = CallFactory.create(agent=world.agent, handle_time_seconds=360, recording_content_type="audio/wav")
     call.recording.save("call.wav", ContentFile(small_wav()), save=True)
     return call
 

@@ -9,7 +9,7 @@ from accounts.models import EmploymentType, Role, Team, User
 from reviews.models import Call
 
 
-class TeamFactory(factory.django.DjangoModelFactory):
+class TeamFactory(factory.django.DjangoModelFactory[Team]):
     class Meta:
         model = Team
         django_get_or_create = ("name",)
@@ -17,7 +17,7 @@ class TeamFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Team {n}")
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)
@@ -31,7 +31,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("secret-password")
 
 
-class CallFactory(factory.django.DjangoModelFactory):
+class CallFactory(factory.django.DjangoModelFactory[Call]):
     class Meta:
         model = Call
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import time_machine
 from django.utils import timezone
 
 from accounts.models import User
-from reviews.models import CriticalErrorType, Evaluation, RuleVersion, ScorecardVersion, ScoringRun
+from reviews.models import Appeal, CriticalErrorType, Evaluation, RuleVersion, ScorecardVersion, ScoringRun
 from reviews.services.evaluations import (
     AnswerInput,
     critical_error_log,
@@ -40,7 +41,7 @@ def scored_call(
     target_reason: str = "",
 ) -> Evaluation:
     """A submitted evaluation of a new call at ``started_at`` with the given critical errors."""
-    call = CallFactory(agent=agent, started_at=started_at, handle_time_seconds=400)
+    call = CallFactory.create(agent=agent, started_at=started_at, handle_time_seconds=400)
     evaluation = evaluation_create(
         call=call, scorecard_version=version, acting_user=reviewer, target_reason=target_reason
     )
@@ -82,7 +83,7 @@ def rule_terms(
     )
 
 
-def active_rule(*, qa_lead: User, council: User, at: dt.datetime | None = None, **terms_kwargs: object) -> RuleVersion:
+def active_rule(*, qa_lead: User, council: User, at: dt.datetime | None = None, **terms_kwargs: Any) -> RuleVersion:
     """Draft, propose, consent and activate a rule; at ``at`` if given (activation time matters)."""
     moment = at or timezone.now()
     with time_machine.travel(moment, tick=False):
@@ -91,7 +92,7 @@ def active_rule(*, qa_lead: User, council: User, at: dt.datetime | None = None, 
         rule = threshold_rule_create(
             name=f"Regel {next(_rule_counter)}",
             terms=rule_terms(**terms_kwargs),
-            acting_user=qa_lead,  # type: ignore[arg-type]
+            acting_user=qa_lead,
         )
         version = rule.versions.get()
         rule_version_propose(version=version, acting_user=qa_lead)
@@ -108,3 +109,9 @@ def run_scoring_inline(as_of: dt.datetime | None = None, chunk_size: int | None 
         scoring_chunk_process(chunk_id=chunk_id)
     run.refresh_from_db()
     return run
+
+
+def assignee_of(appeal: Appeal) -> User:
+    """The person an appeal is assigned to (every submitted appeal has one)."""
+    assert appeal.assignee is not None, "the appeal has no assignee"
+    return appeal.assignee

@@ -22,7 +22,7 @@ def moment(request: Request, name: str) -> dt.datetime | None:
         raise DomainError(f"{name}: {MOMENT_HELP}", fields={name: ["Invalid time."]}) from None
 
 
-def period_bounds(request: Request, *, default_days: int = 90) -> tuple[dt.datetime, dt.datetime]:
+def time_range(request: Request, *, default_days: int = 90) -> tuple[dt.datetime, dt.datetime]:
     end = moment(request, "end") or timezone.now()
     start = moment(request, "start") or end - dt.timedelta(days=default_days)
     if start >= end:

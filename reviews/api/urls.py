@@ -3,7 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView, TeamViewSet, TokenView, UserViewSet
 from reviews.api import views
-from reviews.api.views import sampling
+from reviews.api.views import imports, sampling
 from reviews.api.views import works_council as council
 
 router = DefaultRouter()
@@ -21,7 +21,7 @@ router.register("alerts", views.AlertViewSet, basename="alert")
 router.register("scoring-runs", views.ScoringRunViewSet, basename="scoring-run")
 router.register("agent-scores", views.AgentScoreViewSet, basename="agent-score")
 router.register("appeals", views.AppealViewSet, basename="appeal")
-router.register("call-imports", sampling.CallImportViewSet, basename="call-import")
+router.register("call-imports", imports.CallImportViewSet, basename="call-import")
 router.register("sampling-policies", sampling.SamplingPolicyViewSet, basename="sampling-policy")
 router.register("sampling-runs", sampling.SamplingRunViewSet, basename="sampling-run")
 router.register("review-assignments", sampling.ReviewAssignmentViewSet, basename="review-assignment")
@@ -30,7 +30,7 @@ router.register("calibration-sessions", views.CalibrationSessionViewSet, basenam
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("auth/", include("rest_framework.urls")),
-    path("calls/import/", sampling.CallImportUploadView.as_view(), name="call-import-upload"),
+    path("calls/import/", imports.CallImportUploadView.as_view(), name="call-import-upload"),
     path("me/", MeView.as_view(), name="me"),
     path("me/overview/", views.MyOverviewView.as_view(), name="me-overview"),
     path("me/export/", views.MyExportView.as_view(), name="me-export"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class DomainError(Exception):
     """A request that breaks a business rule. HTTP 400 unless a subclass says otherwise."""
@@ -9,12 +11,21 @@ class DomainError(Exception):
     code = "domain_error"
     status_code = 400
 
-    def __init__(self, message: str, *, code: str | None = None, fields: dict[str, list[str]] | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        fields: dict[str, list[str]] | None = None,
+        params: dict[str, Any] | None = None,
+    ):
         super().__init__(message)
         self.message = message
         if code is not None:
             self.code = code
         self.fields = fields or {}
+        # What the error is about, as data (ids, limits) for callers that act on it, never parsed from text.
+        self.params = params or {}
 
 
 class InvalidTransition(DomainError):

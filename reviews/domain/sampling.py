@@ -7,25 +7,10 @@ draw never depends on another agent's calls.
 
 from __future__ import annotations
 
-import datetime as dt
 import heapq
 import random
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-
-# A month as the product writes it: YYYY-MM, in the years it deals with (1970-2099).
-MONTH_PATTERN = r"^(19[7-9]\d|20\d\d)-(0[1-9]|1[0-2])$"
-
-
-def period_bounds(period: str) -> tuple[dt.date, dt.date]:
-    """'2026-10' → (2026-10-01, 2026-11-01): the month and the first day after it."""
-    if not isinstance(period, str) or not re.match(MONTH_PATTERN, period):
-        raise ValueError(f"{period!r} is not a month written as YYYY-MM")
-    year_text, month_text = period.split("-")
-    start = dt.date(int(year_text), int(month_text), 1)
-    end = dt.date(start.year + (start.month == 12), start.month % 12 + 1, 1)
-    return start, end
 
 
 def draw_size(*, calls_per_agent: int, per_agent_cap: int, targeted: int, eligible: int) -> int:

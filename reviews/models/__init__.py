@@ -7,7 +7,7 @@ from reviews.models.appeals import (
     AppealStatus,
     Notification,
 )
-from reviews.models.audit import AuditEvent
+from reviews.models.audit import AuditAction, AuditEvent
 from reviews.models.calibration import CalibrationParticipant, CalibrationSession, CalibrationStatus
 from reviews.models.calls import Call, Channel
 from reviews.models.evaluations import (
@@ -27,6 +27,7 @@ from reviews.models.rules import (
     RuleVersionStatus,
     ThresholdRule,
 )
+from reviews.models.runs import ACTIVE_RUN_STATUSES, BackgroundRun, RunStatus, RunTrigger
 from reviews.models.sampling import (
     ReviewAssignment,
     SamplingPolicy,
@@ -42,9 +43,10 @@ from reviews.models.scorecards import (
     ScorecardVersionStatus,
     Section,
 )
-from reviews.models.scoring import AgentScore, ChunkStatus, RunStatus, RunTrigger, ScoringChunk, ScoringRun
+from reviews.models.scoring import AgentScore, ChunkStatus, ScoringChunk, ScoringRun
 
 __all__ = [
+    "ACTIVE_RUN_STATUSES",
     "OPEN_APPEAL_STATUSES",
     "AgentScore",
     "Alert",
@@ -57,7 +59,9 @@ __all__ = [
     "AppealItem",
     "AppealItemKind",
     "AppealStatus",
+    "AuditAction",
     "AuditEvent",
+    "BackgroundRun",
     "CalibrationParticipant",
     "CalibrationSession",
     "CalibrationStatus",

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from reviews.models.rules import AlertLevel
+
 
 class AlertStatus(models.TextChoices):
     OPEN = "open", _("Open")
@@ -20,7 +22,8 @@ class Alert(models.Model):
     rule = models.ForeignKey("reviews.ThresholdRule", on_delete=models.PROTECT, related_name="alerts")
     rule_version = models.ForeignKey("reviews.RuleVersion", on_delete=models.PROTECT, related_name="alerts")
     status = models.CharField(max_length=12, choices=AlertStatus.choices, default=AlertStatus.OPEN)
-    level = models.CharField(max_length=20)
+    # Copied from the rule version when the alert opens; the choices give pages its label.
+    level = models.CharField(max_length=20, choices=AlertLevel.choices)
     as_of = models.DateTimeField()
     window_start = models.DateTimeField()
     window_end = models.DateTimeField()

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from reviews.models.scoring import RunStatus
+from reviews.models.runs import BackgroundRun
 
 
 class ImportFormat(models.TextChoices):
@@ -12,13 +11,12 @@ class ImportFormat(models.TextChoices):
     JSONL = "jsonl", _("JSON lines")
 
 
-class CallImport(models.Model):
+class CallImport(BackgroundRun):
     """One telephony export read into calls: its progress, its counts and where its file waits."""
 
     source = models.CharField(max_length=40, default="telephony")
     file_name = models.CharField(max_length=255)
     format = models.CharField(max_length=10, choices=ImportFormat.choices)
-    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     # The uploaded file while it waits for the worker; emptied once read.
     pending_file = models.FileField(upload_to="imports/", blank=True)
     total_bytes = models.PositiveBigIntegerField(default=0)
@@ -27,13 +25,6 @@ class CallImport(models.Model):
     created_count = models.PositiveIntegerField(default=0)
     duplicate_count = models.PositiveIntegerField(default=0)
     rejected_count = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -41,13 +32,8 @@ class CallImport(models.Model):
     def __str__(self) -> str:
         return f"Import {self.pk} of {self.file_name} ({self.status})"
 
-    @property
-    def percent(self) -> int:
-        if self.status == RunStatus.SUCCEEDED:
-            return 100
-        if not self.total_bytes:
-            return 0
-        return min(99, int(100 * self.processed_bytes / self.total_bytes))
+    def progress_counts(self) -> tuple[int, int]:
+        return self.processed_bytes, self.total_bytes
 
 
 class CallImportReject(models.Model):

@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from reviews.models.scoring import RunStatus, RunTrigger
+from reviews.models.runs import BackgroundRun, RunTrigger
 
 
 class SamplingPolicy(models.Model):
@@ -45,7 +45,7 @@ class SamplingPolicy(models.Model):
         return self.name
 
 
-class SamplingRun(models.Model):
+class SamplingRun(BackgroundRun):
     """One month's draw under a policy, with the seed and parameters that reproduce it exactly."""
 
     policy = models.ForeignKey(SamplingPolicy, on_delete=models.PROTECT, related_name="runs")
@@ -54,17 +54,9 @@ class SamplingRun(models.Model):
     seed = models.BigIntegerField()
     parameters = models.JSONField(default=dict)
     trigger = models.CharField(max_length=10, choices=RunTrigger.choices)
-    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     total_agents = models.PositiveIntegerField(default=0)
     processed_agents = models.PositiveIntegerField(default=0)
     calls_sampled = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-period_start", "-id"]
@@ -79,6 +71,9 @@ class SamplingRun(models.Model):
 
     def __str__(self) -> str:
         return f"Sampling run {self.pk} of {self.policy_id} for {self.period_start:%Y-%m} ({self.status})"
+
+    def progress_counts(self) -> tuple[int, int]:
+        return self.processed_agents, self.total_agents
 
 
 class ReviewAssignment(models.Model):

@@ -4,40 +4,21 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class RunStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    SUCCEEDED = "succeeded", _("Succeeded")
-    FAILED = "failed", _("Failed")
+from reviews.models.runs import BackgroundRun, RunTrigger
 
 
-class RunTrigger(models.TextChoices):
-    SCHEDULE = "schedule", _("Schedule")
-    MANUAL = "manual", _("Manual")
-    COMMAND = "command", _("Command line")
-
-
-class ScoringRun(models.Model):
+class ScoringRun(BackgroundRun):
     as_of = models.DateTimeField()
     trigger = models.CharField(max_length=10, choices=RunTrigger.choices)
-    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     chunk_size = models.PositiveIntegerField()
     total_agents = models.PositiveIntegerField(default=0)
     processed_agents = models.PositiveIntegerField(default=0)
     total_chunks = models.PositiveIntegerField(default=0)
     processed_chunks = models.PositiveIntegerField(default=0)
     alerts_opened = models.PositiveIntegerField(default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
     # Last sign of progress (planned, a chunk done, chunks re-enqueued): a running run whose
     # heartbeat is older than SCORING_STALE_AFTER_SECONDS has its pending chunks sent again.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
     # Reviewers flagged for calibration whose critical errors this run did not count
     # (only when EXCLUDE_FLAGGED_REVIEWER_ERRORS is on).
     excluded_reviewer_ids = models.JSONField(default=list, blank=True)
@@ -47,6 +28,9 @@ class ScoringRun(models.Model):
 
     def __str__(self) -> str:
         return f"Scoring run {self.pk} as of {self.as_of:%Y-%m-%d %H:%M} ({self.status})"
+
+    def progress_counts(self) -> tuple[int, int]:
+        return self.processed_agents, self.total_agents
 
 
 class ChunkStatus(models.TextChoices):

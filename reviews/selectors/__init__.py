@@ -19,6 +19,7 @@ from reviews.models import (
     Alert,
     AlertStatus,
     Appeal,
+    AppealItem,
     CalibrationParticipant,
     CalibrationSession,
     Call,
@@ -251,4 +252,11 @@ def alert_evidence_prefetch() -> Prefetch:
     """An alert's counted errors with what showing them needs, in one query for many alerts."""
     return Prefetch(
         "evidence", queryset=CriticalError.objects.select_related("type", "evaluation", "evaluation__reviewer")
+    )
+
+
+def appeal_items_prefetch() -> Prefetch:
+    """An appeal's contested items with what they contest, in the order they were lodged."""
+    return Prefetch(
+        "items", queryset=AppealItem.objects.select_related("critical_error__type", "criterion").order_by("pk")
     )

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.pseudonyms import pseudonym_for
-from reviews.domain.sampling import draw_size, period_bounds
+from reviews.domain.periods import month_bounds
+from reviews.domain.sampling import draw_size
 from reviews.models import (
     Call,
     CallImport,
@@ -111,7 +112,7 @@ def sampling_fairness(*, policy: SamplingPolicy, period: str, pseudonymous: bool
     targeted together above the per-agent cap), ``under_sampled`` (fewer than the policy should
     have drawn), ``not_drawn`` (calls, but no succeeded run for the period). Seven queries.
     """
-    start_day, end_day = period_bounds(period)
+    start_day, end_day = month_bounds(period)
     start = timezone.make_aware(dt.datetime.combine(start_day, dt.time.min))
     end = timezone.make_aware(dt.datetime.combine(end_day, dt.time.min))
     runs = list(SamplingRun.objects.filter(policy=policy, period_start=start_day).order_by("pk"))

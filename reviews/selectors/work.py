@@ -64,3 +64,19 @@ def lineage_critical_errors(evaluation: Evaluation) -> QuerySet[CriticalError]:
         .select_related("type")
         .order_by("offset_seconds", "pk")
     )
+
+
+def draft_of(*, call: Call, reviewer_id: int) -> Evaluation | None:
+    """The reviewer's own draft evaluation of a call, if any (calibration scorings are not drafts)."""
+    return (
+        Evaluation.objects.filter(
+            call=call, reviewer_id=reviewer_id, status=EvaluationStatus.DRAFT, calibration_session__isnull=True
+        )
+        .select_related("scorecard_version__scorecard")
+        .first()
+    )
+
+
+def critical_errors_of(*, evaluation: Evaluation) -> QuerySet[CriticalError]:
+    """The critical errors logged in one evaluation, by their moment in the recording."""
+    return CriticalError.objects.filter(evaluation=evaluation).select_related("type").order_by("offset_seconds", "pk")

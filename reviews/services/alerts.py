@@ -1,15 +1,36 @@
-"""Alerts: the batch opens them; a person who did not log the evidence, and has read it, decides."""
+"""Alerts: the batch opens them; a person who did not log the evidence, and has read it, decides.
+
+Every change to an alert goes through this module: opening and extending (the batch), viewing the
+evidence and deciding (people), retraction after an appeal, quarantine after nullity, and the
+expiry of evidence under retention. State changes go through the transition table
+(``reviews.domain.transitions``) and each writes its audit event in the same transaction.
+"""
 
 from __future__ import annotations
 
-from django.db import transaction
+import datetime as dt
+from collections import defaultdict
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from accounts.models import Role, User
 from reviews.domain.errors import Conflict, DomainError, NotPermitted
+from reviews.domain.thresholds import Firing
 from reviews.domain.transitions import AlertAction, AlertState, alert_transition
-from reviews.models import Alert, AlertEvidence, AlertEvidenceView, AlertStatus, CriticalError
-from reviews.services.audit import audit_record
+from reviews.models import (
+    Alert,
+    AlertEvidence,
+    AlertEvidenceView,
+    AlertStatus,
+    AuditAction,
+    CriticalError,
+    RuleVersion,
+    ScoringRun,
+)
+from reviews.services.audit import PendingEvent, audit_record, audit_record_many
 from reviews.services.notifications import notify
 
 RATIONALE_MIN_CHARS = 20
@@ -33,7 +54,7 @@ def alert_view_evidence(*, alert: Alert, acting_user: User) -> AlertEvidenceView
     )
     audit_record(
         actor=acting_user,
-        action="reviews.alert.evidence_viewed",
+        action=AuditAction.ALERT_EVIDENCE_VIEWED,
         obj=alert,
         subject=alert.agent,
         data={"first_view": created},
@@ -71,7 +92,7 @@ def alert_decide(*, alert: Alert, decision: str, rationale: str, acting_user: Us
     alert.refresh_from_db()
     audit_record(
         actor=acting_user,
-        action=f"reviews.alert.{alert.status}",
+        action=AuditAction(f"reviews.alert.{alert.status}"),
         obj=alert,
         subject=alert.agent,
         data={
@@ -118,7 +139,7 @@ def alerts_recheck_evidence(*, critical_error_ids: list[int], acting_user: User 
         alert.save(update_fields=["status", "retracted_at", "retraction_reason"])
         audit_record(
             actor=acting_user,
-            action="reviews.alert.retracted",
+            action=AuditAction.ALERT_RETRACTED,
             obj=alert,
             subject=alert.agent,
             data={"previous_status": previous_status, "remaining_evidence": remaining, "count_n": needed},
@@ -131,3 +152,157 @@ def alerts_recheck_evidence(*, critical_error_ids: list[int], acting_user: User 
         )
         retracted.append(alert)
     return retracted
+
+
+def alerts_open_or_extend(
+    *,
+    run: ScoringRun,
+    version_id: int,
+    rule_id: int,
+    level: str,
+    firings: list[Firing],
+    events: list[PendingEvent],
+) -> int:
+    """Open one alert per firing agent, or add new evidence to the open one. Returns alerts opened.
+
+    The batch only opens: it never decides (rule 3). One open alert per (agent, rule) is a database
+    constraint, so a concurrent or repeated chunk cannot open a second (rule 6). Runs inside the
+    chunk's transaction; audit events are appended to ``events`` for the caller to write last.
+    """
+    if not firings:
+        return 0
+    agent_ids = [f.agent_id for f in firings]
+    existing = {
+        alert.agent_id: alert
+        for alert in Alert.objects.select_for_update().filter(
+            rule_id=rule_id, status=AlertStatus.OPEN, agent_id__in=agent_ids
+        )
+    }
+    known_evidence: dict[int, set[int]] = defaultdict(set)
+    for alert_id, error_id in AlertEvidence.objects.filter(alert__in=existing.values()).values_list(
+        "alert_id", "critical_error_id"
+    ):
+        known_evidence[alert_id].add(error_id)
+    agents = {u.pk: u for u in User.objects.filter(pk__in=agent_ids)}
+
+    new_alerts = [
+        Alert(
+            agent_id=f.agent_id,
+            rule_id=rule_id,
+            rule_version_id=version_id,
+            level=level,
+            as_of=run.as_of,
+            window_start=f.window.start_exclusive,
+            window_end=f.window.end_inclusive,
+            opened_by_run=run,
+        )
+        for f in firings
+        if f.agent_id not in existing
+    ]
+    try:
+        with transaction.atomic():
+            created = Alert.objects.bulk_create(new_alerts)
+    except IntegrityError:
+        # A concurrent run opened some of these a moment ago: take theirs, open the rest one by one.
+        created = []
+        for alert in new_alerts:
+            try:
+                with transaction.atomic():
+                    alert.save()
+                created.append(alert)
+            except IntegrityError:
+                existing[alert.agent_id] = Alert.objects.get(
+                    agent_id=alert.agent_id, rule_id=rule_id, status=AlertStatus.OPEN
+                )
+    opened = {alert.agent_id: alert for alert in created}
+
+    links: list[AlertEvidence] = []
+    for firing in firings:
+        if firing.agent_id in opened:
+            alert = opened[firing.agent_id]
+            events.append(
+                PendingEvent(
+                    actor=None,
+                    action=AuditAction.ALERT_OPENED,
+                    obj=alert,
+                    subject=agents[firing.agent_id],
+                    data={"rule_version_id": version_id, "run_id": run.pk, "evidence": list(firing.evidence)},
+                )
+            )
+            new_ids = list(firing.evidence)
+        else:
+            alert = existing[firing.agent_id]
+            new_ids = [e for e in firing.evidence if e not in known_evidence[alert.pk]]
+            if new_ids:
+                events.append(
+                    PendingEvent(
+                        actor=None,
+                        action=AuditAction.ALERT_EVIDENCE_ADDED,
+                        obj=alert,
+                        subject=agents[firing.agent_id],
+                        data={"run_id": run.pk, "evidence": new_ids},
+                    )
+                )
+        links.extend(AlertEvidence(alert=alert, critical_error_id=e) for e in new_ids)
+    AlertEvidence.objects.bulk_create(links, ignore_conflicts=True)
+    return len(opened)
+
+
+def alerts_quarantine_for_rule_version(*, version: RuleVersion, acting_user: User, now: dt.datetime) -> list[Alert]:
+    """Quarantine every alert a nullified rule version raised (not those already retracted or quarantined).
+
+    Runs inside the nullity's transaction. A quarantined alert can never be used for consequences.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("alerts_quarantine_for_rule_version runs inside the nullity's transaction")
+    alerts = list(
+        Alert.objects.select_for_update()
+        .select_related("agent")
+        .filter(rule_version=version)
+        .exclude(status__in=[AlertStatus.RETRACTED, AlertStatus.QUARANTINED])
+        .order_by("pk")
+    )
+    for alert in alerts:
+        previous_status = alert.status
+        alert.status = alert_transition(AlertState(alert.status), AlertAction.QUARANTINE, acting_user.role).value
+        alert.quarantined_at = now
+        alert.save(update_fields=["status", "quarantined_at"])
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.ALERT_QUARANTINED,
+            obj=alert,
+            subject=alert.agent,
+            data={"rule_version_id": version.pk, "previous_status": previous_status},
+        )
+    return alerts
+
+
+def alerts_expire_evidence(*, links: QuerySet[AlertEvidence]) -> int:
+    """Retention removes evidence links whose critical errors expire; each alert counts what it lost.
+
+    The alert and its decision stay (the record of what was decided about a person); the agent and
+    the works council see on each alert how much of its evidence expired. Returns links removed.
+    Runs inside the retention batch's transaction.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("alerts_expire_evidence runs inside the retention batch's transaction")
+    per_alert: dict[int, int] = defaultdict(int)
+    for alert_id in links.values_list("alert_id", flat=True):
+        per_alert[alert_id] += 1
+    for count in set(per_alert.values()):
+        Alert.objects.filter(pk__in=[a for a, n in per_alert.items() if n == count]).update(
+            evidence_expired=F("evidence_expired") + count
+        )
+    audit_record_many(
+        [
+            PendingEvent(
+                actor=None,
+                action=AuditAction.ALERT_EVIDENCE_EXPIRED,
+                obj=alert,
+                subject=alert.agent,
+                data={"removed": per_alert[alert.pk], "days": settings.RETENTION_DAYS["evaluations"]},
+            )
+            for alert in Alert.objects.filter(pk__in=per_alert).select_related("agent").order_by("pk")
+        ]
+    )
+    return links.delete()[0]

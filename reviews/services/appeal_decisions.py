@@ -18,6 +18,7 @@ from reviews.models import (
     Appeal,
     AppealItemKind,
     AppealStatus,
+    AuditAction,
     CriticalError,
     CriticalErrorStatus,
     Evaluation,
@@ -90,7 +91,7 @@ def _revise(
     Evaluation.objects.filter(pk=evaluation.pk).update(superseded_at=now)
     audit_record(
         actor=acting_user,
-        action="reviews.evaluation.revised",
+        action=AuditAction.EVALUATION_REVISED,
         obj=revision,
         subject=evaluation.call.agent,
         data={
@@ -175,7 +176,7 @@ def appeal_decide(*, appeal: Appeal, decisions: Sequence[ItemDecision], rational
         CriticalError.objects.filter(pk=error.pk).update(status=CriticalErrorStatus.OVERTURNED)
         audit_record(
             actor=acting_user,
-            action="reviews.critical_error.overturned",
+            action=AuditAction.CRITICAL_ERROR_OVERTURNED,
             obj=error,
             subject=appeal.agent,
             data={"appeal_id": appeal.pk, "type": error.type.code},
@@ -192,7 +193,7 @@ def appeal_decide(*, appeal: Appeal, decisions: Sequence[ItemDecision], rational
         appeal.resulting_revision = revision
     audit_record(
         actor=acting_user,
-        action="reviews.appeal.decided",
+        action=AuditAction.APPEAL_DECIDED,
         obj=appeal,
         subject=appeal.agent,
         data={

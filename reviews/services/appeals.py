@@ -25,6 +25,7 @@ from reviews.models import (
     Appeal,
     AppealItem,
     AppealItemKind,
+    AuditAction,
     Criterion,
     CriticalErrorStatus,
     Evaluation,
@@ -137,7 +138,7 @@ def appeal_submit(
     evaluation.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=acting_user,
-        action="reviews.appeal.submitted",
+        action=AuditAction.APPEAL_SUBMITTED,
         obj=appeal,
         subject=acting_user,
         data={
@@ -180,7 +181,7 @@ def appeal_assign(*, appeal: Appeal, assignee: User, acting_user: User) -> Appea
     appeal.save(update_fields=["assignee", "status", "review_started_at"])
     audit_record(
         actor=acting_user,
-        action="reviews.appeal.assigned",
+        action=AuditAction.APPEAL_ASSIGNED,
         obj=appeal,
         subject=appeal.agent,
         data={"assignee_id": assignee.pk, "previous_assignee_id": previous},
@@ -209,7 +210,7 @@ def appeal_start_review(*, appeal: Appeal, acting_user: User) -> Appeal:
     appeal.status = next_state.value
     appeal.review_started_at = timezone.now()
     appeal.save(update_fields=["status", "review_started_at"])
-    audit_record(actor=acting_user, action="reviews.appeal.review_started", obj=appeal, subject=appeal.agent, data={})
+    audit_record(actor=acting_user, action=AuditAction.APPEAL_REVIEW_STARTED, obj=appeal, subject=appeal.agent, data={})
     return appeal
 
 
@@ -223,7 +224,7 @@ def appeal_withdraw(*, appeal: Appeal, acting_user: User) -> Appeal:
     appeal.withdrawn_at = timezone.now()
     appeal.save(update_fields=["status", "withdrawn_at"])
     _close_evaluation(appeal.evaluation, acting_user)
-    audit_record(actor=acting_user, action="reviews.appeal.withdrawn", obj=appeal, subject=acting_user, data={})
+    audit_record(actor=acting_user, action=AuditAction.APPEAL_WITHDRAWN, obj=appeal, subject=acting_user, data={})
     return appeal
 
 
@@ -237,7 +238,7 @@ def _close_evaluation(evaluation: Evaluation, acting_user: User) -> None:
     locked.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=acting_user,
-        action="reviews.evaluation.finalized",
+        action=AuditAction.EVALUATION_FINALIZED,
         obj=locked,
         subject=locked.call.agent,
         data={"previous_status": previous},

@@ -21,7 +21,7 @@ from reviews.domain.audit_chain import (
     event_digest,
     verify_chain,
 )
-from reviews.models import AuditEvent
+from reviews.models import AuditAction, AuditEvent
 
 # Any constant; every writer of the chain takes this transaction-level lock so
 # two transactions can never both append after the same head.
@@ -60,6 +60,9 @@ def audit_record_many(events: Sequence[PendingEvent]) -> list[AuditEvent]:
         raise RuntimeError("audit_record must run inside the transaction of the change it records")
     if not events:
         return []
+    unregistered = {event.action for event in events} - set(AuditAction.values)
+    if unregistered:
+        raise ValueError(f"Not in the AuditAction registry: {sorted(unregistered)}")
     _lock_chain()
     head = AuditEvent.objects.order_by("-sequence").only("sequence", "hash").first()
     sequence = head.sequence if head else 0

@@ -14,17 +14,18 @@ from accounts.models import Role, User
 from reviews.domain import agreement
 from reviews.domain.errors import Conflict, DomainError, NotPermitted
 from reviews.models import (
+    AuditAction,
     CalibrationParticipant,
     CalibrationSession,
     CalibrationStatus,
     Call,
-    Criterion,
     CriticalErrorType,
     Evaluation,
     EvaluationStatus,
     ScorecardVersion,
     ScorecardVersionStatus,
 )
+from reviews.selectors.scorecards import criteria_in_order
 from reviews.services.audit import audit_record
 from reviews.services.evaluations import (
     AnswerInput,
@@ -80,7 +81,7 @@ def calibration_session_create(
     )
     audit_record(
         actor=acting_user,
-        action="reviews.calibration.created",
+        action=AuditAction.CALIBRATION_CREATED,
         obj=session,
         data={
             "call_id": call.pk,
@@ -136,7 +137,7 @@ def calibration_score(
         )
     evaluation = evaluation_submit(evaluation=evaluation, acting_user=acting_user)
     audit_record(
-        actor=acting_user, action="reviews.calibration.scored", obj=session, data={"evaluation_id": evaluation.pk}
+        actor=acting_user, action=AuditAction.CALIBRATION_SCORED, obj=session, data={"evaluation_id": evaluation.pk}
     )
     return evaluation
 
@@ -160,9 +161,7 @@ def calibration_session_close(*, session: CalibrationSession, acting_user: User)
         )
     criteria = [
         agreement.CriterionSpec(criterion_id=c.pk, text=c.text, max_points=c.max_points)
-        for c in Criterion.objects.filter(section__version=session.scorecard_version).order_by(
-            "section__position", "position", "id"
-        )
+        for c in criteria_in_order(version_id=session.scorecard_version_id)
     ]
     scorings = [
         agreement.ReviewerScoring(
@@ -192,7 +191,7 @@ def calibration_session_close(*, session: CalibrationSession, acting_user: User)
         participant.save(update_fields=["deviation"])
     audit_record(
         actor=acting_user,
-        action="reviews.calibration.closed",
+        action=AuditAction.CALIBRATION_CLOSED,
         obj=session,
         data={
             "scorings": len(scorings),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.base import File
@@ -30,8 +30,9 @@ from reviews.domain.call_rows import (
     text_stream,
 )
 from reviews.domain.errors import DomainError, NotPermitted
-from reviews.models import Call, CallImport, CallImportReject, ImportFormat, RunStatus
+from reviews.models import AuditAction, Call, CallImport, CallImportReject, ImportFormat, RunStatus
 from reviews.services.audit import audit_record
+from reviews.services.runs import background_run_fail
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ def call_import_create(
     call_import.save()
     audit_record(
         actor=acting_user,
-        action="reviews.call_import.created",
+        action=AuditAction.CALL_IMPORT_CREATED,
         obj=call_import,
         data={"source": source, "format": fmt, "bytes": total_bytes},
     )
@@ -218,31 +219,45 @@ def _start(import_id: int) -> CallImport | None:
         return call_import
 
 
+def _settle(call_import: CallImport) -> dict[str, Any]:
+    """Count what the import created from the rows themselves (so a retried import reports each row once),
+    let go of the uploaded file, save; returns the counts for the audit event."""
+    created = Call.objects.filter(call_import=call_import).count()
+    valid = call_import.created_count + call_import.duplicate_count
+    call_import.created_count, call_import.duplicate_count = created, max(0, valid - created)
+    if call_import.pending_file:
+        call_import.pending_file.delete(save=False)
+    call_import.save()
+    return {
+        "rows": call_import.rows_read,
+        "created": call_import.created_count,
+        "duplicates": call_import.duplicate_count,
+        "rejected": call_import.rejected_count,
+    }
+
+
 def _finish(call_import: CallImport, *, error: str = "") -> CallImport:
+    if error:
+        failed = background_run_fail(
+            run_model=CallImport,
+            run_id=call_import.pk,
+            error=error,
+            action=AuditAction.CALL_IMPORT_FAILED,
+            actor=lambda run: run.created_by,
+            finish=_settle,
+        )
+        return failed or CallImport.objects.get(pk=call_import.pk)
     with transaction.atomic():
-        call_import.status = RunStatus.FAILED if error else RunStatus.SUCCEEDED
-        call_import.error = error
+        call_import.status = RunStatus.SUCCEEDED
+        call_import.error = ""
         call_import.finished_at = timezone.now()
-        if not error:
-            call_import.processed_bytes = call_import.total_bytes
-        # Counted from the rows themselves, so a retried import reports what it created, once.
-        created = Call.objects.filter(call_import=call_import).count()
-        valid = call_import.created_count + call_import.duplicate_count
-        call_import.created_count, call_import.duplicate_count = created, max(0, valid - created)
-        if call_import.pending_file:
-            call_import.pending_file.delete(save=False)
-        call_import.save()
+        call_import.processed_bytes = call_import.total_bytes
+        counts = _settle(call_import)
         audit_record(
             actor=call_import.created_by,
-            action="reviews.call_import.failed" if error else "reviews.call_import.finished",
+            action=AuditAction.CALL_IMPORT_FINISHED,
             obj=call_import,
-            data={
-                "rows": call_import.rows_read,
-                "created": call_import.created_count,
-                "duplicates": call_import.duplicate_count,
-                "rejected": call_import.rejected_count,
-                "error": error,
-            },
+            data={**counts, "error": ""},
         )
     return call_import
 
@@ -294,11 +309,14 @@ def call_import_run(
 
 def call_import_fail(*, import_id: int, error: str) -> None:
     """The worker gave up: the import says so; the calls written so far stay (they are complete rows)."""
-    with transaction.atomic():
-        call_import = CallImport.objects.select_for_update().get(pk=import_id)
-        if call_import.status in (RunStatus.SUCCEEDED, RunStatus.FAILED):
-            return
-        _finish(call_import, error=error[:2000])
+    background_run_fail(
+        run_model=CallImport,
+        run_id=import_id,
+        error=error,
+        action=AuditAction.CALL_IMPORT_FAILED,
+        actor=lambda call_import: call_import.created_by,
+        finish=_settle,
+    )
 
 
 def call_import_enqueue(call_import: CallImport) -> None:

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import Role, User
 from reviews.domain.errors import Conflict, DomainError, NotPermitted
-from reviews.models import Call, Channel
+from reviews.models import AuditAction, Call, Channel
 from reviews.services.audit import audit_record
 
 RECORDING_CONTENT_TYPES = {
@@ -84,7 +84,7 @@ def call_create(
         call.recording.save(recording.name or "recording", recording, save=True)
     audit_record(
         actor=acting_user,
-        action="reviews.call.created",
+        action=AuditAction.CALL_CREATED,
         obj=call,
         subject=agent,
         data={"source": source, "external_id": external_id, "has_recording": recording is not None},
@@ -99,7 +99,7 @@ def call_recording_open(*, call: Call, acting_user: User, byte_range: str = "") 
         raise DomainError("This call has no recording.", code="no_recording")
     audit_record(
         actor=acting_user,
-        action="reviews.call.recording_played",
+        action=AuditAction.CALL_RECORDING_PLAYED,
         obj=call,
         subject=call.agent,
         data={"range": byte_range or "full"},

@@ -4,21 +4,17 @@ import re
 
 from django.db import transaction
 
-from accounts.models import Role, User
-from reviews.domain.errors import Conflict, DomainError, NotPermitted
-from reviews.models import CriticalErrorType
+from accounts.models import User
+from reviews.domain.errors import Conflict, DomainError
+from reviews.models import AuditAction, CriticalErrorType
 from reviews.services.audit import audit_record
+from reviews.services.permissions import require_qa_lead
 
 EDITABLE_FIELDS = ("label_nl", "label_en", "description", "counts_toward_thresholds", "is_active")
 
 
 # A code: ASCII letters, digits and underscores, at least one letter or digit.
 CODE_PATTERN = r"^_*[A-Za-z0-9][A-Za-z0-9_]*$"
-
-
-def _require_qa_lead(acting_user: User) -> None:
-    if acting_user.role != Role.QA_LEAD:
-        raise NotPermitted("Only a QA lead manages critical-error types.", code="role_not_allowed")
 
 
 @transaction.atomic
@@ -31,7 +27,7 @@ def critical_error_type_create(
     counts_toward_thresholds: bool = True,
     acting_user: User,
 ) -> CriticalErrorType:
-    _require_qa_lead(acting_user)
+    require_qa_lead(acting_user, to="manages critical-error types")
     code = code.strip().upper()
     if not re.fullmatch(CODE_PATTERN, code):
         raise DomainError(
@@ -50,7 +46,7 @@ def critical_error_type_create(
     )
     audit_record(
         actor=acting_user,
-        action="reviews.critical_error_type.created",
+        action=AuditAction.CRITICAL_ERROR_TYPE_CREATED,
         obj=error_type,
         data={"code": code, "counts_toward_thresholds": counts_toward_thresholds},
     )
@@ -62,12 +58,12 @@ def critical_error_type_update(
     *, error_type: CriticalErrorType, acting_user: User, **changes: object
 ) -> CriticalErrorType:
     """Change labels or flags. The code is the type's identity and never changes."""
-    _require_qa_lead(acting_user)
+    require_qa_lead(acting_user, to="manages critical-error types")
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise DomainError(f"Cannot change {', '.join(sorted(unknown))}.")
     for field, value in changes.items():
         setattr(error_type, field, value)
     error_type.save()
-    audit_record(actor=acting_user, action="reviews.critical_error_type.updated", obj=error_type, data=dict(changes))
+    audit_record(actor=acting_user, action=AuditAction.CRITICAL_ERROR_TYPE_UPDATED, obj=error_type, data=dict(changes))
     return error_type

@@ -20,6 +20,7 @@ from reviews.domain.scoring import (
 from reviews.domain.transitions import EvaluationAction, EvaluationState, evaluation_transition
 from reviews.models import (
     Answer,
+    AuditAction,
     CalibrationSession,
     Call,
     Criterion,
@@ -33,6 +34,7 @@ from reviews.models import (
     Selection,
     TargetReason,
 )
+from reviews.selectors.scorecards import criteria_in_order
 from reviews.services.audit import audit_record
 
 
@@ -47,9 +49,9 @@ class AnswerInput:
 def criteria_specs(version_id: int) -> list[CriterionSpec]:
     return [
         CriterionSpec(criterion_id=pk, max_points=max_points, na_allowed=na_allowed)
-        for pk, max_points, na_allowed in Criterion.objects.filter(section__version_id=version_id)
-        .order_by("section__position", "section_id", "position", "id")
-        .values_list("id", "max_points", "na_allowed")
+        for pk, max_points, na_allowed in criteria_in_order(version_id=version_id).values_list(
+            "id", "max_points", "na_allowed"
+        )
     ]
 
 
@@ -139,7 +141,7 @@ def evaluation_create(
         raise Conflict("You already evaluated this call.", code="already_evaluated") from exc
     audit_record(
         actor=acting_user,
-        action="reviews.evaluation.created",
+        action=AuditAction.EVALUATION_CREATED,
         obj=evaluation,
         subject=call.agent,
         data={
@@ -221,7 +223,7 @@ def evaluation_answers_save(
     evaluation.save()
     audit_record(
         actor=acting_user,
-        action="reviews.evaluation.answers_saved",
+        action=AuditAction.EVALUATION_ANSWERS_SAVED,
         obj=evaluation,
         subject=evaluation.call.agent,
         data={
@@ -275,7 +277,7 @@ def critical_error_log(
     evaluation.save()
     audit_record(
         actor=acting_user,
-        action="reviews.critical_error.logged",
+        action=AuditAction.CRITICAL_ERROR_LOGGED,
         obj=error,
         subject=evaluation.call.agent,
         data={"evaluation_id": evaluation.pk, "type": error_type.code, "offset_seconds": offset_seconds},
@@ -289,7 +291,7 @@ def critical_error_remove(*, critical_error: CriticalError, acting_user: User) -
     evaluation = _lock_for_reviewer(critical_error.evaluation, acting_user, EvaluationAction.EDIT)
     audit_record(
         actor=acting_user,
-        action="reviews.critical_error.removed",
+        action=AuditAction.CRITICAL_ERROR_REMOVED,
         obj=critical_error,
         subject=evaluation.call.agent,
         data={"evaluation_id": evaluation.pk, "type": critical_error.type.code},
@@ -313,6 +315,7 @@ def evaluation_submit(*, evaluation: Evaluation, acting_user: User) -> Evaluatio
             f"{len(missing)} criteria are not answered yet.",
             code="unanswered_criteria",
             fields={f"criterion:{pk}": [f"Not answered: {texts[pk]}"] for pk in missing},
+            params={"unanswered_criterion_ids": list(missing)},
         )
     evaluation.status = evaluation_transition(
         EvaluationState(evaluation.status), EvaluationAction.SUBMIT, acting_user.role
@@ -322,7 +325,7 @@ def evaluation_submit(*, evaluation: Evaluation, acting_user: User) -> Evaluatio
     evaluation.save()
     audit_record(
         actor=acting_user,
-        action="reviews.evaluation.submitted",
+        action=AuditAction.EVALUATION_SUBMITTED,
         obj=evaluation,
         subject=evaluation.call.agent,
         data={
@@ -347,7 +350,7 @@ def evaluation_acknowledge(*, evaluation: Evaluation, acting_user: User) -> Eval
     locked.save(update_fields=["status", "acknowledged_at", "updated_at"])
     audit_record(
         actor=acting_user,
-        action="reviews.evaluation.acknowledged",
+        action=AuditAction.EVALUATION_ACKNOWLEDGED,
         obj=locked,
         subject=acting_user,
         data={},

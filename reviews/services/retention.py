@@ -23,21 +23,22 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from reviews.models import (
     OPEN_APPEAL_STATUSES,
-    Alert,
     AlertEvidence,
     AlertStatus,
     Appeal,
+    AuditAction,
     AuditEvent,
     Call,
     CriticalError,
     Evaluation,
 )
-from reviews.services.audit import PendingEvent, audit_record, audit_record_many
+from reviews.services.alerts import alerts_expire_evidence
+from reviews.services.audit import audit_record
 
 logger = logging.getLogger(__name__)
 BATCH = 500
@@ -109,27 +110,7 @@ def _remove_evaluations(cutoff: dt.datetime, held: set[int]) -> tuple[int, int, 
             evaluations = Evaluation.objects.filter(call_id__in=gone, calibration_session__isnull=True)
             errors = CriticalError.objects.filter(evaluation__in=evaluations)
             links = AlertEvidence.objects.filter(critical_error__in=errors)
-            per_alert: dict[int, int] = {}
-            for alert_id in links.values_list("alert_id", flat=True):
-                per_alert[alert_id] = per_alert.get(alert_id, 0) + 1
-            for count in set(per_alert.values()):
-                Alert.objects.filter(pk__in=[a for a, n in per_alert.items() if n == count]).update(
-                    evidence_expired=F("evidence_expired") + count
-                )
-            # The agent and the works council see on each alert what retention took from its evidence.
-            audit_record_many(
-                [
-                    PendingEvent(
-                        actor=None,
-                        action="reviews.alert.evidence_expired",
-                        obj=alert,
-                        subject=alert.agent,
-                        data={"removed": per_alert[alert.pk], "days": settings.RETENTION_DAYS["evaluations"]},
-                    )
-                    for alert in Alert.objects.filter(pk__in=per_alert).select_related("agent").order_by("pk")
-                ]
-            )
-            extra["alert_evidence_links"] += links.delete()[0]
+            extra["alert_evidence_links"] += alerts_expire_evidence(links=links)
             extra["appeals"] += (
                 Appeal.objects.filter(Q(evaluation__in=evaluations) | Q(resulting_revision__in=evaluations))
                 .delete()[1]
@@ -169,7 +150,7 @@ def retention_apply(*, now: dt.datetime | None = None) -> dict[str, int]:
                 data.update(extra)
             audit_record(
                 actor=None,
-                action="reviews.retention.applied",
+                action=AuditAction.RETENTION_APPLIED,
                 object_type="retention",
                 object_id=data_class,
                 data=data,

@@ -14,7 +14,7 @@ from accounts.models import Role, User
 from reviews.domain.disclosure import suppress_small_cells
 from reviews.domain.errors import DomainError, NotPermitted
 from reviews.domain.thresholds import RuleSpec, evaluate_rule
-from reviews.models import RuleVersion, RuleVersionStatus
+from reviews.models import AuditAction, RuleVersion, RuleVersionStatus
 from reviews.selectors.thresholds import agent_profiles, candidate_errors, facts_for_rule, in_rule_scope
 from reviews.services.audit import audit_record
 from reviews.services.rules import terms_of
@@ -83,7 +83,7 @@ def rule_version_preview(*, version: RuleVersion, acting_user: User, as_of: dt.d
     )
     audit_record(
         actor=acting_user,
-        action="reviews.rule_version.previewed",
+        action=AuditAction.RULE_VERSION_PREVIEWED,
         obj=version,
         data={"rule_id": version.rule_id, "as_of": as_of.isoformat()},
     )

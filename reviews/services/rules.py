@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping
@@ -12,13 +11,13 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import EmploymentType, Role, Team, User
-from reviews.domain.errors import Conflict, DomainError, NotPermitted
+from accounts.models import EmploymentType, Team, User
+from reviews.domain.errors import Conflict, DomainError
+from reviews.domain.periods import add_months
 from reviews.domain.transitions import RuleVersionAction, RuleVersionState, rule_version_transition
 from reviews.models import (
-    Alert,
     AlertLevel,
-    AlertStatus,
+    AuditAction,
     ConsentDecision,
     ConsentRecord,
     CriticalErrorType,
@@ -26,17 +25,13 @@ from reviews.models import (
     RuleVersionStatus,
     ThresholdRule,
 )
+from reviews.services.alerts import alerts_quarantine_for_rule_version
 from reviews.services.audit import audit_record
+from reviews.services.permissions import require_qa_lead
 
 REVIEW_DEFAULT_MONTHS = 12
 REVIEW_MAX_MONTHS = 24
 MAX_WINDOW_DAYS = 730
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)
@@ -121,15 +116,10 @@ def _terms_data(terms: RuleTerms) -> dict[str, Any]:
     }
 
 
-def _require_qa_lead(acting_user: User) -> None:
-    if acting_user.role != Role.QA_LEAD:
-        raise NotPermitted("Only a QA lead drafts and manages threshold rules.", code="role_not_allowed")
-
-
 @transaction.atomic
 def threshold_rule_create(*, name: str, terms: RuleTerms, acting_user: User) -> ThresholdRule:
     """A new rule starts as draft version 1; it does nothing until consented and activated."""
-    _require_qa_lead(acting_user)
+    require_qa_lead(acting_user, to="drafts and manages threshold rules")
     types = _validate(terms)
     if ThresholdRule.objects.filter(name=name).exists():
         raise Conflict(f"A rule named {name!r} exists.", code="duplicate_name", fields={"name": ["Already in use."]})
@@ -138,7 +128,7 @@ def threshold_rule_create(*, name: str, terms: RuleTerms, acting_user: User) -> 
     _write_terms(version, terms, types)
     audit_record(
         actor=acting_user,
-        action="reviews.threshold_rule.drafted",
+        action=AuditAction.THRESHOLD_RULE_DRAFTED,
         obj=version,
         data={"rule_id": rule.pk, "name": name, "number": 1, **_terms_data(terms)},
     )
@@ -148,7 +138,7 @@ def threshold_rule_create(*, name: str, terms: RuleTerms, acting_user: User) -> 
 @transaction.atomic
 def rule_version_revise(*, rule: ThresholdRule, terms: RuleTerms, acting_user: User) -> RuleVersion:
     """Change a rule. A draft is edited in place; anything else becomes a new draft needing consent again."""
-    _require_qa_lead(acting_user)
+    require_qa_lead(acting_user, to="drafts and manages threshold rules")
     ThresholdRule.objects.select_for_update().get(pk=rule.pk)
     types = _validate(terms)
     draft = rule.versions.filter(status=RuleVersionStatus.DRAFT).first()
@@ -156,7 +146,7 @@ def rule_version_revise(*, rule: ThresholdRule, terms: RuleTerms, acting_user: U
         _write_terms(draft, terms, types)
         audit_record(
             actor=acting_user,
-            action="reviews.rule_version.edited",
+            action=AuditAction.RULE_VERSION_EDITED,
             obj=draft,
             data={"rule_id": rule.pk, "number": draft.number, **_terms_data(terms)},
         )
@@ -167,7 +157,7 @@ def rule_version_revise(*, rule: ThresholdRule, terms: RuleTerms, acting_user: U
     _write_terms(version, terms, types)
     audit_record(
         actor=acting_user,
-        action="reviews.threshold_rule.drafted",
+        action=AuditAction.THRESHOLD_RULE_DRAFTED,
         obj=version,
         data={
             "rule_id": rule.pk,
@@ -215,7 +205,7 @@ def _stamped_transition(
 def rule_version_propose(*, version: RuleVersion, acting_user: User) -> RuleVersion:
     """Put a draft before the works council."""
     return _stamped_transition(
-        version, RuleVersionAction.PROPOSE, "proposed_at", "reviews.rule_version.proposed", acting_user
+        version, RuleVersionAction.PROPOSE, "proposed_at", AuditAction.RULE_VERSION_PROPOSED, acting_user
     )
 
 
@@ -274,7 +264,7 @@ def rule_version_decide_consent(
     version.save(update_fields=["status", "review_by"])
     audit_record(
         actor=acting_user,
-        action=f"reviews.rule_version.consent_{decision}",
+        action=AuditAction(f"reviews.rule_version.consent_{decision}"),
         obj=version,
         data={
             "rule_id": version.rule_id,
@@ -309,7 +299,7 @@ def rule_version_activate(*, version: RuleVersion, acting_user: User) -> RuleVer
         previous.save(update_fields=["status", "retired_at"])
         audit_record(
             actor=acting_user,
-            action="reviews.rule_version.retired",
+            action=AuditAction.RULE_VERSION_RETIRED,
             obj=previous,
             data={"rule_id": version.rule_id, "replaced_by": version.pk},
         )
@@ -322,7 +312,7 @@ def rule_version_activate(*, version: RuleVersion, acting_user: User) -> RuleVer
         raise Conflict("Another version of this rule was activated at the same time.") from exc
     audit_record(
         actor=acting_user,
-        action="reviews.rule_version.activated",
+        action=AuditAction.RULE_VERSION_ACTIVATED,
         obj=version,
         data={
             "rule_id": version.rule_id,
@@ -337,7 +327,7 @@ def rule_version_activate(*, version: RuleVersion, acting_user: User) -> RuleVer
 def rule_version_retire(*, version: RuleVersion, acting_user: User) -> RuleVersion:
     """Stop an active (or consented, never activated) version."""
     return _stamped_transition(
-        version, RuleVersionAction.RETIRE, "retired_at", "reviews.rule_version.retired", acting_user
+        version, RuleVersionAction.RETIRE, "retired_at", AuditAction.RULE_VERSION_RETIRED, acting_user
     )
 
 
@@ -355,26 +345,10 @@ def rule_version_nullify(*, version: RuleVersion, reason: str, acting_user: User
     version.nullified_at = now
     version.nullity_reason = reason.strip()
     version.save(update_fields=["status", "nullified_at", "nullity_reason"])
-    alerts = list(
-        Alert.objects.select_for_update()
-        .filter(rule_version=version)
-        .exclude(status__in=[AlertStatus.RETRACTED, AlertStatus.QUARANTINED])
-    )
-    for alert in alerts:
-        previous_status = alert.status
-        alert.status = AlertStatus.QUARANTINED
-        alert.quarantined_at = now
-        alert.save(update_fields=["status", "quarantined_at"])
-        audit_record(
-            actor=acting_user,
-            action="reviews.alert.quarantined",
-            obj=alert,
-            subject=alert.agent,
-            data={"rule_version_id": version.pk, "previous_status": previous_status},
-        )
+    alerts = alerts_quarantine_for_rule_version(version=version, acting_user=acting_user, now=now)
     audit_record(
         actor=acting_user,
-        action="reviews.rule_version.nullified",
+        action=AuditAction.RULE_VERSION_NULLIFIED,
         obj=version,
         data={"rule_id": version.rule_id, "reason": version.nullity_reason, "alerts_quarantined": len(alerts)},
     )

@@ -20,9 +20,11 @@ from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import Role, User
-from reviews.domain.errors import Conflict, DomainError, InvalidTransition, NotPermitted
-from reviews.domain.sampling import Draw, NoReviewer, assign_reviewers, draw_calls, draw_size, period_bounds
+from reviews.domain.errors import Conflict, DomainError, InvalidTransition
+from reviews.domain.periods import month_bounds, previous_month
+from reviews.domain.sampling import Draw, NoReviewer, assign_reviewers, draw_calls, draw_size
 from reviews.models import (
+    AuditAction,
     Call,
     Channel,
     Evaluation,
@@ -35,6 +37,8 @@ from reviews.models import (
 )
 from reviews.selectors.work import active_reviewers
 from reviews.services.audit import audit_record
+from reviews.services.permissions import require_qa_lead
+from reviews.services.runs import background_run_fail
 
 logger = logging.getLogger(__name__)
 
@@ -50,11 +54,6 @@ POLICY_FIELDS = (
     "is_active",
 )
 PROGRESS_EVERY = 500  # agents between progress updates
-
-
-def _require_qa_lead(user: User | None, action: str) -> None:
-    if user is not None and user.role != Role.QA_LEAD:
-        raise NotPermitted(f"Only a QA lead {action}.", code="role_not_allowed")
 
 
 def _check_policy(policy: SamplingPolicy) -> None:
@@ -83,7 +82,7 @@ def _snapshot(policy: SamplingPolicy) -> dict[str, Any]:
 @transaction.atomic
 def sampling_policy_create(*, acting_user: User, seed: int | None = None, **fields: Any) -> SamplingPolicy:
     """A new policy. Without a seed one is chosen at random (and recorded, like every parameter)."""
-    _require_qa_lead(acting_user, "sets sampling policies")
+    require_qa_lead(acting_user, to="sets sampling policies")
     policy = SamplingPolicy(
         created_by=acting_user, seed=seed if seed is not None else secrets.randbelow(2**53), **fields
     )
@@ -94,14 +93,14 @@ def sampling_policy_create(*, acting_user: User, seed: int | None = None, **fiel
             policy.save()
     except IntegrityError as exc:
         raise Conflict("A sampling policy with this name exists.", fields={"name": ["Already in use."]}) from exc
-    audit_record(actor=acting_user, action="reviews.sampling_policy.created", obj=policy, data=_snapshot(policy))
+    audit_record(actor=acting_user, action=AuditAction.SAMPLING_POLICY_CREATED, obj=policy, data=_snapshot(policy))
     return policy
 
 
 @transaction.atomic
 def sampling_policy_update(*, policy: SamplingPolicy, acting_user: User, **changes: Any) -> SamplingPolicy:
     """Change a policy. Runs already made keep the parameters they recorded."""
-    _require_qa_lead(acting_user, "changes sampling policies")
+    require_qa_lead(acting_user, to="changes sampling policies")
     policy = SamplingPolicy.objects.select_for_update().get(pk=policy.pk)
     before = _snapshot(policy)
     for name, value in changes.items():
@@ -117,17 +116,11 @@ def sampling_policy_update(*, policy: SamplingPolicy, acting_user: User, **chang
     after = _snapshot(policy)
     audit_record(
         actor=acting_user,
-        action="reviews.sampling_policy.changed",
+        action=AuditAction.SAMPLING_POLICY_CHANGED,
         obj=policy,
         data={name: {"from": before[name], "to": after[name]} for name in POLICY_FIELDS if before[name] != after[name]},
     )
     return policy
-
-
-def previous_period(today: dt.date) -> str:
-    first = today.replace(day=1)
-    last_month = first - dt.timedelta(days=1)
-    return f"{last_month:%Y-%m}"
 
 
 @transaction.atomic
@@ -135,9 +128,9 @@ def sampling_run_create(
     *, policy: SamplingPolicy, period: str, trigger: str, acting_user: User | None, enqueue: bool = True
 ) -> SamplingRun:
     """Queue the draw of one finished month under a policy. A month is drawn once per policy."""
-    _require_qa_lead(acting_user, "starts sampling runs")
+    require_qa_lead(acting_user, to="starts sampling runs")
     try:
-        start, end = period_bounds(period)
+        start, end = month_bounds(period)
     except ValueError as exc:
         raise DomainError(str(exc), fields={"period": ["Write the month as YYYY-MM."]}) from exc
     if end > timezone.localdate():
@@ -167,7 +160,7 @@ def sampling_run_create(
         ) from exc
     audit_record(
         actor=acting_user,
-        action="reviews.sampling_run.queued",
+        action=AuditAction.SAMPLING_RUN_QUEUED,
         obj=run,
         data={"period": period, "seed": run.seed, "parameters": parameters, "trigger": trigger},
     )
@@ -180,8 +173,8 @@ def sampling_run_create(
 
 def sampling_runs_for_last_month(*, today: dt.date | None = None) -> list[SamplingRun]:
     """Beat: draw last month under every active policy that has not drawn it yet."""
-    period = previous_period(today or timezone.localdate())
-    start, _ = period_bounds(period)
+    period = previous_month(today or timezone.localdate())
+    start, _ = month_bounds(period)
     runs = []
     for policy in SamplingPolicy.objects.filter(is_active=True).exclude(
         runs__period_start=start, runs__status__in=[RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.SUCCEEDED]
@@ -259,15 +252,8 @@ def _claim(run_id: int) -> SamplingRun | None:
 
 
 def sampling_run_fail(*, run_id: int, error: str) -> None:
-    with transaction.atomic():
-        run = SamplingRun.objects.select_for_update().get(pk=run_id)
-        if run.status == RunStatus.SUCCEEDED:
-            return
-        run.status = RunStatus.FAILED
-        run.error = error[:2000]
-        run.finished_at = timezone.now()
-        run.save(update_fields=["status", "error", "finished_at"])
-        audit_record(actor=None, action="reviews.sampling_run.failed", obj=run, data={"error": run.error})
+    """The worker gave up on a draw: the run says so (a failed month may be drawn again)."""
+    background_run_fail(run_model=SamplingRun, run_id=run_id, error=error, action=AuditAction.SAMPLING_RUN_FAILED)
 
 
 def sampling_run_execute(*, run_id: int) -> SamplingRun:
@@ -330,7 +316,7 @@ def sampling_run_execute(*, run_id: int) -> SamplingRun:
             loads[reviewer_id] += 1
         audit_record(
             actor=None,
-            action="reviews.sampling_run.finished",
+            action=AuditAction.SAMPLING_RUN_FINISHED,
             obj=run,
             data={
                 "period": period,

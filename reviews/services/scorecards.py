@@ -4,9 +4,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from reviews.domain.errors import Conflict, DomainError, InvalidTransition, NotPermitted
+from reviews.domain.errors import Conflict, DomainError, InvalidTransition
 from reviews.domain.transitions import ScorecardVersionAction, ScorecardVersionState, scorecard_version_transition
 from reviews.models import (
+    AuditAction,
     Criterion,
     CriticalErrorType,
     CriticalPolicy,
@@ -16,11 +17,7 @@ from reviews.models import (
     Section,
 )
 from reviews.services.audit import audit_record
-
-
-def _require_qa_lead(acting_user: User) -> None:
-    if acting_user.role != "qa_lead":
-        raise NotPermitted("Only a QA lead manages scorecards.", code="role_not_allowed")
+from reviews.services.permissions import require_qa_lead
 
 
 def _lock_editable(version: ScorecardVersion, acting_user: User) -> ScorecardVersion:
@@ -40,7 +37,7 @@ def scorecard_create(
     *, name: str, description: str = "", critical_policy: str = CriticalPolicy.SEPARATE, acting_user: User
 ) -> Scorecard:
     """Create a scorecard with an empty draft version 1."""
-    _require_qa_lead(acting_user)
+    require_qa_lead(acting_user, to="manages scorecards")
     if Scorecard.objects.filter(name=name).exists():
         raise Conflict(
             f"A scorecard named {name!r} already exists.", code="duplicate_name", fields={"name": ["Already in use."]}
@@ -51,7 +48,7 @@ def scorecard_create(
     )
     audit_record(
         actor=acting_user,
-        action="reviews.scorecard.created",
+        action=AuditAction.SCORECARD_CREATED,
         obj=scorecard,
         data={"name": name, "version_id": version.pk, "critical_policy": critical_policy},
     )
@@ -65,7 +62,7 @@ def scorecard_version_update(*, version: ScorecardVersion, critical_policy: str,
     version.save(update_fields=["critical_policy"])
     audit_record(
         actor=acting_user,
-        action="reviews.scorecard_version.updated",
+        action=AuditAction.SCORECARD_VERSION_UPDATED,
         obj=version,
         data={"critical_policy": critical_policy},
     )
@@ -80,7 +77,7 @@ def section_add(*, version: ScorecardVersion, title: str, position: int | None =
     section = Section.objects.create(version=version, title=title, position=position)
     audit_record(
         actor=acting_user,
-        action="reviews.section.added",
+        action=AuditAction.SECTION_ADDED,
         obj=section,
         data={"version_id": version.pk, "title": title, "position": position},
     )
@@ -100,7 +97,7 @@ def section_update(
         section.position = position
         changes["position"] = position
     section.save()
-    audit_record(actor=acting_user, action="reviews.section.updated", obj=section, data=changes)
+    audit_record(actor=acting_user, action=AuditAction.SECTION_UPDATED, obj=section, data=changes)
     return section
 
 
@@ -109,7 +106,7 @@ def section_delete(*, section: Section, acting_user: User) -> None:
     _lock_editable(section.version, acting_user)
     audit_record(
         actor=acting_user,
-        action="reviews.section.deleted",
+        action=AuditAction.SECTION_DELETED,
         obj=section,
         data={"version_id": section.version_id, "title": section.title},
     )
@@ -154,7 +151,7 @@ def criterion_add(
     )
     audit_record(
         actor=acting_user,
-        action="reviews.criterion.added",
+        action=AuditAction.CRITERION_ADDED,
         obj=criterion,
         data={
             "section_id": section.pk,
@@ -185,7 +182,7 @@ def criterion_update(*, criterion: Criterion, acting_user: User, **changes: obje
     criterion.save()
     audit_record(
         actor=acting_user,
-        action="reviews.criterion.updated",
+        action=AuditAction.CRITERION_UPDATED,
         obj=criterion,
         data={k: (v.code if isinstance(v, CriticalErrorType) else v) for k, v in changes.items()},
     )
@@ -197,7 +194,7 @@ def criterion_delete(*, criterion: Criterion, acting_user: User) -> None:
     _lock_editable(criterion.section.version, acting_user)
     audit_record(
         actor=acting_user,
-        action="reviews.criterion.deleted",
+        action=AuditAction.CRITERION_DELETED,
         obj=criterion,
         data={"section_id": criterion.section_id, "text": criterion.text},
     )
@@ -232,7 +229,7 @@ def scorecard_version_publish(*, version: ScorecardVersion, acting_user: User) -
         previous.save(update_fields=["status", "retired_at"])
         audit_record(
             actor=acting_user,
-            action="reviews.scorecard_version.retired",
+            action=AuditAction.SCORECARD_VERSION_RETIRED,
             obj=previous,
             data={"replaced_by": version.pk},
         )
@@ -242,7 +239,7 @@ def scorecard_version_publish(*, version: ScorecardVersion, acting_user: User) -
     version.save(update_fields=["status", "published_at", "published_by"])
     audit_record(
         actor=acting_user,
-        action="reviews.scorecard_version.published",
+        action=AuditAction.SCORECARD_VERSION_PUBLISHED,
         obj=version,
         data={"scorecard_id": version.scorecard_id, "number": version.number},
     )
@@ -252,7 +249,7 @@ def scorecard_version_publish(*, version: ScorecardVersion, acting_user: User) -
 @transaction.atomic
 def scorecard_version_create_draft(*, scorecard: Scorecard, acting_user: User) -> ScorecardVersion:
     """A change to a published scorecard starts as a new draft copied from its latest version."""
-    _require_qa_lead(acting_user)
+    require_qa_lead(acting_user, to="manages scorecards")
     Scorecard.objects.select_for_update().get(pk=scorecard.pk)
     if scorecard.versions.filter(status=ScorecardVersionStatus.DRAFT).exists():
         raise Conflict("This scorecard already has a draft version; edit that one.", code="draft_exists")
@@ -284,7 +281,7 @@ def scorecard_version_create_draft(*, scorecard: Scorecard, acting_user: User) -
             )
     audit_record(
         actor=acting_user,
-        action="reviews.scorecard_version.drafted",
+        action=AuditAction.SCORECARD_VERSION_DRAFTED,
         obj=draft,
         data={"scorecard_id": scorecard.pk, "number": number, "copied_from": latest.pk if latest else None},
     )

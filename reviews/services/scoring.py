@@ -17,18 +17,17 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Avg, Count, F, Q
 from django.utils import timezone
 
 from accounts.models import Role, User
 from reviews.domain.errors import DomainError, NotPermitted
-from reviews.domain.thresholds import Firing, RuleSpec, evaluate_rule
+from reviews.domain.periods import month_start
+from reviews.domain.thresholds import RuleSpec, evaluate_rule
 from reviews.models import (
     AgentScore,
-    Alert,
-    AlertEvidence,
-    AlertStatus,
+    AuditAction,
     ChunkStatus,
     CriticalError,
     Evaluation,
@@ -47,7 +46,9 @@ from reviews.selectors.thresholds import (
     firing_rule_versions,
     in_rule_scope,
 )
+from reviews.services.alerts import alerts_open_or_extend
 from reviews.services.audit import PendingEvent, audit_record, audit_record_many
+from reviews.services.runs import background_run_fail
 
 ONE_DECIMAL = Decimal("0.1")
 
@@ -77,7 +78,7 @@ def scoring_run_create(
     run = ScoringRun.objects.create(as_of=as_of, trigger=trigger, chunk_size=size, created_by=acting_user)
     audit_record(
         actor=acting_user,
-        action="reviews.scoring_run.queued",
+        action=AuditAction.SCORING_RUN_QUEUED,
         obj=run,
         data={
             "as_of": as_of.isoformat(),
@@ -127,7 +128,7 @@ def scoring_run_plan(*, run_id: int) -> list[int]:
         )
         audit_record(
             actor=None,
-            action="reviews.scoring_run.started",
+            action=AuditAction.SCORING_RUN_STARTED,
             obj=run,
             data={
                 "agents": len(agent_ids),
@@ -140,13 +141,9 @@ def scoring_run_plan(*, run_id: int) -> list[int]:
     return list(run.chunks.filter(status=ChunkStatus.PENDING).values_list("pk", flat=True))
 
 
-def _month_start(as_of: dt.datetime) -> dt.date:
-    return timezone.localtime(as_of).date().replace(day=1)
-
-
 def _write_agent_scores(run: ScoringRun, agent_ids: Sequence[int]) -> None:
     """Upsert this month's aggregates for the chunk's agents, from two grouped queries."""
-    period_start = _month_start(run.as_of)
+    period_start = month_start(timezone.localtime(run.as_of).date())
     period_end = timezone.localtime(run.as_of).date()
     window_start = timezone.make_aware(dt.datetime.combine(period_start, dt.time.min))
     counted = Evaluation.objects.filter(
@@ -211,92 +208,6 @@ def _write_agent_scores(run: ScoringRun, agent_ids: Sequence[int]) -> None:
     )
 
 
-def _open_or_extend(
-    run: ScoringRun, version_id: int, rule_id: int, level: str, firings: list[Firing], events: list[PendingEvent]
-) -> int:
-    """Open one alert per firing agent, or add new evidence to the open one. Returns alerts opened.
-
-    Audit events are appended to ``events`` for the caller to write at the end of its transaction.
-    """
-    if not firings:
-        return 0
-    agent_ids = [f.agent_id for f in firings]
-    existing = {
-        alert.agent_id: alert
-        for alert in Alert.objects.select_for_update().filter(
-            rule_id=rule_id, status=AlertStatus.OPEN, agent_id__in=agent_ids
-        )
-    }
-    known_evidence: dict[int, set[int]] = defaultdict(set)
-    for alert_id, error_id in AlertEvidence.objects.filter(alert__in=existing.values()).values_list(
-        "alert_id", "critical_error_id"
-    ):
-        known_evidence[alert_id].add(error_id)
-    agents = {u.pk: u for u in User.objects.filter(pk__in=agent_ids)}
-
-    new_alerts = [
-        Alert(
-            agent_id=f.agent_id,
-            rule_id=rule_id,
-            rule_version_id=version_id,
-            level=level,
-            as_of=run.as_of,
-            window_start=f.window.start_exclusive,
-            window_end=f.window.end_inclusive,
-            opened_by_run=run,
-        )
-        for f in firings
-        if f.agent_id not in existing
-    ]
-    try:
-        with transaction.atomic():
-            created = Alert.objects.bulk_create(new_alerts)
-    except IntegrityError:
-        # A concurrent run opened some of these a moment ago: take theirs, open the rest one by one.
-        created = []
-        for alert in new_alerts:
-            try:
-                with transaction.atomic():
-                    alert.save()
-                created.append(alert)
-            except IntegrityError:
-                existing[alert.agent_id] = Alert.objects.get(
-                    agent_id=alert.agent_id, rule_id=rule_id, status=AlertStatus.OPEN
-                )
-    opened = {alert.agent_id: alert for alert in created}
-
-    links: list[AlertEvidence] = []
-    for firing in firings:
-        if firing.agent_id in opened:
-            alert = opened[firing.agent_id]
-            events.append(
-                PendingEvent(
-                    actor=None,
-                    action="reviews.alert.opened",
-                    obj=alert,
-                    subject=agents[firing.agent_id],
-                    data={"rule_version_id": version_id, "run_id": run.pk, "evidence": list(firing.evidence)},
-                )
-            )
-            new_ids = list(firing.evidence)
-        else:
-            alert = existing[firing.agent_id]
-            new_ids = [e for e in firing.evidence if e not in known_evidence[alert.pk]]
-            if new_ids:
-                events.append(
-                    PendingEvent(
-                        actor=None,
-                        action="reviews.alert.evidence_added",
-                        obj=alert,
-                        subject=agents[firing.agent_id],
-                        data={"run_id": run.pk, "evidence": new_ids},
-                    )
-                )
-        links.extend(AlertEvidence(alert=alert, critical_error_id=e) for e in new_ids)
-    AlertEvidence.objects.bulk_create(links, ignore_conflicts=True)
-    return len(opened)
-
-
 @transaction.atomic
 def scoring_chunk_process(*, chunk_id: int) -> bool:
     """Process one chunk exactly once. Returns False when it was already done (a redelivery)."""
@@ -335,7 +246,14 @@ def scoring_chunk_process(*, chunk_id: int) -> bool:
                 candidates, agent_ids=in_rule_scope(profiles, version), used=used, rule_id=version.rule_id
             )
             firings = evaluate_rule(facts, spec, run.as_of)
-            opened += _open_or_extend(run, version.pk, version.rule_id, version.level, firings, events)
+            opened += alerts_open_or_extend(
+                run=run,
+                version_id=version.pk,
+                rule_id=version.rule_id,
+                level=version.level,
+                firings=firings,
+                events=events,
+            )
     chunk.status = ChunkStatus.DONE
     chunk.alerts_opened = opened
     chunk.attempts = F("attempts") + 1
@@ -361,26 +279,15 @@ def _finish_if_complete(run_id: int) -> None:
         run = ScoringRun.objects.get(pk=run_id)
         audit_record(
             actor=None,
-            action="reviews.scoring_run.succeeded",
+            action=AuditAction.SCORING_RUN_SUCCEEDED,
             obj=run,
             data={"agents": run.processed_agents, "alerts_opened": run.alerts_opened},
         )
 
 
-@transaction.atomic
 def scoring_run_fail(*, run_id: int, error: str) -> None:
     """Mark a run failed after a chunk exhausted its retries; the error text is kept for the QA lead."""
-    failed = ScoringRun.objects.filter(pk=run_id, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).update(
-        status=RunStatus.FAILED, finished_at=timezone.now(), error=error[:2000]
-    )
-    if failed:
-        audit_record(
-            actor=None,
-            action="reviews.scoring_run.failed",
-            object_type="reviews.scoringrun",
-            object_id=str(run_id),
-            data={"error": error[:500]},
-        )
+    background_run_fail(run_model=ScoringRun, run_id=run_id, error=error, action=AuditAction.SCORING_RUN_FAILED)
 
 
 @dataclass(frozen=True)
@@ -422,7 +329,7 @@ def scoring_runs_reconcile(*, stale_after: dt.timedelta | None = None) -> list[R
                     transaction.on_commit(partial(scoring_chunk.delay, chunk_id, run_id))
             audit_record(
                 actor=None,
-                action="reviews.scoring_run.reconciled",
+                action=AuditAction.SCORING_RUN_RECONCILED,
                 object_type="reviews.scoringrun",
                 object_id=str(run_id),
                 data={"restarted": status == RunStatus.QUEUED, "chunks": len(pending)},

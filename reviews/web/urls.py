@@ -2,7 +2,21 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from reviews.web.views import alerts, appeals, calls, council, evaluations, home, me, qa, sampling
+from reviews.web.views import (
+    alerts,
+    appeals,
+    calibration,
+    calls,
+    council,
+    evaluations,
+    home,
+    imports,
+    me,
+    rules,
+    runs,
+    sampling,
+    scorecards,
+)
 
 app_name = "web"
 
@@ -42,26 +56,26 @@ urlpatterns = [
     # Agents
     path("me/", me.me, name="me"),
     # QA lead
-    path("scorecards/", qa.scorecard_list, name="scorecards"),
-    path("scorecard-versions/<int:pk>/", qa.scorecard_version, name="scorecard-version"),
-    path("rules/", qa.rule_list, name="rules"),
-    path("rules/<int:pk>/", qa.rule_detail, name="rule"),
-    path("rules/<int:pk>/versions/<int:version_id>/", qa.rule_version_action, name="rule-version-action"),
+    path("scorecards/", scorecards.scorecard_list, name="scorecards"),
+    path("scorecard-versions/<int:pk>/", scorecards.scorecard_version, name="scorecard-version"),
+    path("rules/", rules.rule_list, name="rules"),
+    path("rules/<int:pk>/", rules.rule_detail, name="rule"),
+    path("rules/<int:pk>/versions/<int:version_id>/", rules.rule_version_action, name="rule-version-action"),
     path(
         "rules/<int:pk>/versions/<int:version_id>/preview/",
-        qa.rule_version_preview_panel,
+        rules.rule_version_preview_panel,
         name="rule-version-preview",
     ),
-    path("runs/", qa.run_list, name="runs"),
-    path("runs/<int:pk>/", qa.run_detail, name="run"),
+    path("runs/", runs.run_list, name="runs"),
+    path("runs/<int:pk>/", runs.run_detail, name="run"),
     path("sampling/", sampling.sampling_overview, name="sampling"),
     path("sampling/runs/<int:pk>/", sampling.sampling_run, name="sampling-run"),
     path("sampling/fairness/", sampling.fairness, name="fairness"),
-    path("imports/", sampling.imports, name="imports"),
-    path("imports/<int:pk>/", sampling.import_detail, name="import"),
-    path("calibration/", qa.calibration_list, name="calibrations"),
-    path("calibration/<int:pk>/", qa.calibration_detail, name="calibration"),
-    path("consistency/", qa.consistency, name="consistency"),
+    path("imports/", imports.imports, name="imports"),
+    path("imports/<int:pk>/", imports.import_detail, name="import"),
+    path("calibration/", calibration.calibration_list, name="calibrations"),
+    path("calibration/<int:pk>/", calibration.calibration_detail, name="calibration"),
+    path("consistency/", calibration.consistency, name="consistency"),
     # Works council
     path("council/", council.register, name="council-register"),
     path("council/versions/<int:pk>/consent/", council.consent, name="council-consent"),

@@ -48,7 +48,7 @@ def test_nobody_anonymous_gets_in(world):
     ],
 )
 def test_calls_are_visible_to_the_agent_their_supervisor_and_the_qa_lead(world, call, persona, expected):
-    other_call = CallFactory(agent=world.colleague)
+    other_call = CallFactory.create(agent=world.colleague)
     client = client_for(world.by_name(persona))
     response = client.get("/api/v1/calls/")
     detail = client.get(f"/api/v1/calls/{call.pk}/")
@@ -203,7 +203,7 @@ def test_users_are_scoped_to_the_role(world, persona, visible):
 
 
 def test_lists_filter_by_agent_team_status_and_dates(world, submitted, published_version):
-    other = CallFactory(agent=world.colleague)
+    other = CallFactory.create(agent=world.colleague)
     draft = evaluation_create(call=other, scorecard_version=published_version, acting_user=world.supervisor)
     client = client_for(world.supervisor)
     assert ids(client.get("/api/v1/evaluations/", {"status": "draft"})) == {draft.pk}

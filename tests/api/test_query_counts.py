@@ -50,8 +50,8 @@ def grow(world, published_version, rounds):
     for i in range(rounds):
         grow_sampling(world, f"{i}-{timezone.now().timestamp()}")
         suffix = f"{i}-{timezone.now().timestamp()}"
-        agent = UserFactory(username=f"agent-{suffix}", role="agent", team=world.agent.team)
-        UserFactory(username=f"sup-{suffix}", role="supervisor", team=world.agent.team)
+        agent = UserFactory.create(username=f"agent-{suffix}", role="agent", team=world.agent.team)
+        UserFactory.create(username=f"sup-{suffix}", role="supervisor", team=world.agent.team)
         card = scorecard_create(name=f"Kaart {suffix}", acting_user=world.qa_lead)
         section = section_add(version=card.versions.get(), title="S", acting_user=world.qa_lead)
         criterion_add(section=section, text="C", max_points=1, acting_user=world.qa_lead)
@@ -77,7 +77,7 @@ def grow(world, published_version, rounds):
             acting_user=agent,
         )
         session = calibration_session_create(
-            call=CallFactory(agent=agent),
+            call=CallFactory.create(agent=agent),
             scorecard_version=published_version,
             title=f"Sessie {suffix}",
             participants=[world.supervisor, world.qa_lead],
@@ -102,9 +102,9 @@ def grow_sampling(world, suffix):
     """An import with a refused row, and a policy whose run draws last month's calls of a new agent."""
     import io
 
+    from reviews.domain.periods import previous_month
     from reviews.services.call_imports import call_import_create, call_import_run
     from reviews.services.sampling import (
-        previous_period,
         sampling_policy_create,
         sampling_run_create,
         sampling_run_execute,
@@ -116,11 +116,11 @@ def grow_sampling(world, suffix):
     ).encode()
     call_import = call_import_create(file_name="x.csv", source="t", fmt="csv", total_bytes=len(data), acting_user=None)
     call_import_run(import_id=call_import.pk, stream=io.BytesIO(data))
-    period = previous_period(timezone.localdate())
+    period = previous_month(timezone.localdate())
     first = dt.datetime.strptime(period, "%Y-%m").replace(tzinfo=dt.UTC) + dt.timedelta(days=2)
-    agent = UserFactory(username=f"sampled-{suffix}", role="agent", team=world.other_agent.team)
+    agent = UserFactory.create(username=f"sampled-{suffix}", role="agent", team=world.other_agent.team)
     for day in range(3):
-        CallFactory(agent=agent, started_at=first + dt.timedelta(days=day))
+        CallFactory.create(agent=agent, started_at=first + dt.timedelta(days=day))
     policy = sampling_policy_create(
         acting_user=world.qa_lead, name=f"Beleid {suffix}", calls_per_agent=2, per_agent_cap=3, seed=1
     )

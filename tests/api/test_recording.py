@@ -49,7 +49,7 @@ def test_nobody_else_hears_the_recording(world, call, persona, status):
 def test_a_call_without_recording_says_so(world):
     from tests.factories import CallFactory
 
-    bare = CallFactory(agent=world.agent)
+    bare = CallFactory.create(agent=world.agent)
     response = client_for(world.supervisor).get(f"/api/v1/calls/{bare.pk}/recording/")
     assert response.status_code == 400
     assert response.json()["code"] == "no_recording"

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from collections import Counter
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -9,14 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.pseudonyms import pseudonym_for
+from reviews.domain.periods import previous_month
 from reviews.domain.sampling import draw_calls
 from reviews.models import Alert, AuditEvent, Call, ReviewAssignment, SamplingRun
-from reviews.services.sampling import previous_period
 from tests.conftest import client_for, wait_for
 from tests.factories import CallFactory, UserFactory
 from tests.helpers import active_rule, run_scoring_inline, scored_call
 
-POLICY = {
+POLICY: dict[str, Any] = {
     "name": "Vier per maand",
     "calls_per_agent": 4,
     "per_agent_cap": 5,
@@ -29,13 +30,15 @@ POLICY = {
 
 def month_calls(world):
     """Last month's calls: alice 10, bob 3, charlie 6 phone calls plus short and chat calls that never count."""
-    period = previous_period(timezone.localdate())
+    period = previous_month(timezone.localdate())
     first = dt.datetime.strptime(period, "%Y-%m").replace(tzinfo=dt.UTC) + dt.timedelta(days=1, hours=9)
     for agent, n in ((world.agent, 10), (world.colleague, 3), (world.other_agent, 6)):
         for i in range(n):
-            CallFactory(agent=agent, started_at=first + dt.timedelta(days=i % 20, minutes=i), handle_time_seconds=400)
-    CallFactory(agent=world.other_agent, started_at=first, handle_time_seconds=30)  # too short
-    CallFactory(agent=world.other_agent, started_at=first, handle_time_seconds=400, channel="chat")
+            CallFactory.create(
+                agent=agent, started_at=first + dt.timedelta(days=i % 20, minutes=i), handle_time_seconds=400
+            )
+    CallFactory.create(agent=world.other_agent, started_at=first, handle_time_seconds=30)  # too short
+    CallFactory.create(agent=world.other_agent, started_at=first, handle_time_seconds=400, channel="chat")
     return period
 
 
@@ -182,7 +185,7 @@ def test_targeted_reviews_need_a_reason_and_do_not_count_toward_thresholds_by_de
     run_scoring_inline()
     assert Alert.objects.filter(agent=world.agent).count() == 1
 
-    call = CallFactory(agent=world.colleague)
+    call = CallFactory.create(agent=world.colleague)
     sam = client_for(world.supervisor)
     no_reason = sam.post(
         "/api/v1/evaluations/",
@@ -259,7 +262,9 @@ def test_fairness_report_queries_do_not_grow_with_agents(world):
     before = queries()
     first = dt.datetime.combine(run.period_start, dt.time(12), tzinfo=dt.UTC)
     for i in range(5):
-        CallFactory(agent=UserFactory(username=f"extra{i}", role="agent", team=world.agent.team), started_at=first)
+        CallFactory.create(
+            agent=UserFactory.create(username=f"extra{i}", role="agent", team=world.agent.team), started_at=first
+        )
     after = queries()
     assert after[1] == before[1] + 5 and after[0] == before[0], (before, after)
 
@@ -272,7 +277,7 @@ def test_a_sampling_run_or_import_whose_task_gives_up_is_marked_failed_with_the_
 
     policy = sampling_policy_create(acting_user=world.qa_lead, **{**POLICY, "name": "Opgegeven"})
     run = sampling_run_create(
-        policy=policy, period=previous_period(timezone.localdate()), trigger="manual", acting_user=None, enqueue=False
+        policy=policy, period=previous_month(timezone.localdate()), trigger="manual", acting_user=None, enqueue=False
     )
     sampling_run_execute.on_failure(RuntimeError("broker gone"), "t1", (run.pk,), {}, None)
     run.refresh_from_db()

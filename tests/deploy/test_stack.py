@@ -132,7 +132,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "BEAT_HEARTBEAT_FILE": str(workdir / "beat-heartbeat"),
         "SCORING_RECONCILE_INTERVAL_SECONDS": "5",
     }
-    env.pop("SECURE_SSL_REDIRECT", None)  # production's default (on), behind the proxy that adds HTTPS
+    env.pop("SECURE_SSL_REDIRECT", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' fixtures; never in a deployment
     stack = Stack(base_url=f"http://127.0.0.1:{port}", env=env, relay=relay, workdir=workdir)
 
     build = subprocess.run(["sh", "deploy/build-assets.sh"], cwd=ROOT, env=env, capture_output=True, text=True)

@@ -31,6 +31,8 @@ def production_env(**keys: str | None) -> dict[str, str]:
         "SECRET_KEY": strong_key(),
         "PSEUDONYM_KEY": strong_key(),
     }
+    # Set by the browser tests' fixtures in this process; a deployment never has it.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     for name, value in keys.items():
         if value is None:
             env.pop(name, None)

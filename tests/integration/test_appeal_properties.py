@@ -12,7 +12,7 @@ from reviews.domain.thresholds import ErrorFact, RuleSpec, evaluate_rule
 from reviews.models import Alert, AlertStatus, CriticalError
 from reviews.services.appeal_decisions import ItemDecision, appeal_decide
 from reviews.services.appeals import appeal_start_review, appeal_submit
-from tests.helpers import active_rule, run_scoring_inline, scored_call
+from tests.helpers import active_rule, assignee_of, run_scoring_inline, scored_call
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +72,7 @@ def test_standing_alerts_equal_what_a_fresh_run_over_surviving_errors_opens(
                     whole_evaluation=True,
                     acting_user=evaluation.call.agent,
                 )
-                appeal_start_review(appeal=appeal, acting_user=appeal.assignee)
+                appeal_start_review(appeal=appeal, acting_user=assignee_of(appeal))
                 appeal_decide(
                     appeal=appeal,
                     decisions=[
@@ -84,7 +84,7 @@ def test_standing_alerts_equal_what_a_fresh_run_over_surviving_errors_opens(
                         for item in appeal.items.all()
                     ],
                     rationale="Opname volledig teruggeluisterd en beoordeeld.",
-                    acting_user=appeal.assignee,
+                    acting_user=assignee_of(appeal),
                 )
                 standing = set(
                     Alert.objects.filter(

@@ -15,7 +15,7 @@ from reviews.services.appeals import (
     appeal_withdraw,
 )
 from tests.conftest import criteria_of
-from tests.helpers import active_rule, run_scoring_inline, scored_call
+from tests.helpers import active_rule, assignee_of, run_scoring_inline, scored_call
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +111,7 @@ def test_overturning_the_error_that_crossed_the_threshold_retracts_the_alert_and
 
     error = second.critical_errors.get()
     appeal = appeal_submit(evaluation=second, reason=REASON, critical_error_ids=[error.pk], acting_user=world.agent)
-    appeal_start_review(appeal=appeal, acting_user=appeal.assignee)
+    appeal_start_review(appeal=appeal, acting_user=assignee_of(appeal))
     decided = decide_all(appeal, appeal.assignee, overturn=lambda item: True)
 
     assert decided.status == "overturned"
@@ -134,7 +134,7 @@ def test_a_partial_outcome_makes_a_new_revision_with_a_recomputed_score_and_keep
     appeal = appeal_submit(
         evaluation=evaluation, reason=REASON, criterion_ids=[identity.pk, info.pk], acting_user=world.agent
     )
-    appeal_start_review(appeal=appeal, acting_user=appeal.assignee)
+    appeal_start_review(appeal=appeal, acting_user=assignee_of(appeal))
     identity_item = appeal.items.get(criterion=identity)
     decided = decide_all(
         appeal,
@@ -159,7 +159,7 @@ def test_a_partial_outcome_makes_a_new_revision_with_a_recomputed_score_and_keep
 def test_an_overturned_answer_needs_a_valid_correction(world, evaluation):
     identity = criteria_of(evaluation.scorecard_version)[0]
     appeal = appeal_submit(evaluation=evaluation, reason=REASON, criterion_ids=[identity.pk], acting_user=world.agent)
-    appeal_start_review(appeal=appeal, acting_user=appeal.assignee)
+    appeal_start_review(appeal=appeal, acting_user=assignee_of(appeal))
     with pytest.raises(DomainError) as excinfo:
         decide_all(
             appeal,
@@ -172,15 +172,15 @@ def test_an_overturned_answer_needs_a_valid_correction(world, evaluation):
 
 def test_every_item_needs_a_decision(world, evaluation):
     appeal = appeal_submit(evaluation=evaluation, reason=REASON, whole_evaluation=True, acting_user=world.agent)
-    appeal_start_review(appeal=appeal, acting_user=appeal.assignee)
+    appeal_start_review(appeal=appeal, acting_user=assignee_of(appeal))
     with pytest.raises(DomainError) as excinfo:
-        appeal_decide(appeal=appeal, decisions=[], rationale=RATIONALE, acting_user=appeal.assignee)
+        appeal_decide(appeal=appeal, decisions=[], rationale=RATIONALE, acting_user=assignee_of(appeal))
     assert "Decide every item" in excinfo.value.fields["items"][0]
 
 
 def test_upholding_everything_changes_no_score_and_makes_no_revision(world, evaluation):
     appeal = appeal_submit(evaluation=evaluation, reason=REASON, whole_evaluation=True, acting_user=world.agent)
-    appeal_start_review(appeal=appeal, acting_user=appeal.assignee)
+    appeal_start_review(appeal=appeal, acting_user=assignee_of(appeal))
     decided = decide_all(appeal, appeal.assignee, overturn=lambda item: False)
     assert (decided.status, decided.resulting_revision) == ("upheld", None)
     assert Evaluation.objects.count() == 1
@@ -199,7 +199,7 @@ def test_withdrawing_leaves_the_evaluation_final(world, evaluation):
 
 def test_a_decided_appeal_cannot_be_decided_again(world, evaluation):
     appeal = appeal_submit(evaluation=evaluation, reason=REASON, whole_evaluation=True, acting_user=world.agent)
-    appeal_start_review(appeal=appeal, acting_user=appeal.assignee)
+    appeal_start_review(appeal=appeal, acting_user=assignee_of(appeal))
     decide_all(appeal, appeal.assignee, overturn=lambda item: False)
     with pytest.raises((InvalidTransition, Conflict)):
         decide_all(appeal, appeal.assignee, overturn=lambda item: True)

@@ -68,3 +68,15 @@ def test_a_failed_change_leaves_no_audit_event(world):
     with pytest.raises(Conflict):
         scorecard_create(name="Dup", acting_user=world.qa_lead)
     assert AuditEvent.objects.count() == 1
+
+
+def test_an_action_outside_the_registry_is_refused_and_nothing_is_written(db):
+    from django.db import transaction
+
+    from reviews.models import AuditEvent
+    from reviews.services.audit import audit_record
+
+    before = AuditEvent.objects.count()
+    with pytest.raises(ValueError, match="Not in the AuditAction registry"), transaction.atomic():
+        audit_record(actor=None, action="reviews.alert.made_up", object_type="x", object_id="1")
+    assert AuditEvent.objects.count() == before

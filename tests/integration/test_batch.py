@@ -50,6 +50,9 @@ def test_n_minus_one_errors_open_nothing(world, published_version, rule):
     for d in (80, 1):
         signal(world, published_version, as_of - dt.timedelta(days=d))
     assert run_scoring_inline(as_of).alerts_opened == 0
+    # Positive control: the N-th error opens it, so the rule was live all along.
+    signal(world, published_version, as_of - dt.timedelta(days=2))
+    assert run_scoring_inline(as_of).alerts_opened == 1
 
 
 def test_an_error_at_exactly_as_of_minus_w_does_not_count(world, published_version, rule):
@@ -72,6 +75,9 @@ def test_an_error_before_effective_from_does_not_count(world, published_version)
     for d in (5, 1):
         signal(world, published_version, as_of - dt.timedelta(days=d))
     assert run_scoring_inline(as_of).alerts_opened == 0
+    # Positive control: a third error on or after effective_from opens it.
+    signal(world, published_version, as_of - dt.timedelta(days=3))
+    assert run_scoring_inline(as_of).alerts_opened == 1
 
 
 def test_an_error_before_the_rule_was_activated_does_not_count(world, published_version):
@@ -87,6 +93,9 @@ def test_an_error_before_the_rule_was_activated_does_not_count(world, published_
     for d in (5, 1):
         signal(world, published_version, as_of - dt.timedelta(days=d))
     assert run_scoring_inline(as_of).alerts_opened == 0
+    # Positive control: a third error after activation opens it.
+    signal(world, published_version, as_of - dt.timedelta(days=3))
+    assert run_scoring_inline(as_of).alerts_opened == 1
 
 
 def test_an_overturned_error_does_not_count(world, published_version, rule):
@@ -94,6 +103,9 @@ def test_an_overturned_error_does_not_count(world, published_version, rule):
     evaluations = [signal(world, published_version, as_of - dt.timedelta(days=d)) for d in (30, 20, 10)]
     CriticalError.objects.filter(evaluation=evaluations[0]).update(status="overturned")
     assert run_scoring_inline(as_of).alerts_opened == 0
+    # Positive control: the same errors, all active, open it.
+    CriticalError.objects.filter(evaluation=evaluations[0]).update(status="active")
+    assert run_scoring_inline(as_of).alerts_opened == 1
 
 
 def test_other_error_types_and_other_agents_do_not_count(world, published_version, rule):
@@ -103,12 +115,22 @@ def test_other_error_types_and_other_agents_do_not_count(world, published_versio
     for d in (2, 1):
         signal(world, published_version, as_of - dt.timedelta(days=d))
     assert run_scoring_inline(as_of).alerts_opened == 0
+    # Positive control: a third counted error of the agent herself opens it.
+    signal(world, published_version, as_of - dt.timedelta(days=4))
+    assert run_scoring_inline(as_of).alerts_opened == 1
 
 
 def test_a_rule_scoped_to_temp_workers_ignores_permanent_staff(world, published_version, start):
-    active_rule(qa_lead=world.qa_lead, council=world.council, at=start, n=1, employment_types=frozenset({"permanent"}))
-    signal(world, published_version, timezone.now() - dt.timedelta(days=1))  # alice is temp agency
+    active_rule(
+        qa_lead=world.qa_lead, council=world.council, at=start, n=1, employment_types=frozenset({"temp_agency"})
+    )
+    assert (world.agent.employment_type, world.colleague.employment_type) == ("temp_agency", "permanent")
+    signal(world, published_version, timezone.now() - dt.timedelta(days=1), agent=world.colleague)
     assert run_scoring_inline().alerts_opened == 0
+    # Positive control: the temp worker's error is in scope.
+    signal(world, published_version, timezone.now() - dt.timedelta(days=1))
+    assert run_scoring_inline().alerts_opened == 1
+    assert Alert.objects.get().agent == world.agent
 
 
 def test_running_twice_changes_nothing(world, published_version, rule):
@@ -178,7 +200,7 @@ def test_agent_scores_aggregate_this_month_without_counting_drafts(world, publis
     month_start = timezone.localtime(as_of).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     signal(world, published_version, month_start + dt.timedelta(minutes=5))
     signal(world, published_version, month_start - dt.timedelta(days=1))  # last month
-    draft_call = CallFactory(agent=world.agent, started_at=month_start + dt.timedelta(minutes=10))
+    draft_call = CallFactory.create(agent=world.agent, started_at=month_start + dt.timedelta(minutes=10))
     evaluation_create(call=draft_call, scorecard_version=published_version, acting_user=world.supervisor)
     run_scoring_inline(as_of)
     score = AgentScore.objects.get(agent=world.agent)

@@ -128,7 +128,7 @@ def test_a_large_deviation_flags_the_reviewer(world, session, published_version,
 def test_a_critical_error_rate_wholly_outside_the_peers_flags_the_reviewer(world, published_version):
     from tests.factories import UserFactory
 
-    peer = UserFactory(username="piet", role="supervisor", team=world.supervisor.team)
+    peer = UserFactory.create(username="piet", role="supervisor", team=world.supervisor.team)
     for i in range(12):
         scored_call(
             reviewer=world.supervisor,
@@ -158,7 +158,8 @@ def test_when_enabled_errors_of_flagged_reviewers_stop_counting_visibly(world, p
     active_rule(qa_lead=world.qa_lead, council=world.council, at=timezone.now() - dt.timedelta(days=10), n=1)
     # sam logs an error in 12 of 12 evaluations; two peers in 2 of 12 each (of the other team's agent).
     peers = [
-        UserFactory(username=name, role="supervisor", team=world.other_supervisor.team) for name in ("piet", "paul")
+        UserFactory.create(username=name, role="supervisor", team=world.other_supervisor.team)
+        for name in ("piet", "paul")
     ]
     for i in range(12):
         when = timezone.now() - dt.timedelta(days=1, minutes=i)

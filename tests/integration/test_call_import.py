@@ -42,7 +42,7 @@ def test_good_rows_are_imported_bad_rows_reported_and_a_second_import_creates_no
         0,
         5,
     )
-    assert first.percent == 100 and first.processed_bytes == len(data)
+    assert first.progress_percent == 100.0 and first.processed_bytes == len(data)
     assert list(first.rejects.values_list("line", flat=True)) == [2, 12, 22, 32, 42]
     assert "'n/a' is not a whole number of seconds" in first.rejects.first().reason
     call = Call.objects.get(external_id="T-0000001")
@@ -76,9 +76,9 @@ def test_copy_and_bulk_writers_give_identical_calls(world):
 
 
 def test_agents_by_employee_number_and_inactive_agents_are_refused(world):
-    UserFactory(username="dana", role="agent", employee_number="E-4711")
-    UserFactory(username="gone", role="agent", is_active=False)
-    UserFactory(username="sup", role="supervisor")
+    UserFactory.create(username="dana", role="agent", employee_number="E-4711")
+    UserFactory.create(username="gone", role="agent", is_active=False)
+    UserFactory.create(username="sup", role="supervisor")
     data = (
         HEADER
         + "A-1,E-4711,chat,2026-10-01T09:00:00+02:00,120,\n"
@@ -120,7 +120,7 @@ def test_the_command_shows_progress_and_writes_the_rejects_report(world, tmp_pat
     call_command("import_calls", str(path), "--batch-size", "10", "--rejects", str(rejects), stdout=out, stderr=err)
     assert "22 calls created, 0 already imported, 3 refused" in out.getvalue()
     progress = err.getvalue().splitlines()
-    assert len(progress) >= 3 and progress[-1].startswith("100%")
+    assert len(progress) >= 3 and progress[-1].startswith("100.0%")
     with rejects.open() as handle:
         assert [row["line"] for row in csv.DictReader(handle)] == ["2", "14", "26"]
     out = io.StringIO()

@@ -93,7 +93,7 @@ def test_the_zero_policy_auto_fails_an_evaluation_with_an_active_critical_error(
 
 def test_nobody_evaluates_their_own_call(world, published_version):
     # A supervisor who also takes calls (telephony attributes the call to them).
-    own_call = CallFactory(agent=world.supervisor)
+    own_call = CallFactory.create(agent=world.supervisor)
     with pytest.raises(NotPermitted, match="own call"):
         evaluation_create(call=own_call, scorecard_version=published_version, acting_user=world.supervisor)
 

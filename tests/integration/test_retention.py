@@ -18,13 +18,13 @@ from reviews.services.call_imports import call_import_create
 from reviews.services.retention import retention_apply
 from tests.conftest import small_wav
 from tests.factories import CallFactory
-from tests.helpers import active_rule, run_scoring_inline, scored_call
+from tests.helpers import active_rule, assignee_of, run_scoring_inline, scored_call
 
 pytestmark = pytest.mark.django_db
 
 
 def call_with_recording(**kwargs) -> Call:
-    call = CallFactory(
+    call = CallFactory.create(
         transcript="Beller: ik werk ook nog bij mijn zwager.", recording_content_type="audio/wav", **kwargs
     )
     call.recording.save("call.wav", ContentFile(small_wav()), save=True)
@@ -116,7 +116,7 @@ def test_expired_evaluations_leave_with_their_errors_appeals_and_evidence_links_
             whole_evaluation=True,
             acting_user=world.agent,
         )
-        appeal = appeal_start_review(appeal=appeal, acting_user=appeal.assignee)
+        appeal = appeal_start_review(appeal=appeal, acting_user=assignee_of(appeal))
         appeal_decide(
             appeal=appeal,
             decisions=[  # the error overturned and one answer corrected: a new revision
@@ -129,7 +129,7 @@ def test_expired_evaluations_leave_with_their_errors_appeals_and_evidence_links_
                 for n, i in enumerate(appeal.items.order_by("kind", "pk"))
             ],
             rationale="Opname teruggeluisterd; er werd geen signaal genoemd.",
-            acting_user=appeal.assignee,
+            acting_user=assignee_of(appeal),
         )
     revisions = set(Evaluation.objects.filter(call=revised.call).values_list("pk", flat=True))
     assert len(revisions) == 2

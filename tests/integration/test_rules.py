@@ -5,11 +5,11 @@ import time_machine
 from django.utils import timezone
 
 from reviews.domain.errors import DomainError, InvalidTransition, NotPermitted
+from reviews.domain.periods import add_months
 from reviews.models import Alert, AlertStatus, AuditEvent, RuleVersion, RuleVersionStatus
 from reviews.selectors.thresholds import firing_rule_versions
 from reviews.services.rule_preview import rule_version_preview
 from reviews.services.rules import (
-    add_months,
     rule_version_activate,
     rule_version_decide_consent,
     rule_version_nullify,

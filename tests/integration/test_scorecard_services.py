@@ -36,7 +36,7 @@ def test_a_qa_lead_builds_and_publishes_a_scorecard(world):
 
 def test_a_published_version_cannot_be_edited(world, published_version):
     section = published_version.sections.get()
-    criterion = Criterion.objects.filter(section=section).first()
+    criterion = Criterion.objects.filter(section=section)[0]
     with pytest.raises(DomainError, match="create a new version"):
         section_add(version=published_version, title="Extra", acting_user=world.qa_lead)
     with pytest.raises(DomainError):
@@ -58,7 +58,7 @@ def test_a_change_is_a_new_version_that_retires_the_old_on_publish(world, publis
     assert list(copied.values_list("text", "max_points")) == list(
         Criterion.objects.filter(section__version=published_version).values_list("text", "max_points")
     )
-    criterion_update(criterion=copied.first(), text="Identiteit en adres geverifieerd", acting_user=world.qa_lead)
+    criterion_update(criterion=copied[0], text="Identiteit en adres geverifieerd", acting_user=world.qa_lead)
     scorecard_version_publish(version=draft, acting_user=world.qa_lead)
 
     published_version.refresh_from_db()

@@ -52,7 +52,7 @@ def scene(world, published_version, settings, tmp_path) -> Scene:
     # rule about who decides rather than stopping at the appeal's state.
     appeal = appeal_start_review(appeal=appeal, acting_user=world.other_supervisor)
     session = calibration_session_create(
-        call=CallFactory(agent=world.agent),
+        call=CallFactory.create(agent=world.agent),
         scorecard_version=published_version,
         title="Kalibratie",
         participants=[world.supervisor, world.qa_lead],
@@ -74,7 +74,7 @@ def scene(world, published_version, settings, tmp_path) -> Scene:
             "rule": rule_version.rule_id,
             "rule_version": rule_version.pk,
             "scoring_run": run.pk,
-            "agent_score": AgentScore.objects.filter(agent=world.agent).values_list("pk", flat=True).first(),
+            "agent_score": AgentScore.objects.filter(agent=world.agent).values_list("pk", flat=True)[0],
             "calibration": session.pk,
             "call_import": call_import.pk,
             "policy": policy.pk,

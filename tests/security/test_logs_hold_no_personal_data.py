@@ -39,7 +39,9 @@ def test_a_full_flow_logs_no_names_numbers_or_transcript_text(world, published_v
     ).encode()
     quinn.post("/api/v1/calls/import/", {"file": SimpleUploadedFile("l.csv", export)}, format="multipart")
 
-    call = CallFactory(agent=world.agent, transcript=TRANSCRIPT, started_at=timezone.now() - dt.timedelta(days=1))
+    call = CallFactory.create(
+        agent=world.agent, transcript=TRANSCRIPT, started_at=timezone.now() - dt.timedelta(days=1)
+    )
     sam = client_for(world.supervisor)
     evaluation = sam.post(
         "/api/v1/evaluations/", {"call": call.pk, "scorecard_version": published_version.pk}, format="json"

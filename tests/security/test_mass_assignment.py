@@ -43,7 +43,7 @@ def smuggled(world, **extra):
 
 
 def test_evaluations_take_only_answers_and_summary(world, published_version):
-    call = CallFactory(agent=world.agent)
+    call = CallFactory.create(agent=world.agent)
     sam = client_for(world.supervisor)
     created = sam.post(
         "/api/v1/evaluations/",

@@ -157,9 +157,10 @@ def observe(route: str, method: str, persona: str, world, scene: Scene) -> str:
     body = payload(scene, world) if payload else None
     api = route.startswith("/api/")
     if api:
-        client: Client = APIClient()
+        api_client = APIClient()
         if persona != "anonymous":
-            client.force_authenticate(world.by_name(persona))
+            api_client.force_authenticate(world.by_name(persona))
+        client: Client = api_client
     else:
         client = Client()
         if persona != "anonymous":

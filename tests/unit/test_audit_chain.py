@@ -1,4 +1,5 @@
 import dataclasses
+from typing import Any
 
 from reviews.domain.audit_chain import GENESIS_HASH, ChainedEvent, data_digest, event_digest, verify_chain
 
@@ -8,7 +9,7 @@ def build_chain(n: int) -> list[ChainedEvent]:
     prev = GENESIS_HASH
     for seq in range(1, n + 1):
         data = {"n": seq, "note": "ë"}
-        fields = dict(
+        fields: dict[str, Any] = dict(
             sequence=seq,
             occurred_at=f"2026-11-0{1 + seq % 9}T10:00:00+00:00",
             actor_id=seq % 3 or None,
@@ -41,7 +42,8 @@ def test_an_empty_chain_verifies():
 def test_changing_any_field_breaks_the_chain_at_that_row():
     for field in ["occurred_at", "actor_role", "action", "object_id", "correlation_id", "data_hash"]:
         chain = build_chain(5)
-        chain[2] = dataclasses.replace(chain[2], **{field: "tampered"})
+        changes: dict[str, Any] = {field: "tampered"}
+        chain[2] = dataclasses.replace(chain[2], **changes)
         result = verify_chain(chain)
         assert not result.ok and result.first_broken_sequence == 3, field
 

@@ -5,22 +5,31 @@ from collections import Counter
 
 import pytest
 
+from reviews.domain.periods import add_months, month_bounds, previous_month
 from reviews.domain.sampling import (
     Draw,
     NoReviewer,
     assign_reviewers,
     draw_calls,
     draw_size,
-    period_bounds,
 )
 
 
-def test_period_bounds():
-    assert period_bounds("2026-10") == (dt.date(2026, 10, 1), dt.date(2026, 11, 1))
-    assert period_bounds("2026-12") == (dt.date(2026, 12, 1), dt.date(2027, 1, 1))
+def test_previous_month_and_add_months_cross_years_and_short_months():
+    assert previous_month(dt.date(2026, 1, 15)) == "2025-12"
+    assert previous_month(dt.date(2026, 3, 31)) == "2026-02"
+    assert add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
+    assert add_months(dt.date(2024, 1, 31), 1) == dt.date(2024, 2, 29)
+    assert add_months(dt.date(2026, 11, 30), 14) == dt.date(2028, 1, 30)
+    assert add_months(dt.date(2026, 3, 15), -3) == dt.date(2025, 12, 15)
+
+
+def test_month_bounds():
+    assert month_bounds("2026-10") == (dt.date(2026, 10, 1), dt.date(2026, 11, 1))
+    assert month_bounds("2026-12") == (dt.date(2026, 12, 1), dt.date(2027, 1, 1))
     for bad in ("2026-13", "october", "2026-1-1", ""):
         with pytest.raises(ValueError, match="YYYY-MM"):
-            period_bounds(bad)
+            month_bounds(bad)
 
 
 def test_draw_size_respects_policy_cap_targeted_reviews_and_available_calls():
@@ -44,7 +53,7 @@ def test_every_call_has_the_same_chance_to_be_drawn():
     # 20 calls, 4 drawn, 5,000 draws: each call expected 1,000 times. A chi-square statistic
     # above 43.8 (p = 0.001, 19 degrees of freedom) would mean the draw favours some calls.
     calls = list(range(20))
-    counts = Counter()
+    counts: Counter[int] = Counter()
     for seed in range(5000):
         counts.update(draw_calls(seed=seed, period="2026-10", agent_id=1, eligible_call_ids=calls, k=4))
     expected = 5000 * 4 / 20

@@ -11,9 +11,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import Role
-from reviews.api import threshold_serializers as ts
 from reviews.api.filters import IdFilter
 from reviews.api.permissions import RoleAccess, request_user
+from reviews.api.serializers.alerts import (
+    AgentScoreSerializer,
+    AlertSerializer,
+    AlertWithEvidenceSerializer,
+    DecisionInput,
+    ScoringRunInput,
+    ScoringRunSerializer,
+)
 from reviews.models import AgentScore, Alert, AlertLevel, AlertStatus, RunTrigger, ScoringRun
 from reviews.selectors import (
     agent_scores_visible_to,
@@ -59,26 +66,26 @@ class AlertViewSet(viewsets.ReadOnlyModelViewSet[Alert]):
         # The agent sees the evidence of their own decided alerts; deciders open it explicitly.
         user = self.request.user
         if self.action == "retrieve" and getattr(user, "role", None) == Role.AGENT:
-            return ts.AlertWithEvidenceSerializer
-        return ts.AlertSerializer
+            return AlertWithEvidenceSerializer
+        return AlertSerializer
 
     def _fresh(self, alert: Alert) -> Alert:
         return self.get_queryset().get(pk=alert.pk)
 
     @extend_schema(
         request=None,
-        responses={200: ts.AlertWithEvidenceSerializer},
+        responses={200: AlertWithEvidenceSerializer},
         summary="Open the evidence (recorded; required before deciding)",
     )
     @action(detail=True, methods=["post"], url_path="view-evidence")
     def view_evidence(self, request: Request, pk: str | None = None) -> Response:
         alert = self.get_object()
         alert_services.alert_view_evidence(alert=alert, acting_user=request_user(request))
-        return Response(ts.AlertWithEvidenceSerializer(self._fresh(alert)).data)
+        return Response(AlertWithEvidenceSerializer(self._fresh(alert)).data)
 
     def _decide(self, request: Request, decision: str) -> Response:
         alert = self.get_object()
-        data = ts.DecisionInput(data=request.data)
+        data = DecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
         decided = alert_services.alert_decide(
             alert=alert,
@@ -86,17 +93,17 @@ class AlertViewSet(viewsets.ReadOnlyModelViewSet[Alert]):
             rationale=data.validated_data["rationale"],
             acting_user=request_user(request),
         )
-        return Response(ts.AlertSerializer(self._fresh(decided)).data)
+        return Response(AlertSerializer(self._fresh(decided)).data)
 
     @extend_schema(
-        request=ts.DecisionInput, responses={200: ts.AlertSerializer}, summary="Confirm the alert, with a rationale"
+        request=DecisionInput, responses={200: AlertSerializer}, summary="Confirm the alert, with a rationale"
     )
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: str | None = None) -> Response:
         return self._decide(request, "confirm")
 
     @extend_schema(
-        request=ts.DecisionInput, responses={200: ts.AlertSerializer}, summary="Dismiss the alert, with a rationale"
+        request=DecisionInput, responses={200: AlertSerializer}, summary="Dismiss the alert, with a rationale"
     )
     @action(detail=True, methods=["post"])
     def dismiss(self, request: Request, pk: str | None = None) -> Response:
@@ -109,25 +116,25 @@ class ScoringRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[S
     permission_classes = [RoleAccess]
     read_roles = frozenset({Role.QA_LEAD})
     write_roles = frozenset({Role.QA_LEAD})
-    serializer_class = ts.ScoringRunSerializer
+    serializer_class = ScoringRunSerializer
 
     def get_queryset(self) -> QuerySet[ScoringRun]:
         return scoring_runs_visible_to(self.request.user)
 
     @extend_schema(
-        request=ts.ScoringRunInput,
-        responses={201: ts.ScoringRunSerializer},
+        request=ScoringRunInput,
+        responses={201: ScoringRunSerializer},
         summary="Start a scoring run; follow its progress at its URL",
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = ts.ScoringRunInput(data=request.data)
+        data = ScoringRunInput(data=request.data)
         data.is_valid(raise_exception=True)
         run = scoring_services.scoring_run_create(
             trigger=RunTrigger.MANUAL, acting_user=request_user(request), **data.validated_data
         )
         run.refresh_from_db()
         return Response(
-            ts.ScoringRunSerializer(run).data, status=201, headers={"Location": f"/api/v1/scoring-runs/{run.pk}/"}
+            ScoringRunSerializer(run).data, status=201, headers={"Location": f"/api/v1/scoring-runs/{run.pk}/"}
         )
 
 
@@ -143,7 +150,7 @@ class AgentScoreFilter(django_filters.FilterSet):
 class AgentScoreViewSet(viewsets.ReadOnlyModelViewSet[AgentScore]):
     permission_classes = [RoleAccess]
     read_roles = frozenset({Role.AGENT, Role.SUPERVISOR, Role.QA_LEAD})
-    serializer_class = ts.AgentScoreSerializer
+    serializer_class = AgentScoreSerializer
     filterset_class = AgentScoreFilter
 
     def get_queryset(self) -> QuerySet[AgentScore]:

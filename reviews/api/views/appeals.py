@@ -15,9 +15,15 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.models import Role
-from reviews.api import appeal_serializers as aps
 from reviews.api.filters import BoolFilter, IdFilter
 from reviews.api.permissions import RoleAccess, request_user
+from reviews.api.serializers.appeals import (
+    AppealAssignInput,
+    AppealCreateInput,
+    AppealDecisionInput,
+    AppealSerializer,
+    MyOverviewSerializer,
+)
 from reviews.domain.errors import DomainError
 from reviews.models import (
     Appeal,
@@ -61,7 +67,7 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Appea
         "decide": DECIDERS,
         "withdraw": frozenset({Role.AGENT}),
     }
-    serializer_class = aps.AppealSerializer
+    serializer_class = AppealSerializer
     filterset_class = AppealFilter
 
     def get_queryset(self) -> QuerySet[Appeal]:
@@ -77,15 +83,15 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Appea
         )
 
     def _fresh(self, appeal: Appeal, status: int = 200) -> Response:
-        return Response(aps.AppealSerializer(self.get_queryset().get(pk=appeal.pk)).data, status=status)
+        return Response(AppealSerializer(self.get_queryset().get(pk=appeal.pk)).data, status=status)
 
     @extend_schema(
-        request=aps.AppealCreateInput,
-        responses={201: aps.AppealSerializer},
+        request=AppealCreateInput,
+        responses={201: AppealSerializer},
         summary="Appeal an evaluation (the whole of it, or listed critical errors and criteria)",
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = aps.AppealCreateInput(data=request.data)
+        data = AppealCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         evaluation = evaluations_visible_to(request.user).filter(pk=data.validated_data["evaluation"]).first()
         if evaluation is None:
@@ -101,35 +107,35 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Appea
         return self._fresh(appeal, 201)
 
     @extend_schema(
-        request=aps.AppealAssignInput,
-        responses={200: aps.AppealSerializer},
+        request=AppealAssignInput,
+        responses={200: AppealSerializer},
         summary="QA lead: assign the appeal to someone independent",
     )
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, pk: str | None = None) -> Response:
         appeal = self.get_object()
-        data = aps.AppealAssignInput(data=request.data)
+        data = AppealAssignInput(data=request.data)
         data.is_valid(raise_exception=True)
         appeal_services.appeal_assign(
             appeal=appeal, assignee=data.validated_data["assignee"], acting_user=request_user(request)
         )
         return self._fresh(appeal)
 
-    @extend_schema(request=None, responses={200: aps.AppealSerializer}, summary="Assignee: start the review")
+    @extend_schema(request=None, responses={200: AppealSerializer}, summary="Assignee: start the review")
     @action(detail=True, methods=["post"], url_path="start-review")
     def start_review(self, request: Request, pk: str | None = None) -> Response:
         appeal = appeal_services.appeal_start_review(appeal=self.get_object(), acting_user=request_user(request))
         return self._fresh(appeal)
 
     @extend_schema(
-        request=aps.AppealDecisionInput,
-        responses={200: aps.AppealSerializer},
+        request=AppealDecisionInput,
+        responses={200: AppealSerializer},
         summary="Assignee: decide every item, with reasons",
     )
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str | None = None) -> Response:
         appeal = self.get_object()
-        data = aps.AppealDecisionInput(data=request.data)
+        data = AppealDecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
         decisions = [
             appeal_decisions.ItemDecision(
@@ -151,7 +157,7 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Appea
 
     @extend_schema(
         request=None,
-        responses={200: aps.AppealSerializer},
+        responses={200: AppealSerializer},
         summary="Agent: withdraw before a decision (the evaluation then stands as final)",
     )
     @action(detail=True, methods=["post"])
@@ -164,10 +170,10 @@ class MyOverviewView(APIView):
     """Everything recorded about me: evaluations and scores over time, critical errors, decided alerts,
     appeals, monthly scores and notifications."""
 
-    @extend_schema(responses={200: aps.MyOverviewSerializer})
+    @extend_schema(responses={200: MyOverviewSerializer})
     def get(self, request: Request) -> Response:
         overview = my_overview(request_user(request))
-        return Response(aps.MyOverviewSerializer(overview).data)
+        return Response(MyOverviewSerializer(overview).data)
 
 
 class MyExportView(APIView):

@@ -13,9 +13,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Role
-from reviews.api import calibration_serializers as cs
-from reviews.api.params import period_bounds
+from reviews.api.params import time_range
 from reviews.api.permissions import RoleAccess, request_user
+from reviews.api.serializers.calibration import (
+    SESSION_PREFETCHES,
+    CalibrationScoreInput,
+    CalibrationSessionCreateInput,
+    CalibrationSessionSerializer,
+    ReviewerConsistencySerializer,
+)
 from reviews.api.views.calls import RECORDING_SCHEMA, BinaryErrorsAsJson, stream_recording
 from reviews.api.views.common import PassthroughRenderer
 from reviews.models import CalibrationSession
@@ -37,22 +43,22 @@ class CalibrationSessionViewSet(
     read_roles = REVIEWERS
     write_roles = frozenset({Role.QA_LEAD})
     action_roles = {"score": REVIEWERS, "close": frozenset({Role.QA_LEAD})}
-    serializer_class = cs.CalibrationSessionSerializer
+    serializer_class = CalibrationSessionSerializer
 
     def get_queryset(self) -> QuerySet[CalibrationSession]:
-        return calibration_sessions_visible_to(self.request.user).prefetch_related(*cs.SESSION_PREFETCHES)
+        return calibration_sessions_visible_to(self.request.user).prefetch_related(*SESSION_PREFETCHES)
 
     def _fresh(self, session: CalibrationSession, status: int = 200) -> Response:
         return Response(
-            cs.CalibrationSessionSerializer(
+            CalibrationSessionSerializer(
                 self.get_queryset().get(pk=session.pk), context={"request": self.request}
             ).data,
             status=status,
         )
 
-    @extend_schema(request=cs.CalibrationSessionCreateInput, responses={201: cs.CalibrationSessionSerializer})
+    @extend_schema(request=CalibrationSessionCreateInput, responses={201: CalibrationSessionSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = cs.CalibrationSessionCreateInput(data=request.data)
+        data = CalibrationSessionCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         session = calibration_services.calibration_session_create(
             acting_user=request_user(request), **data.validated_data
@@ -60,14 +66,14 @@ class CalibrationSessionViewSet(
         return self._fresh(session, 201)
 
     @extend_schema(
-        request=cs.CalibrationScoreInput,
-        responses={201: cs.CalibrationSessionSerializer},
+        request=CalibrationScoreInput,
+        responses={201: CalibrationSessionSerializer},
         summary="Participant: submit your complete blind scoring",
     )
     @action(detail=True, methods=["post"])
     def score(self, request: Request, pk: str | None = None) -> Response:
         session = self.get_object()
-        data = cs.CalibrationScoreInput(data=request.data)
+        data = CalibrationScoreInput(data=request.data)
         data.is_valid(raise_exception=True)
         calibration_services.calibration_score(
             session=session,
@@ -90,7 +96,7 @@ class CalibrationSessionViewSet(
 
     @extend_schema(
         request=None,
-        responses={200: cs.CalibrationSessionSerializer},
+        responses={200: CalibrationSessionSerializer},
         summary="QA lead: close the session and compute agreement",
     )
     @action(detail=True, methods=["post"])
@@ -118,10 +124,10 @@ class ReviewerConsistencyView(APIView):
             OpenApiParameter("start", OpenApiTypes.DATETIME, description="default: 90 days ago"),
             OpenApiParameter("end", OpenApiTypes.DATETIME, description="default: now"),
         ],
-        responses={200: cs.ReviewerConsistencySerializer(many=True)},
+        responses={200: ReviewerConsistencySerializer(many=True)},
     )
     def get(self, request: Request) -> Response:
         user = request_user(request)
-        start, end = period_bounds(request)
+        start, end = time_range(request)
         rows = reviewer_consistency_for(user, start=start, end=end)
-        return Response(cs.ReviewerConsistencySerializer(rows, many=True).data)
+        return Response(ReviewerConsistencySerializer(rows, many=True).data)

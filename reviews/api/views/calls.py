@@ -16,10 +16,10 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from reviews.api import serializers as s
 from reviews.api.filters import IdFilter, UtcDateTimeFilter
 from reviews.api.permissions import RoleAccess, request_user
 from reviews.api.ranges import UnsatisfiableRange, parse_range
+from reviews.api.serializers.calls import CallCreateInput, CallSerializer
 from reviews.api.views.common import STREAM_CHUNK, PassthroughRenderer
 from reviews.models import (
     Call,
@@ -121,7 +121,7 @@ class CallViewSet(BinaryErrorsAsJson, mixins.CreateModelMixin, viewsets.ReadOnly
     permission_classes = [RoleAccess]
     read_roles = CALL_READER_ROLES
     write_roles = REVIEWER_ROLES
-    serializer_class = s.CallSerializer
+    serializer_class = CallSerializer
     filterset_class = CallFilter
     # A call may come with its recording: JSON, or multipart with the file.
     parser_classes = [JSONParser, MultiPartParser]
@@ -130,15 +130,15 @@ class CallViewSet(BinaryErrorsAsJson, mixins.CreateModelMixin, viewsets.ReadOnly
         return calls_visible_to(self.request.user)
 
     @extend_schema(
-        request={"multipart/form-data": s.CallCreateInput, "application/json": s.CallCreateInput},
-        responses={201: s.CallSerializer},
+        request={"multipart/form-data": CallCreateInput, "application/json": CallCreateInput},
+        responses={201: CallSerializer},
         summary="Register a call (with an optional recording)",
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = s.CallCreateInput(data=request.data, context={"request": request})
+        data = CallCreateInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         call = call_services.call_create(acting_user=request_user(request), **data.validated_data)
-        return Response(s.CallSerializer(call).data, status=status.HTTP_201_CREATED)
+        return Response(CallSerializer(call).data, status=status.HTTP_201_CREATED)
 
     @RECORDING_SCHEMA
     @action(detail=True, methods=["get"], renderer_classes=[PassthroughRenderer])

@@ -13,9 +13,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import Role
-from reviews.api import serializers as s
 from reviews.api.filters import IdFilter, UtcDateTimeFilter
 from reviews.api.permissions import RoleAccess, request_user
+from reviews.api.serializers.evaluations import (
+    CriticalErrorInput,
+    CriticalErrorSerializer,
+    EvaluationCreateInput,
+    EvaluationDetailSerializer,
+    EvaluationListSerializer,
+    EvaluationUpdateInput,
+)
 from reviews.models import (
     Answer,
     CriticalError,
@@ -71,30 +78,30 @@ class EvaluationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         )
 
     def get_serializer_class(self) -> type[Any]:
-        return s.EvaluationListSerializer if self.action == "list" else s.EvaluationDetailSerializer
+        return EvaluationListSerializer if self.action == "list" else EvaluationDetailSerializer
 
     def _detail(self, evaluation: Evaluation, code: int = 200) -> Response:
         fresh = self.get_queryset().get(pk=evaluation.pk)
-        return Response(s.EvaluationDetailSerializer(fresh).data, status=code)
+        return Response(EvaluationDetailSerializer(fresh).data, status=code)
 
     @extend_schema(
-        request=s.EvaluationCreateInput,
-        responses={201: s.EvaluationDetailSerializer},
+        request=EvaluationCreateInput,
+        responses={201: EvaluationDetailSerializer},
         summary="Start a draft evaluation of a call",
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = s.EvaluationCreateInput(data=request.data, context={"request": request})
+        data = EvaluationCreateInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         evaluation = evaluation_services.evaluation_create(acting_user=request_user(request), **data.validated_data)
         return self._detail(evaluation, 201)
 
     @extend_schema(
-        request=s.EvaluationUpdateInput,
-        responses={200: s.EvaluationDetailSerializer},
+        request=EvaluationUpdateInput,
+        responses={200: EvaluationDetailSerializer},
         summary="Save answers (points or N/A) and the summary of a draft",
     )
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = s.EvaluationUpdateInput(data=request.data)
+        data = EvaluationUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         answers = [
             evaluation_services.AnswerInput(
@@ -114,14 +121,14 @@ class EvaluationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         return self._detail(evaluation)
 
     @extend_schema(
-        request=s.CriticalErrorInput,
-        responses={201: s.CriticalErrorSerializer},
+        request=CriticalErrorInput,
+        responses={201: CriticalErrorSerializer},
         summary="Log a critical error at a moment of the recording",
     )
     @action(detail=True, methods=["post"], url_path="critical-errors")
     def critical_errors(self, request: Request, pk: str | None = None) -> Response:
         evaluation = self.get_object()
-        data = s.CriticalErrorInput(data=request.data)
+        data = CriticalErrorInput(data=request.data)
         data.is_valid(raise_exception=True)
         error = evaluation_services.critical_error_log(
             evaluation=evaluation,
@@ -131,7 +138,7 @@ class EvaluationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
             criterion=data.validated_data.get("criterion"),
             acting_user=request_user(request),
         )
-        return Response(s.CriticalErrorSerializer(error).data, status=201)
+        return Response(CriticalErrorSerializer(error).data, status=201)
 
     @extend_schema(request=None, responses={204: None}, summary="Remove a critical error from a draft")
     @action(detail=True, methods=["delete"], url_path=r"critical-errors/(?P<error_id>\d+)")
@@ -141,7 +148,7 @@ class EvaluationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         evaluation_services.critical_error_remove(critical_error=error, acting_user=request_user(request))
         return Response(status=204)
 
-    @extend_schema(request=None, responses={200: s.EvaluationDetailSerializer}, summary="Submit a complete draft")
+    @extend_schema(request=None, responses={200: EvaluationDetailSerializer}, summary="Submit a complete draft")
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
         evaluation = evaluation_services.evaluation_submit(
@@ -151,7 +158,7 @@ class EvaluationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
 
     @extend_schema(
         request=None,
-        responses={200: s.EvaluationDetailSerializer},
+        responses={200: EvaluationDetailSerializer},
         summary="Acknowledge that you saw this evaluation (not that you agree)",
     )
     @action(detail=True, methods=["post"])

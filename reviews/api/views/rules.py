@@ -11,8 +11,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import Role
-from reviews.api import threshold_serializers as ts
 from reviews.api.permissions import RoleAccess, request_user
+from reviews.api.serializers.rules import (
+    ConsentInput,
+    NullityInput,
+    PreviewInput,
+    PreviewSerializer,
+    RuleTermsInput,
+    ThresholdRuleCreateInput,
+    ThresholdRuleSerializer,
+    VersionChoiceInput,
+)
 from reviews.models import RuleVersionStatus, ThresholdRule
 from reviews.selectors import rule_versions_visible_to, threshold_rules_visible_to
 from reviews.selectors.thresholds import rule_version_for_action
@@ -51,7 +60,7 @@ class ThresholdRuleViewSet(
         "nullify": COUNCIL,
         "preview": frozenset({Role.QA_LEAD, Role.WORKS_COUNCIL}),
     }
-    serializer_class = ts.ThresholdRuleSerializer
+    serializer_class = ThresholdRuleSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[ThresholdRule]:
@@ -67,15 +76,15 @@ class ThresholdRuleViewSet(
         )
 
     def _rule_response(self, rule_id: int, status: int = 200) -> Response:
-        return Response(ts.ThresholdRuleSerializer(self.get_queryset().get(pk=rule_id)).data, status=status)
+        return Response(ThresholdRuleSerializer(self.get_queryset().get(pk=rule_id)).data, status=status)
 
     @extend_schema(
-        request=ts.ThresholdRuleCreateInput,
-        responses={201: ts.ThresholdRuleSerializer},
+        request=ThresholdRuleCreateInput,
+        responses={201: ThresholdRuleSerializer},
         summary="Draft a new rule (version 1)",
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = ts.ThresholdRuleCreateInput(data=request.data)
+        data = ThresholdRuleCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         rule = rule_services.threshold_rule_create(
             name=data.validated_data["name"],
@@ -85,13 +94,13 @@ class ThresholdRuleViewSet(
         return self._rule_response(rule.pk, 201)
 
     @extend_schema(
-        request=ts.RuleTermsInput,
-        responses={200: ts.ThresholdRuleSerializer},
+        request=RuleTermsInput,
+        responses={200: ThresholdRuleSerializer},
         summary="Change a rule: edits the draft, or starts a new draft version that needs consent again",
     )
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         rule = self.get_object()
-        data = ts.RuleTermsInput(data=request.data, partial=True)
+        data = RuleTermsInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         rule_services.threshold_rule_change(
             rule=rule, changes=_term_changes(data.validated_data), acting_user=request_user(request)
@@ -102,15 +111,15 @@ class ThresholdRuleViewSet(
         self, request: Request, states: tuple[str, ...], service: Callable[..., Any], **extra: Any
     ) -> Response:
         rule = self.get_object()
-        data = ts.VersionChoiceInput(data=request.data)
+        data = VersionChoiceInput(data=request.data)
         data.is_valid(raise_exception=True)
         version = rule_version_for_action(rule.pk, requested_id=data.validated_data.get("version"), states=states)
         service(version=version, acting_user=request_user(request), **extra)
         return self._rule_response(rule.pk)
 
     @extend_schema(
-        request=ts.VersionChoiceInput,
-        responses={200: ts.ThresholdRuleSerializer},
+        request=VersionChoiceInput,
+        responses={200: ThresholdRuleSerializer},
         summary="Propose the draft to the works council",
     )
     @action(detail=True, methods=["post"])
@@ -118,14 +127,14 @@ class ThresholdRuleViewSet(
         return self._transition(request, (RuleVersionStatus.DRAFT,), rule_services.rule_version_propose)
 
     @extend_schema(
-        request=ts.ConsentInput,
-        responses={200: ts.ThresholdRuleSerializer},
+        request=ConsentInput,
+        responses={200: ThresholdRuleSerializer},
         summary="Works council: grant or refuse consent to the proposed version",
     )
     @action(detail=True, methods=["post"])
     def consent(self, request: Request, pk: str | None = None) -> Response:
         rule = self.get_object()
-        data = ts.ConsentInput(data=request.data)
+        data = ConsentInput(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         version = rule_version_for_action(
@@ -135,8 +144,8 @@ class ThresholdRuleViewSet(
         return self._rule_response(rule.pk)
 
     @extend_schema(
-        request=ts.VersionChoiceInput,
-        responses={200: ts.ThresholdRuleSerializer},
+        request=VersionChoiceInput,
+        responses={200: ThresholdRuleSerializer},
         summary="Activate the consented version (refused without a granted consent)",
     )
     @action(detail=True, methods=["post"])
@@ -144,21 +153,21 @@ class ThresholdRuleViewSet(
         return self._transition(request, (RuleVersionStatus.CONSENTED,), rule_services.rule_version_activate)
 
     @extend_schema(
-        request=ts.VersionChoiceInput, responses={200: ts.ThresholdRuleSerializer}, summary="Retire the active version"
+        request=VersionChoiceInput, responses={200: ThresholdRuleSerializer}, summary="Retire the active version"
     )
     @action(detail=True, methods=["post"])
     def retire(self, request: Request, pk: str | None = None) -> Response:
         return self._transition(request, (RuleVersionStatus.ACTIVE,), rule_services.rule_version_retire)
 
     @extend_schema(
-        request=ts.NullityInput,
-        responses={200: ts.ThresholdRuleSerializer},
+        request=NullityInput,
+        responses={200: ThresholdRuleSerializer},
         summary="Works council: invoke nullity; the version stops and its alerts are quarantined",
     )
     @action(detail=True, methods=["post"])
     def nullify(self, request: Request, pk: str | None = None) -> Response:
         rule = self.get_object()
-        data = ts.NullityInput(data=request.data)
+        data = NullityInput(data=request.data)
         data.is_valid(raise_exception=True)
         version = rule_version_for_action(
             rule.pk,
@@ -171,14 +180,14 @@ class ThresholdRuleViewSet(
         return self._rule_response(rule.pk)
 
     @extend_schema(
-        request=ts.PreviewInput,
-        responses={200: ts.PreviewSerializer},
+        request=PreviewInput,
+        responses={200: PreviewSerializer},
         summary="What-if: how many agents this draft or proposed version would have flagged",
     )
     @action(detail=True, methods=["post"])
     def preview(self, request: Request, pk: str | None = None) -> Response:
         rule = self.get_object()
-        data = ts.PreviewInput(data=request.data)
+        data = PreviewInput(data=request.data)
         data.is_valid(raise_exception=True)
         version = rule_version_for_action(
             rule.pk,
@@ -188,4 +197,4 @@ class ThresholdRuleViewSet(
         preview = rule_preview.rule_version_preview(
             version=version, acting_user=request_user(request), as_of=data.validated_data.get("as_of")
         )
-        return Response(ts.PreviewSerializer(preview).data)
+        return Response(PreviewSerializer(preview).data)

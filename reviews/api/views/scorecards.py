@@ -12,9 +12,18 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from reviews.api import serializers as s
 from reviews.api.filters import IdFilter
 from reviews.api.permissions import RoleAccess, request_user
+from reviews.api.serializers.scorecards import (
+    CriterionInput,
+    CriterionSerializer,
+    ScorecardCreateInput,
+    ScorecardSerializer,
+    ScorecardVersionSerializer,
+    ScorecardVersionUpdateInput,
+    SectionInput,
+    SectionSerializer,
+)
 from reviews.api.views.common import QA_LEAD_ONLY
 from reviews.models import (
     Criterion,
@@ -33,7 +42,7 @@ from reviews.services import scorecards as scorecard_services
 class ScorecardViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Scorecard]):
     permission_classes = [RoleAccess]
     write_roles = QA_LEAD_ONLY
-    serializer_class = s.ScorecardSerializer
+    serializer_class = ScorecardSerializer
 
     def get_queryset(self) -> QuerySet[Scorecard]:
         user = self.request.user
@@ -46,19 +55,19 @@ class ScorecardViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Sc
         )
 
     @extend_schema(
-        request=s.ScorecardCreateInput,
-        responses={201: s.ScorecardSerializer},
+        request=ScorecardCreateInput,
+        responses={201: ScorecardSerializer},
         summary="Create a scorecard with an empty draft version 1",
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = s.ScorecardCreateInput(data=request.data)
+        data = ScorecardCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         scorecard = scorecard_services.scorecard_create(acting_user=request_user(request), **data.validated_data)
-        return Response(s.ScorecardSerializer(self.get_queryset().get(pk=scorecard.pk)).data, status=201)
+        return Response(ScorecardSerializer(self.get_queryset().get(pk=scorecard.pk)).data, status=201)
 
     @extend_schema(
         request=None,
-        responses={201: s.ScorecardVersionSerializer},
+        responses={201: ScorecardVersionSerializer},
         summary="Start a new draft version, copied from the latest one",
     )
     @action(detail=True, methods=["post"], url_path="new-version")
@@ -66,7 +75,7 @@ class ScorecardViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Sc
         draft = scorecard_services.scorecard_version_create_draft(
             scorecard=self.get_object(), acting_user=request_user(request)
         )
-        return Response(s.ScorecardVersionSerializer(_version_with_content(draft.pk)).data, status=201)
+        return Response(ScorecardVersionSerializer(_version_with_content(draft.pk)).data, status=201)
 
 
 def _version_with_content(pk: int) -> ScorecardVersion:
@@ -89,7 +98,7 @@ class ScorecardVersionFilter(django_filters.FilterSet):
 class ScorecardVersionViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet[ScorecardVersion]):
     permission_classes = [RoleAccess]
     write_roles = QA_LEAD_ONLY
-    serializer_class = s.ScorecardVersionSerializer
+    serializer_class = ScorecardVersionSerializer
     filterset_class = ScorecardVersionFilter
     http_method_names = ["get", "patch", "post", "head", "options"]
 
@@ -99,12 +108,12 @@ class ScorecardVersionViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelVie
         )
 
     @extend_schema(
-        request=s.ScorecardVersionUpdateInput,
-        responses={200: s.ScorecardVersionSerializer},
+        request=ScorecardVersionUpdateInput,
+        responses={200: ScorecardVersionSerializer},
         summary="Change a draft version's critical-error policy",
     )
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = s.ScorecardVersionUpdateInput(data=request.data, partial=True)
+        data = ScorecardVersionUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         version = self.get_object()
         if data.validated_data:  # an empty PATCH changes nothing
@@ -113,11 +122,11 @@ class ScorecardVersionViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelVie
                 acting_user=request_user(request),
                 **data.validated_data,
             )
-        return Response(s.ScorecardVersionSerializer(_version_with_content(version.pk)).data)
+        return Response(ScorecardVersionSerializer(_version_with_content(version.pk)).data)
 
     @extend_schema(
         request=None,
-        responses={200: s.ScorecardVersionSerializer},
+        responses={200: ScorecardVersionSerializer},
         summary="Publish a draft version (it becomes immutable)",
     )
     @action(detail=True, methods=["post"])
@@ -125,26 +134,26 @@ class ScorecardVersionViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelVie
         version = scorecard_services.scorecard_version_publish(
             version=self.get_object(), acting_user=request_user(request)
         )
-        return Response(s.ScorecardVersionSerializer(_version_with_content(version.pk)).data)
+        return Response(ScorecardVersionSerializer(_version_with_content(version.pk)).data)
 
-    @extend_schema(request=s.SectionInput, responses={201: s.SectionSerializer}, summary="Add a section to a draft")
+    @extend_schema(request=SectionInput, responses={201: SectionSerializer}, summary="Add a section to a draft")
     @action(detail=True, methods=["post"])
     def sections(self, request: Request, pk: str | None = None) -> Response:
-        data = s.SectionInput(data=request.data)
+        data = SectionInput(data=request.data)
         data.is_valid(raise_exception=True)
         section = scorecard_services.section_add(
             version=self.get_object(),
             acting_user=request_user(request),
             **data.validated_data,
         )
-        return Response(s.SectionSerializer(section).data, status=201)
+        return Response(SectionSerializer(section).data, status=201)
 
 
 class SectionViewSet(mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet[Section]):
     permission_classes = [RoleAccess]
     read_roles = QA_LEAD_ONLY
     write_roles = QA_LEAD_ONLY
-    serializer_class = s.SectionSerializer
+    serializer_class = SectionSerializer
     http_method_names = ["patch", "delete", "post", "options"]
 
     def get_queryset(self) -> QuerySet[Section]:
@@ -152,38 +161,38 @@ class SectionViewSet(mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets
             "version"
         )
 
-    @extend_schema(request=s.SectionInput, responses={200: s.SectionSerializer}, summary="Rename or move a section")
+    @extend_schema(request=SectionInput, responses={200: SectionSerializer}, summary="Rename or move a section")
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = s.SectionInput(data=request.data, partial=True)
+        data = SectionInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         section = scorecard_services.section_update(
             section=self.get_object(),
             acting_user=request_user(request),
             **data.validated_data,
         )
-        return Response(s.SectionSerializer(section).data)
+        return Response(SectionSerializer(section).data)
 
     def perform_destroy(self, instance: Section) -> None:
         scorecard_services.section_delete(section=instance, acting_user=request_user(self.request))
 
-    @extend_schema(request=s.CriterionInput, responses={201: s.CriterionSerializer}, summary="Add a criterion")
+    @extend_schema(request=CriterionInput, responses={201: CriterionSerializer}, summary="Add a criterion")
     @action(detail=True, methods=["post"])
     def criteria(self, request: Request, pk: str | None = None) -> Response:
-        data = s.CriterionInput(data=request.data)
+        data = CriterionInput(data=request.data)
         data.is_valid(raise_exception=True)
         criterion = scorecard_services.criterion_add(
             section=self.get_object(),
             acting_user=request_user(request),
             **data.validated_data,
         )
-        return Response(s.CriterionSerializer(criterion).data, status=201)
+        return Response(CriterionSerializer(criterion).data, status=201)
 
 
 class CriterionViewSet(mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet[Criterion]):
     permission_classes = [RoleAccess]
     read_roles = QA_LEAD_ONLY
     write_roles = QA_LEAD_ONLY
-    serializer_class = s.CriterionSerializer
+    serializer_class = CriterionSerializer
     http_method_names = ["patch", "delete", "options"]
 
     def get_queryset(self) -> QuerySet[Criterion]:
@@ -191,16 +200,16 @@ class CriterionViewSet(mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewse
             section__version__in=scorecard_versions_visible_to(self.request.user)
         ).select_related("section__version", "critical_error_type")
 
-    @extend_schema(request=s.CriterionInput, responses={200: s.CriterionSerializer}, summary="Change a criterion")
+    @extend_schema(request=CriterionInput, responses={200: CriterionSerializer}, summary="Change a criterion")
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = s.CriterionInput(data=request.data, partial=True)
+        data = CriterionInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         criterion = scorecard_services.criterion_update(
             criterion=self.get_object(),
             acting_user=request_user(request),
             **data.validated_data,
         )
-        return Response(s.CriterionSerializer(criterion).data)
+        return Response(CriterionSerializer(criterion).data)
 
     def perform_destroy(self, instance: Criterion) -> None:
         scorecard_services.criterion_delete(criterion=instance, acting_user=request_user(self.request))

@@ -17,10 +17,17 @@ from rest_framework.views import APIView
 from accounts.models import Role
 from accounts.pseudonyms import pseudonym_for
 from reviews.api.pagination import StandardPagination
-from reviews.api.params import period_bounds, period_kind
+from reviews.api.params import period_kind, time_range
 from reviews.api.permissions import RoleAccess, request_user
 from reviews.api.throttles import CsvExportThrottle
-from reviews.selectors import works_council as wc
+from reviews.selectors.works_council import (
+    audit_log,
+    group_breakdown,
+    pressure_indicators,
+    reviewer_aggregates,
+    rule_register,
+    rule_usage,
+)
 from reviews.services.audit import audit_chain_verify
 from reviews.services.works_council import audit_verification_record, works_council_read_record
 
@@ -77,7 +84,7 @@ class CouncilView(APIView):
 
 
 def _bounds(request: Request) -> dict[str, Any]:
-    start, end = period_bounds(request)
+    start, end = time_range(request)
     return {"start": start, "end": end}
 
 
@@ -92,7 +99,7 @@ class RuleRegisterView(CouncilView):
         return super().get(request)
 
     def compute(self, request: Request) -> tuple[dict[str, Any], Any, list[dict[str, Any]]]:
-        rules = wc.rule_register()
+        rules = rule_register()
         rows = [
             {"rule": r["name"], **{k: v for k, v in version.items() if k != "history"}}
             for r in rules
@@ -116,7 +123,7 @@ class RuleUsageView(CouncilView):
 
     def compute(self, request: Request) -> tuple[dict[str, Any], Any, list[dict[str, Any]]]:
         bounds, period = _bounds(request), period_kind(request)
-        usage = wc.rule_usage(**bounds, period=period)
+        usage = rule_usage(**bounds, period=period)
         params = {k: v.isoformat() for k, v in bounds.items()} | {"period": period}
         return params, usage, usage["rows"]
 
@@ -132,7 +139,7 @@ class GroupBreakdownView(CouncilView):
 
     def compute(self, request: Request) -> tuple[dict[str, Any], Any, list[dict[str, Any]]]:
         bounds = _bounds(request)
-        breakdown = wc.group_breakdown(**bounds)
+        breakdown = group_breakdown(**bounds)
         rows = [{"dimension": d, **row} for d in ("team", "employment_type") for row in breakdown[d]]
         return {k: v.isoformat() for k, v in bounds.items()}, breakdown, rows
 
@@ -148,7 +155,7 @@ class CouncilReviewerConsistencyView(CouncilView):
 
     def compute(self, request: Request) -> tuple[dict[str, Any], Any, list[dict[str, Any]]]:
         bounds = _bounds(request)
-        rows = wc.reviewer_aggregates(**bounds)
+        rows = reviewer_aggregates(**bounds)
         return {k: v.isoformat() for k, v in bounds.items()}, {"reviewers": rows}, rows
 
 
@@ -166,7 +173,7 @@ class PressureIndicatorsView(CouncilView):
 
     def compute(self, request: Request) -> tuple[dict[str, Any], Any, list[dict[str, Any]]]:
         bounds, period = _bounds(request), period_kind(request)
-        figures = wc.pressure_indicators(**bounds, period=period)
+        figures = pressure_indicators(**bounds, period=period)
         rows = [{"table": "handle_time_band", **b} for b in figures["handle_time_bands"]] + [
             {"table": "unreported_signal_share", **s} for s in figures["unreported_signal_share"]
         ]
@@ -194,7 +201,7 @@ class CouncilAuditLogView(CouncilView):
     def compute(self, request: Request) -> tuple[dict[str, Any], Any, list[dict[str, Any]]]:
         bounds = _bounds(request)
         action = request.query_params.get("action", "")
-        events = wc.audit_log(action_prefix=action, **bounds)
+        events = audit_log(action_prefix=action, **bounds)
         paginator = StandardPagination()
         page = paginator.paginate_queryset(events, request, view=self) or []
         rows = [

@@ -60,7 +60,7 @@ class Command(BaseCommand):
         def progress(current: CallImport) -> None:
             elapsed = max(time.monotonic() - started, 1e-6)
             line = (
-                f"{current.percent:3d}%  {current.rows_read:,} rows  {current.created_count:,} new  "
+                f"{current.progress_percent:5.1f}%  {current.rows_read:,} rows  {current.created_count:,} new  "
                 f"{current.duplicate_count:,} already there  {current.rejected_count:,} refused  "
                 f"{current.rows_read / elapsed:,.0f} rows/s"
             )

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role, User
+from accounts.models import Role
 from reviews.domain.errors import DomainError
-from reviews.models import OPEN_APPEAL_STATUSES, Appeal, AppealItem, AppealStatus
-from reviews.selectors import CALL_READER_ROLES, appeals_visible_to, with_overdue
+from reviews.models import OPEN_APPEAL_STATUSES, Appeal, AppealStatus
+from reviews.selectors import CALL_READER_ROLES, appeal_items_prefetch, appeals_visible_to, with_overdue
+from reviews.selectors.work import active_reviewers
 from reviews.services import appeal_decisions
 from reviews.services import appeals as appeal_services
 from reviews.web.common import page_user, paginate, report_domain_error, reviewer_choices, role_required, visible_or_404
@@ -22,12 +22,7 @@ from reviews.web.forms import NOT_APPLICABLE, AppealDecisionForm, AssignForm
 def _appeals(request: HttpRequest):  # type: ignore[no-untyped-def]
     return (
         with_overdue(appeals_visible_to(page_user(request)))
-        .prefetch_related(
-            Prefetch(
-                "items",
-                queryset=AppealItem.objects.select_related("critical_error__type", "criterion").order_by("pk"),
-            )
-        )
+        .prefetch_related(appeal_items_prefetch())
         .order_by("-submitted_at", "-pk")
     )
 
@@ -143,7 +138,9 @@ def appeal_assign(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("web:appeal", pk=pk)
     try:
         appeal_services.appeal_assign(
-            appeal=appeal, assignee=User.objects.get(pk=form.cleaned_data["assignee"]), acting_user=page_user(request)
+            appeal=appeal,
+            assignee=active_reviewers().get(pk=form.cleaned_data["assignee"]),
+            acting_user=page_user(request),
         )
         messages.success(request, _("Appeal reassigned."))
     except DomainError as exc:

@@ -14,11 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from reviews.domain.errors import DomainError
 from reviews.models import (
-    Answer,
-    Call,
     Channel,
-    Criterion,
-    CriticalError,
     Evaluation,
     EvaluationStatus,
     ScorecardVersionStatus,
@@ -29,7 +25,8 @@ from reviews.selectors import (
     scorecard_versions_visible_to,
     users_visible_to,
 )
-from reviews.selectors.work import review_queue
+from reviews.selectors.scorecards import criteria_in_order
+from reviews.selectors.work import critical_errors_of, draft_of, review_queue
 from reviews.services import evaluations as evaluation_services
 from reviews.web.common import page_user, paginate, report_domain_error, role_required, visible_or_404
 from reviews.web.forms import (
@@ -60,30 +57,16 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "web/queue.html", {"form": form, "page": paginate(request, calls)})
 
 
-def _my_draft(call: Call, user_id: int) -> Evaluation | None:
-    return (
-        Evaluation.objects.filter(
-            call=call, reviewer_id=user_id, status=EvaluationStatus.DRAFT, calibration_session__isnull=True
-        )
-        .select_related("scorecard_version__scorecard")
-        .first()
-    )
-
-
 def _answers_form(draft: Evaluation, data: Any = None) -> AnswersForm:
-    criteria = list(
-        Criterion.objects.filter(section__version_id=draft.scorecard_version_id)
-        .select_related("section")
-        .order_by("section__position", "section__pk", "position", "pk")
-    )
+    criteria = list(criteria_in_order(version_id=draft.scorecard_version_id))
     initial: dict[str, object] = {"summary": draft.summary}
-    for answer in Answer.objects.filter(evaluation=draft):
+    for answer in draft.answers.all():
         initial[f"c{answer.criterion_id}"] = NOT_APPLICABLE if answer.not_applicable else str(answer.points)
     return AnswersForm(data, criteria=criteria, initial=initial)
 
 
 def _errors_panel(request: HttpRequest, draft: Evaluation, form: CriticalErrorForm | None = None) -> HttpResponse:
-    errors = CriticalError.objects.filter(evaluation=draft).select_related("type").order_by("offset_seconds", "pk")
+    errors = critical_errors_of(evaluation=draft)
     return render(
         request,
         "web/partials/critical_errors.html",
@@ -96,7 +79,7 @@ def call_page(request: HttpRequest, pk: int) -> HttpResponse:
     """The scoring page: call metadata, the recording, and the reviewer's draft (or a way to start one)."""
     user = page_user(request)
     call = visible_or_404(calls_visible_to(user), pk)
-    draft = _my_draft(call, user.pk)
+    draft = draft_of(call=call, reviewer_id=user.pk)
     versions = scorecard_versions_visible_to(user).filter(status=ScorecardVersionStatus.PUBLISHED)
     others = (
         evaluations_visible_to(user).filter(call=call).exclude(status=EvaluationStatus.DRAFT).order_by("-created_at")
@@ -111,9 +94,7 @@ def call_page(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if draft is not None:
         context["answers_form"] = _answers_form(draft)
-        context["errors"] = (
-            CriticalError.objects.filter(evaluation=draft).select_related("type").order_by("offset_seconds", "pk")
-        )
+        context["errors"] = critical_errors_of(evaluation=draft)
         context["error_form"] = CriticalErrorForm()
     return render(request, "web/call.html", context)
 
@@ -147,7 +128,7 @@ def evaluation_save(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the answers (and submit them, when the reviewer pressed Submit)."""
     user = page_user(request)
     call = visible_or_404(calls_visible_to(user), pk)
-    draft = _my_draft(call, user.pk)
+    draft = draft_of(call=call, reviewer_id=user.pk)
     if draft is None:
         messages.error(request, _("There is no draft of yours for this call any more."))
         return redirect("web:call", pk=call.pk)
@@ -171,10 +152,9 @@ def evaluation_save(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("web:evaluation", pk=draft.pk)
         except DomainError as exc:
             report_domain_error(request, exc, form)
-            if exc.code == "unanswered_criteria":
-                for key in exc.fields:
-                    form.add_error(f"c{key.split(':', 1)[1]}", _("Answer this criterion before submitting."))
-    errors = CriticalError.objects.filter(evaluation=draft).select_related("type").order_by("offset_seconds", "pk")
+            for criterion_id in exc.params.get("unanswered_criterion_ids", []):
+                form.add_error(f"c{criterion_id}", _("Answer this criterion before submitting."))
+    errors = critical_errors_of(evaluation=draft)
     context = {
         "call": call,
         "draft": draft,
@@ -191,7 +171,7 @@ def evaluation_save(request: HttpRequest, pk: int) -> HttpResponse:
 def critical_error_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = page_user(request)
     call = visible_or_404(calls_visible_to(user), pk)
-    draft = _my_draft(call, user.pk)
+    draft = draft_of(call=call, reviewer_id=user.pk)
     if draft is None:
         messages.error(request, _("There is no draft of yours for this call any more."))
         return redirect("web:call", pk=call.pk)
@@ -218,8 +198,8 @@ def critical_error_add(request: HttpRequest, pk: int) -> HttpResponse:
 def critical_error_remove(request: HttpRequest, pk: int, error_id: int) -> HttpResponse:
     user = page_user(request)
     call = visible_or_404(calls_visible_to(user), pk)
-    draft = _my_draft(call, user.pk)
-    error = CriticalError.objects.filter(evaluation=draft, pk=error_id).first() if draft else None
+    draft = draft_of(call=call, reviewer_id=user.pk)
+    error = critical_errors_of(evaluation=draft).filter(pk=error_id).first() if draft else None
     if draft is None or error is None:
         messages.error(request, _("That critical error is not on your draft."))
         return redirect("web:call", pk=call.pk)

@@ -8,19 +8,29 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from rest_framework.request import Request
 
 from accounts.models import EmploymentType, Role
 from accounts.pseudonyms import pseudonym_for
+from reviews.api.params import time_range
 from reviews.domain.errors import DomainError
 from reviews.models import RuleVersionStatus
 from reviews.selectors import rule_versions_visible_to
-from reviews.selectors import works_council as wc
+from reviews.selectors.works_council import (
+    audit_log,
+    group_breakdown,
+    pressure_indicators,
+    reviewer_aggregates,
+    rule_register,
+    rule_usage,
+)
 from reviews.services import rules as rule_services
 from reviews.services.audit import audit_chain_verify
 from reviews.services.works_council import audit_verification_record, works_council_read_record
@@ -51,7 +61,7 @@ def register(request: HttpRequest) -> HttpResponse:
         request,
         "web/council/register.html",
         {
-            "rules": wc.rule_register(),
+            "rules": rule_register(),
             "consent_form": ConsentForm(),
             "nullity_form": NullityForm(),
             "proposed": RuleVersionStatus.PROPOSED,
@@ -113,7 +123,7 @@ def nullify(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(COUNCIL)
 def usage(request: HttpRequest) -> HttpResponse:
     form, start, end, kind, params = _period(request)
-    figures = wc.rule_usage(start=start, end=end, period=kind)
+    figures = rule_usage(start=start, end=end, period=kind)
     _record(request, "rule-usage", params)
     return render(request, "web/council/usage.html", {"form": form, "usage": figures, "query": urlencode(params)})
 
@@ -121,7 +131,7 @@ def usage(request: HttpRequest) -> HttpResponse:
 @role_required(COUNCIL)
 def breakdown(request: HttpRequest) -> HttpResponse:
     form, start, end, _kind, params = _period(request)
-    figures = wc.group_breakdown(start=start, end=end)
+    figures = group_breakdown(start=start, end=end)
     labels = dict(EmploymentType.choices)
     for row in figures["employment_type"]:
         row["group"] = str(labels.get(row["group"], row["group"]))
@@ -149,8 +159,8 @@ def breakdown(request: HttpRequest) -> HttpResponse:
 @role_required(COUNCIL)
 def pressure(request: HttpRequest) -> HttpResponse:
     form, start, end, kind, params = _period(request)
-    figures = wc.pressure_indicators(start=start, end=end, period=kind)
-    reviewers = wc.reviewer_aggregates(start=start, end=end)
+    figures = pressure_indicators(start=start, end=end, period=kind)
+    reviewers = reviewer_aggregates(start=start, end=end)
     band_chart = bar_chart(
         [
             (b["band"], None if b["critical_error_rate"] is None else round(b["critical_error_rate"] * 100, 1))
@@ -175,15 +185,15 @@ def pressure(request: HttpRequest) -> HttpResponse:
 @role_required(COUNCIL)
 def audit(request: HttpRequest) -> HttpResponse:
     form, start, end, _kind, params = _period(request)
-    events = wc.audit_log(start=start, end=end)
+    events = audit_log(start=start, end=end)
     page = paginate(request, events)
     rows = [
         {
             "sequence": e.sequence,
             "occurred_at": e.occurred_at,
-            "actor": pseudonym_for(e.actor_id) if e.actor_id else "system",
-            "actor_role": e.actor_role,
-            "action": e.action,
+            "actor": pseudonym_for(e.actor_id) if e.actor_id else _("System"),
+            "actor_role": Role(e.actor_role).label if e.actor_role in Role.values else _("System"),
+            "action": e.get_action_display(),
             "object": f"{e.object_type} {e.object_id}",
             "subject": pseudonym_for(e.subject_id) if e.subject_id else "",
             "hash": e.hash,
@@ -220,3 +230,27 @@ def verify(request: HttpRequest) -> HttpResponse:
     else:
         messages.error(request, _("The chain is broken at event %(s)s.") % {"s": result.first_broken_sequence})
     return redirect("web:council-audit" if page_user(request).role == COUNCIL else "web:home")
+
+
+@role_required(COUNCIL)
+def report(request: HttpRequest) -> HttpResponse:
+    """The printable report (HTML styled for print) of one period, for the council's minutes."""
+    try:
+        start, end = time_range(Request(request))
+    except DomainError as exc:
+        return HttpResponseBadRequest(exc.message)
+    context = {
+        "start": start,
+        "end": end,
+        "generated_at": timezone.now(),
+        "register": rule_register(),
+        "usage": rule_usage(start=start, end=end, period="month"),
+        "breakdown": group_breakdown(start=start, end=end),
+        "reviewers": reviewer_aggregates(start=start, end=end),
+        "pressure": pressure_indicators(start=start, end=end),
+        "chain": audit_chain_verify(),
+    }
+    works_council_read_record(
+        view="report", params={"start": start.isoformat(), "end": end.isoformat()}, acting_user=page_user(request)
+    )
+    return render(request, "reviews/council_report.html", context)

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from reviews.domain.errors import DomainError
-from reviews.models import Answer, CriticalError, CriticalErrorStatus, Evaluation, EvaluationStatus
+from reviews.models import CriticalError, CriticalErrorStatus, Evaluation, EvaluationStatus
 from reviews.selectors import CALL_READER_ROLES, appeals_visible_to, evaluations_visible_to
+from reviews.selectors.scorecards import answers_in_order
 from reviews.selectors.work import lineage_critical_errors
 from reviews.services import appeals as appeal_services
 from reviews.services import evaluations as evaluation_services
@@ -29,9 +30,7 @@ def _evaluation(request: HttpRequest, pk: int) -> Evaluation:
     queryset = evaluations_visible_to(page_user(request)).prefetch_related(
         Prefetch(
             "answers",
-            queryset=Answer.objects.select_related("criterion__section").order_by(
-                "criterion__section__position", "criterion__position", "criterion__pk"
-            ),
+            queryset=answers_in_order(),
         ),
     )
     return visible_or_404(queryset, pk)

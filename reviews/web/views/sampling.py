@@ -10,22 +10,17 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from reviews.domain.errors import DomainError
+from reviews.domain.periods import previous_month
 from reviews.models import Channel, RunTrigger
 from reviews.selectors.sampling import (
-    call_import_rejects,
-    call_imports_visible_to,
     sampling_fairness,
     sampling_policies_visible_to,
     sampling_runs_visible_to,
 )
-from reviews.services import call_imports as import_services
 from reviews.services import sampling as sampling_services
-from reviews.services.sampling import previous_period
 from reviews.services.works_council import works_council_read_record
 from reviews.web.common import page_user, paginate, report_domain_error, role_required, visible_or_404
-from reviews.web.forms import CallImportForm, FairnessForm, SamplingDrawForm, SamplingPolicyForm
-
-SHOWN_REJECTS = 200
+from reviews.web.forms import FairnessForm, SamplingDrawForm, SamplingPolicyForm
 
 
 @role_required(Role.QA_LEAD)
@@ -38,7 +33,7 @@ def sampling_overview(request: HttpRequest) -> HttpResponse:
     draw_form = SamplingDrawForm(
         request.POST if request.POST.get("form") == "draw" else None,
         policies=[(p.pk, p.name) for p in policies.filter(is_active=True)],
-        initial={"period": previous_period(timezone.localdate())},
+        initial={"period": previous_month(timezone.localdate())},
     )
     if request.method == "POST":
         try:
@@ -86,7 +81,7 @@ def fairness(request: HttpRequest) -> HttpResponse:
     form = FairnessForm(
         request.GET or None,
         policies=[(p.pk, p.name) for p in policies],
-        initial={"period": previous_period(timezone.localdate())},
+        initial={"period": previous_month(timezone.localdate())},
     )
     report = None
     council = user.role == Role.WORKS_COUNCIL
@@ -105,41 +100,4 @@ def fairness(request: HttpRequest) -> HttpResponse:
         "web/fairness.html",
         {"form": form, "report": report, "council": council},
         status=400 if form.is_bound and form.errors else 200,
-    )
-
-
-@role_required(Role.QA_LEAD, Role.ADMIN)
-def imports(request: HttpRequest) -> HttpResponse:
-    """Upload a telephony export; small files are read at once, larger ones by a worker."""
-    user = page_user(request)
-    form = CallImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            call_import = import_services.call_import_start(
-                upload=form.cleaned_data["file"],
-                source=form.cleaned_data["source"],
-                requested_format="",
-                acting_user=user,
-            )
-            return redirect("web:import", pk=call_import.pk)
-        except DomainError as exc:
-            report_domain_error(request, exc, form)
-    rows = call_imports_visible_to(user)
-    return render(
-        request,
-        "web/imports.html",
-        {"form": form, "page": paginate(request, rows)},
-        status=400 if form.errors else 200,
-    )
-
-
-@role_required(Role.QA_LEAD, Role.ADMIN)
-def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    call_import = visible_or_404(call_imports_visible_to(page_user(request)), pk)
-    if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "web/partials/import_progress.html", {"call_import": call_import})
-    return render(
-        request,
-        "web/import.html",
-        {"call_import": call_import, "rejects": call_import_rejects(call_import)[:SHOWN_REJECTS]},
     )

@@ -1,4 +1,4 @@
-"""Serializers for call imports, sampling policies and runs, assignments and the fairness report."""
+"""Sampling policies, runs, the calls they drew and the fairness report."""
 
 from __future__ import annotations
 
@@ -7,64 +7,14 @@ from typing import Any
 from rest_framework import serializers
 
 from reviews.api import fields as strict
-from reviews.api.serializers import PersonSerializer
-from reviews.domain.sampling import MONTH_PATTERN
+from reviews.api.serializers.common import PersonSerializer
+from reviews.domain.periods import MONTH_PATTERN
 from reviews.models import (
-    CallImport,
-    CallImportReject,
     Channel,
-    ImportFormat,
     ReviewAssignment,
     SamplingPolicy,
     SamplingRun,
 )
-
-# --- Call imports -----------------------------------------------------------------------
-
-
-class CallImportSerializer(strict.ModelSerializer[CallImport]):
-    progress_percent = strict.IntegerField(source="percent", read_only=True)
-    rejects_url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = CallImport
-        fields = [
-            "id",
-            "source",
-            "file_name",
-            "format",
-            "status",
-            "total_bytes",
-            "processed_bytes",
-            "progress_percent",
-            "rows_read",
-            "created_count",
-            "duplicate_count",
-            "rejected_count",
-            "rejects_url",
-            "error",
-            "created_at",
-            "started_at",
-            "finished_at",
-        ]
-
-    def get_rejects_url(self, call_import: CallImport) -> str:
-        return f"/api/v1/call-imports/{call_import.pk}/rejects/"
-
-
-class CallImportRejectSerializer(strict.ModelSerializer[CallImportReject]):
-    class Meta:
-        model = CallImportReject
-        fields = ["line", "reason", "row"]
-
-
-class CallImportInput(serializers.Serializer[dict[str, Any]]):
-    file = serializers.FileField(help_text="The telephony export: CSV with a header row, or JSON lines.")
-    source = strict.CharField(max_length=40, default="telephony")  # type: ignore[assignment]
-    format = strict.ChoiceField(
-        choices=ImportFormat.choices, required=False, allow_blank=True, default="", help_text="Default: from the name"
-    )
-
 
 # --- Sampling ---------------------------------------------------------------------------
 
@@ -120,7 +70,7 @@ class SamplingRunInput(serializers.Serializer[dict[str, Any]]):
 
 
 class SamplingRunSerializer(strict.ModelSerializer[SamplingRun]):
-    progress_percent = serializers.SerializerMethodField()
+    progress_percent = serializers.FloatField(read_only=True)
     policy_name = strict.CharField(source="policy.name", read_only=True)
 
     class Meta:
@@ -144,13 +94,6 @@ class SamplingRunSerializer(strict.ModelSerializer[SamplingRun]):
             "started_at",
             "finished_at",
         ]
-
-    def get_progress_percent(self, run: SamplingRun) -> float:
-        if run.status == "succeeded":
-            return 100.0
-        if not run.total_agents:
-            return 0.0
-        return round(min(99.0, 100 * run.processed_agents / run.total_agents), 1)
 
 
 class ReviewAssignmentSerializer(strict.ModelSerializer[ReviewAssignment]):

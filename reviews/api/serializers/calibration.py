@@ -1,4 +1,4 @@
-"""Serializers for calibration sessions and reviewer consistency."""
+"""Calibration sessions and reviewer consistency."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from rest_framework import serializers
 
 from accounts.models import User
 from reviews.api import fields as strict
-from reviews.api.serializers import AnswerInputSerializer, AnswerSerializer, CriticalErrorSerializer, PersonSerializer
+from reviews.api.serializers.common import PersonSerializer
+from reviews.api.serializers.evaluations import AnswerInputSerializer, AnswerSerializer, CriticalErrorSerializer
 from reviews.models import (
     Answer,
     CalibrationParticipant,

@@ -1,4 +1,4 @@
-"""Serializers for appeals, notifications and the agent's own overview."""
+"""Appeals, their items and decisions; what an agent sees about themselves."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from rest_framework import serializers
 
 from accounts.models import User
 from reviews.api import fields as strict
-from reviews.api.serializers import CriticalErrorSerializer, PersonSerializer
-from reviews.api.threshold_serializers import AgentScoreSerializer, AlertWithEvidenceSerializer
+from reviews.api.serializers.alerts import AgentScoreSerializer, AlertWithEvidenceSerializer
+from reviews.api.serializers.common import PersonSerializer
+from reviews.api.serializers.evaluations import CriticalErrorSerializer
 from reviews.models import Appeal, AppealItem, Evaluation, Notification
 
 

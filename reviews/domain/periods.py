@@ -1,0 +1,36 @@
+"""Calendar months as the product uses them: sampling periods, monthly scores, consent review dates."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+# A month as the product writes it: YYYY-MM, in the years it deals with (1970-2099).
+MONTH_PATTERN = r"^(19[7-9]\d|20\d\d)-(0[1-9]|1[0-2])$"
+
+
+def month_bounds(period: str) -> tuple[dt.date, dt.date]:
+    """'2026-10' → (2026-10-01, 2026-11-01): the month's first day and the first day after it."""
+    if not isinstance(period, str) or not re.match(MONTH_PATTERN, period):
+        raise ValueError(f"{period!r} is not a month written as YYYY-MM")
+    year_text, month_text = period.split("-")
+    start = dt.date(int(year_text), int(month_text), 1)
+    return start, add_months(start, 1)
+
+
+def month_start(day: dt.date) -> dt.date:
+    """The first day of the month that ``day`` lies in."""
+    return day.replace(day=1)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (or earlier), the last day of the month where that day is missing."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def previous_month(today: dt.date) -> str:
+    """The last whole month before ``today``, written YYYY-MM."""
+    return f"{add_months(month_start(today), -1):%Y-%m}"

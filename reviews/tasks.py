@@ -7,12 +7,15 @@ lost with its worker is delivered again and does its work once.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from celery import Task, shared_task
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 
 from reviews.models import RunTrigger
 from reviews.services import call_imports, retention, sampling
+from reviews.services.audit_checkpoints import audit_checkpoint_write
 from reviews.services.scoring import (
     scoring_chunk_process,
     scoring_run_create,
@@ -168,3 +171,10 @@ def call_import_process(import_id: int) -> int:
 def retention_daily() -> dict[str, int]:
     """Beat, daily: remove what has been kept long enough (idempotent: a repeat finds nothing)."""
     return retention.retention_apply()
+
+
+@shared_task(name="reviews.tasks.audit_checkpoint_publish", acks_late=True, autoretry_for=RETRYABLE, max_retries=5)
+def audit_checkpoint_publish() -> str:
+    """Daily: the audit chain's head as a signed file in AUDIT_CHECKPOINT_DIR (writing it twice is harmless)."""
+    path = audit_checkpoint_write(directory=Path(settings.AUDIT_CHECKPOINT_DIR))
+    return str(path or "")

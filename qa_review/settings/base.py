@@ -315,6 +315,10 @@ BEAT_HEARTBEAT_MAX_AGE_SECONDS = env.float(
     "BEAT_HEARTBEAT_MAX_AGE_SECONDS", default=3 * SCORING_RECONCILE_INTERVAL_SECONDS + 30
 )
 
+# Audit checkpoints: beat writes the chain's head daily as a signed file here (empty: off), for the works
+# council to keep outside the database (docs/operations.md, "Audit log").
+AUDIT_CHECKPOINT_DIR = env.str("AUDIT_CHECKPOINT_DIR", default="")
+
 CELERY_BEAT_SCHEDULE = {
     "scoring-reconcile": {
         "task": "reviews.tasks.scoring_runs_reconcile",
@@ -328,6 +332,16 @@ CELERY_BEAT_SCHEDULE = {
             }
         }
         if SCORING_SCHEDULE_ENABLED
+        else {}
+    ),
+    **(
+        {
+            "daily-audit-checkpoint": {
+                "task": "reviews.tasks.audit_checkpoint_publish",
+                "schedule": crontab(hour=5, minute=0),
+            }
+        }
+        if AUDIT_CHECKPOINT_DIR
         else {}
     ),
     **(

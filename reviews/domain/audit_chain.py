@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+HASH_PATTERN = re.compile(r"[0-9a-f]{64}")
 GENESIS_HASH = "0" * 64
 
 
@@ -121,6 +123,8 @@ def verify_chain(events: Iterable[ChainedEvent]) -> ChainCheck:
             != event.hash
         ):
             reason = "its content does not match its hash"
+        elif event.payload_erased and event.data not in ({}, None):
+            reason = "it is marked erased but still holds a payload"
         elif not event.payload_erased and data_digest(event.data) != event.data_hash:
             reason = "its payload does not match its payload digest"
         else:
@@ -144,3 +148,38 @@ def verify_chain(events: Iterable[ChainedEvent]) -> ChainCheck:
         head_sequence=head.sequence if head else None,
         head_hash=head.hash if head else GENESIS_HASH,
     )
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A head of the chain kept outside the database (minutes, e-mail, a signed file): sequence and hash."""
+
+    sequence: int
+    hash: str
+
+    @classmethod
+    def parse(cls, text: str) -> Checkpoint:
+        """'1234:3fa9…' (sequence, colon, the 64-character hash), as verification reports and files carry it."""
+        sequence_text, _, hash_text = text.strip().partition(":")
+        if not sequence_text.isdigit() or int(sequence_text) < 1 or not HASH_PATTERN.fullmatch(hash_text):
+            raise ValueError("a checkpoint is written SEQUENCE:HASH, e.g. 1234:3fa9… with the 64-character hash")
+        return cls(sequence=int(sequence_text), hash=hash_text)
+
+    def __str__(self) -> str:
+        return f"{self.sequence}:{self.hash}"
+
+
+def checkpoint_problem(*, head_sequence: int, hash_at_checkpoint: str | None, checkpoint: Checkpoint) -> str:
+    """Why a chain that verifies on its own contradicts a kept checkpoint; empty when it agrees.
+
+    A chain cannot notice that its newest rows were removed (or the table emptied): only a head kept
+    elsewhere can. Rows after the checkpoint are fine: the log grows.
+    """
+    if head_sequence < checkpoint.sequence:
+        return (
+            f"the chain ends at #{head_sequence}, but the checkpoint names #{checkpoint.sequence}: "
+            "events were removed from its end"
+        )
+    if hash_at_checkpoint != checkpoint.hash:
+        return f"event #{checkpoint.sequence} no longer has the checkpoint's hash: history up to it was rewritten"
+    return ""

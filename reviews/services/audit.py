@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Sequence
@@ -16,7 +17,9 @@ from reviews.domain.audit_chain import (
     GENESIS_HASH,
     ChainCheck,
     ChainedEvent,
+    Checkpoint,
     canonical_json,
+    checkpoint_problem,
     data_digest,
     event_digest,
     verify_chain,
@@ -142,8 +145,12 @@ def audit_record(
 
 
 @transaction.atomic
-def audit_chain_verify() -> ChainCheck:
-    """Recompute the whole chain from the stored rows; name the first broken row."""
+def audit_chain_verify(*, expect: Checkpoint | None = None) -> ChainCheck:
+    """Recompute the whole chain from the stored rows; name the first broken row.
+
+    With ``expect`` (a checkpoint kept outside the database) the chain must also still contain it:
+    a removed or rewritten tail, or an emptied table, fails even though what is left links up.
+    """
     rows = (
         AuditEvent.objects.order_by("sequence")
         .values_list(
@@ -183,4 +190,13 @@ def audit_chain_verify() -> ChainCheck:
         )
         for r in rows
     )
-    return verify_chain(events)
+    result = verify_chain(events)
+    if expect is None or not result.ok:
+        return result
+    at_checkpoint = AuditEvent.objects.filter(sequence=expect.sequence).values_list("hash", flat=True).first()
+    problem = checkpoint_problem(
+        head_sequence=result.head_sequence or 0, hash_at_checkpoint=at_checkpoint, checkpoint=expect
+    )
+    if problem:
+        return dataclasses.replace(result, ok=False, first_broken_sequence=expect.sequence, reason=problem)
+    return result

@@ -20,6 +20,8 @@ from reviews.api.pagination import StandardPagination
 from reviews.api.params import period_kind, time_range
 from reviews.api.permissions import RoleAccess, request_user
 from reviews.api.throttles import CsvExportThrottle
+from reviews.domain.audit_chain import Checkpoint
+from reviews.domain.errors import DomainError
 from reviews.selectors.works_council import (
     audit_log,
     group_breakdown,
@@ -229,9 +231,25 @@ class AuditVerifyView(APIView):
     permission_classes = [RoleAccess]
     read_roles = frozenset({Role.WORKS_COUNCIL, Role.QA_LEAD, Role.ADMIN})
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "expect",
+                OpenApiTypes.STR,
+                pattern=r"^[1-9][0-9]*:[0-9a-f]{64}$",
+                description="A head kept earlier, SEQUENCE:HASH: the chain must still hold it (a removed or "
+                "rewritten tail fails)",
+            )
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def get(self, request: Request) -> Response:
-        result = audit_chain_verify()
+        raw = request.query_params.get("expect")
+        try:
+            checkpoint = Checkpoint.parse(raw) if raw is not None else None
+        except ValueError as exc:
+            raise DomainError(str(exc), code="invalid_checkpoint", fields={"expect": [str(exc)]}) from exc
+        result = audit_chain_verify(expect=checkpoint)
         audit_verification_record(
             ok=result.ok,
             head_sequence=result.head_sequence,

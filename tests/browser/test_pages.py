@@ -85,9 +85,9 @@ def test_an_agent_appeals_a_critical_error_and_an_independent_supervisor_decides
     agent.shot("agent-overview")
 
     page.get_by_role("link", name="DEMO-AGENT_A1-1").click()
-    page.get_by_text("UNREPORTED_SIGNAL", exact=False).first.wait_for()
+    page.get_by_text("Niet-gemeld signaal", exact=False).first.wait_for()
     agent.shot("agent-evaluation")
-    page.get_by_label(re.compile("UNREPORTED_SIGNAL")).check()
+    page.get_by_label(re.compile("Niet-gemeld signaal")).check()
     page.fill("#id_reason", "De beller noemde geen inkomsten; luister vanaf 1:30 nog eens terug.")
     page.get_by_role("button", name="Bezwaar indienen").click()
     page.get_by_text("Uw bezwaar is ingediend.").wait_for()

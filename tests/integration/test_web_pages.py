@@ -78,7 +78,7 @@ def test_the_agent_sees_the_critical_error_with_a_link_that_plays_from_its_momen
     html = page_client(world.agent).get(f"/evaluations/{evaluation.pk}/").content.decode()
     error = CriticalError.objects.get(evaluation=evaluation)
     assert f'data-offset="{error.offset_seconds}"' in html
-    assert "UNREPORTED_SIGNAL" in html
+    assert "Niet-gemeld signaal" in html  # the type by its name, never its code
     assert "Gezien" in html  # the acknowledge button, in Dutch by default
 
 

@@ -28,10 +28,15 @@ class FilterForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
 
 
+def date_input() -> forms.DateInput:
+    """An HTML date picker: it takes ISO dates whatever the page's language (a localized value leaves it empty)."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 def error_type_label(error_type: CriticalErrorType) -> str:
-    """The type's name in the page's language, with its code (the code is what rules and reports show)."""
+    """The type's name in the page's language (codes never reach a page)."""
     label = error_type.label_nl if get_language() == "nl" else error_type.label_en
-    return f"{label} ({error_type.code})" if label else error_type.code
+    return label or error_type.label_en or error_type.code
 
 
 class ErrorTypeField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -93,8 +98,8 @@ class AnswersForm(forms.Form):
 
 
 class PeriodForm(FilterForm):
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), required=False, widget=date_input())
+    end = forms.DateField(label=_("To"), required=False, widget=date_input())
     period = forms.ChoiceField(
         label=_("Per"), required=False, choices=[("month", _("Month")), ("quarter", _("Quarter"))]
     )

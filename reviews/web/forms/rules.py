@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reviews.models import AlertLevel, ConsentDecision, CriticalErrorType
-from reviews.web.forms.common import ErrorTypesField
+from reviews.web.forms.common import ErrorTypesField, date_input
 
 
 class RuleForm(forms.Form):
@@ -21,7 +21,7 @@ class RuleForm(forms.Form):
     count_n = forms.IntegerField(label=_("Number of errors (N)"), min_value=1, initial=3)
     window_days = forms.IntegerField(label=_("Window (days)"), min_value=1, initial=90)
     level = forms.ChoiceField(label=_("Level"), choices=AlertLevel.choices)
-    effective_from = forms.DateField(label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"}))
+    effective_from = forms.DateField(label=_("Effective from"), widget=date_input())
 
 
 class ConsentForm(forms.Form):
@@ -29,9 +29,7 @@ class ConsentForm(forms.Form):
     reference = forms.CharField(label=_("Reference (e.g. minutes)"), max_length=200)
     population = forms.CharField(label=_("Population covered"), max_length=500)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    review_by = forms.DateField(
-        label=_("Review by (empty: 12 months)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    review_by = forms.DateField(label=_("Review by (empty: 12 months)"), required=False, widget=date_input())
 
 
 class NullityForm(forms.Form):

@@ -8,5 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 class ScoringRunForm(forms.Form):
     as_of = forms.DateTimeField(
-        label=_("As of (empty: now)"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("As of (empty: now)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )

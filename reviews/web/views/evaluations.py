@@ -20,6 +20,7 @@ from reviews.selectors.scorecards import answers_in_order
 from reviews.selectors.work import lineage_critical_errors
 from reviews.services import appeals as appeal_services
 from reviews.services import evaluations as evaluation_services
+from reviews.templatetags.labels import error_type
 from reviews.web.common import page_user, report_domain_error, role_required, visible_or_404
 from reviews.web.forms import AppealForm
 
@@ -44,7 +45,7 @@ def _appeal_form(evaluation: Evaluation, errors: list[CriticalError], data: Any 
     return AppealForm(
         data,
         errors=[
-            (e.pk, f"{e.type.code} {e.offset_seconds // 60}:{e.offset_seconds % 60:02d}")
+            (e.pk, f"{error_type(e.type)} {e.offset_seconds // 60}:{e.offset_seconds % 60:02d}")
             for e in errors
             if e.status == CriticalErrorStatus.ACTIVE
         ],

@@ -1,0 +1,111 @@
+"""Template filters that turn stored values into what a person reads, in the page's language.
+
+Codes and enumerated values never reach a page: ``{{ v.status|label:"rule_version_status" }}``,
+``{{ error.type|error_type }}``, ``{{ codes|error_types }}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django import template
+from django.db.models import TextChoices
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import EmploymentType, Role
+from reviews.models import (
+    AlertLevel,
+    AlertStatus,
+    AppealStatus,
+    AuditAction,
+    Channel,
+    ConsentDecision,
+    CriticalErrorStatus,
+    CriticalErrorType,
+    EvaluationStatus,
+    RuleVersionStatus,
+    RunStatus,
+    ScorecardVersionStatus,
+    Selection,
+    TargetReason,
+)
+
+register = template.Library()
+
+KINDS: dict[str, type[TextChoices]] = {
+    "alert_level": AlertLevel,
+    "alert_status": AlertStatus,
+    "appeal_status": AppealStatus,
+    "audit_action": AuditAction,
+    "channel": Channel,
+    "consent_decision": ConsentDecision,
+    "critical_error_status": CriticalErrorStatus,
+    "employment_type": EmploymentType,
+    "evaluation_status": EvaluationStatus,
+    "role": Role,
+    "rule_version_status": RuleVersionStatus,
+    "run_status": RunStatus,
+    "scorecard_version_status": ScorecardVersionStatus,
+    "selection": Selection,
+    "target_reason": TargetReason,
+}
+
+
+@register.filter
+def label(value: object, kind: str) -> str:
+    """The label of a stored value of one of the product's choices; an unknown value is shown as it is."""
+    choices = KINDS[kind]
+    try:
+        return str(choices(str(value)).label)
+    except ValueError:
+        return "" if value is None else str(value)
+
+
+def _type_label(error_type: CriticalErrorType) -> str:
+    name = error_type.label_nl if get_language() == "nl" else error_type.label_en
+    return name or error_type.label_en or error_type.code
+
+
+@register.filter
+def error_type(value: CriticalErrorType | str) -> str:
+    """A critical-error type by its name in the page's language (a type, or its code)."""
+    if isinstance(value, CriticalErrorType):
+        return _type_label(value)
+    found = CriticalErrorType.objects.filter(code=value).first()
+    return _type_label(found) if found else str(value)
+
+
+@register.filter
+def error_types(codes: Iterable[str]) -> str:
+    """Several critical-error types (codes), by name, in one query."""
+    codes = list(codes)
+    names = {t.code: _type_label(t) for t in CriticalErrorType.objects.filter(code__in=codes)}
+    return ", ".join(names.get(code, code) for code in codes)
+
+
+@register.filter
+def person(user: object) -> str:
+    """A person by name; the username only for an account without one; a dash for nobody."""
+    if user is None or user == "":
+        return "\u2013"  # an en dash, as elsewhere on the pages
+    full_name = getattr(user, "get_full_name", lambda: "")()
+    return full_name or str(getattr(user, "username", user))
+
+
+# The terms of a rule version as the works council reads them in the register's "what changed".
+RULE_TERMS = {
+    "purpose": _("Purpose"),
+    "count_n": _("Number of critical errors (N)"),
+    "window_days": _("Window in days (W)"),
+    "level": _("Level"),
+    "effective_from": _("Effective from"),
+    "counted_types": _("Counted critical errors"),
+    "scope_teams": _("Teams in scope"),
+    "scope_employment_types": _("Employment types in scope"),
+}
+
+
+@register.filter
+def rule_term(name: str) -> str:
+    return str(RULE_TERMS.get(name, name))

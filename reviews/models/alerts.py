@@ -43,6 +43,8 @@ class Alert(models.Model):
     decision = models.CharField(max_length=12, blank=True)
     retracted_at = models.DateTimeField(null=True, blank=True)
     retraction_reason = models.TextField(blank=True)
+    # Why it was retracted, as data, rendered in the reader's language (retraction_reason: older alerts).
+    retraction_params = models.JSONField(default=dict, blank=True)
     quarantined_at = models.DateTimeField(null=True, blank=True)
     # Critical errors of this alert's evidence removed when their evaluations' retention period ended;
     # the alert and its decision stay.
@@ -63,6 +65,13 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"Alert {self.pk} ({self.status}) for {self.agent_id}"
+
+    @property
+    def retraction_text(self) -> str:
+        """Why it was retracted, in the active language (the stored English reason for older alerts)."""
+        from reviews.notification_texts import retraction_text
+
+        return retraction_text(self.retraction_params) if self.retraction_params else self.retraction_reason
 
 
 class AlertEvidence(models.Model):

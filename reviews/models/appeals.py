@@ -99,7 +99,10 @@ class Notification(models.Model):
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications")
     kind = models.CharField(max_length=50)
-    message = models.TextField()
+    # English text of notifications made before they were stored as kind + params; shown as a fallback.
+    message = models.TextField(blank=True)
+    # What the text is made of (ids, names, dates, outcomes): rendered when shown, in the reader's language.
+    params = models.JSONField(default=dict, blank=True)
     object_type = models.CharField(max_length=60)
     object_id = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -110,3 +113,10 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.recipient_id}"
+
+    @property
+    def text(self) -> str:
+        """The notification in the active language (pages and the API render it for their reader)."""
+        from reviews.notification_texts import notification_text
+
+        return notification_text(self.kind, self.params) or self.message

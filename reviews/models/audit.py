@@ -52,6 +52,7 @@ class AuditAction(models.TextChoices):
     EVALUATION_REVISED = "reviews.evaluation.revised", _("Evaluation: revised")
     EVALUATION_SUBMITTED = "reviews.evaluation.submitted", _("Evaluation: submitted")
     LOGIN_LOCKED_OUT = "accounts.login.locked_out", _("Login: locked out")
+    NOTIFICATION_READ = "reviews.notification.read", _("Notification: read")
     RETENTION_APPLIED = "reviews.retention.applied", _("Retention: applied")
     RULE_VERSION_ACTIVATED = "reviews.rule_version.activated", _("Rule version: activated")
     RULE_VERSION_CONSENT_GRANTED = "reviews.rule_version.consent_granted", _("Rule version: consent granted")

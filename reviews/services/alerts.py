@@ -136,7 +136,8 @@ def alerts_recheck_evidence(*, critical_error_ids: list[int], acting_user: User 
         alert.retraction_reason = (
             f"After an appeal, {remaining} of the counted critical errors remain; the rule needs {needed}."
         )
-        alert.save(update_fields=["status", "retracted_at", "retraction_reason"])
+        alert.retraction_params = {"remaining": remaining, "needed": needed}
+        alert.save(update_fields=["status", "retracted_at", "retraction_reason", "retraction_params"])
         audit_record(
             actor=acting_user,
             action=AuditAction.ALERT_RETRACTED,
@@ -148,7 +149,7 @@ def alerts_recheck_evidence(*, critical_error_ids: list[int], acting_user: User 
             recipient=alert.agent,
             kind="alert_retracted",
             obj=alert,
-            message=f"An alert about you ({alert.rule_version.rule.name}) was retracted. {alert.retraction_reason}",
+            params={"rule": alert.rule_version.rule.name, "remaining": remaining, "needed": needed},
         )
         retracted.append(alert)
     return retracted

@@ -209,7 +209,7 @@ def appeal_decide(*, appeal: Appeal, decisions: Sequence[ItemDecision], rational
         recipient=appeal.agent,
         kind="appeal_decided",
         obj=appeal,
-        message=f"Your appeal on evaluation {appeal.evaluation_id} was decided: {outcome.value.replace('_', ' ')}.",
+        params={"evaluation": appeal.evaluation_id, "outcome": outcome.value},
     )
     if overturned_errors:
         alerts_recheck_evidence(critical_error_ids=[e.pk for e in overturned_errors], acting_user=acting_user)

@@ -155,7 +155,7 @@ def appeal_submit(
             recipient=assignee,
             kind="appeal_assigned",
             obj=appeal,
-            message=f"An appeal on evaluation {evaluation.pk} was assigned to you; decide by {appeal.deadline}.",
+            params={"evaluation": evaluation.pk, "deadline": appeal.deadline.isoformat()},
         )
     return appeal
 
@@ -190,7 +190,7 @@ def appeal_assign(*, appeal: Appeal, assignee: User, acting_user: User) -> Appea
         recipient=assignee,
         kind="appeal_assigned",
         obj=appeal,
-        message=f"An appeal on evaluation {appeal.evaluation_id} was assigned to you; decide by {appeal.deadline}.",
+        params={"evaluation": appeal.evaluation_id, "deadline": appeal.deadline.isoformat()},
     )
     return appeal
 

@@ -301,10 +301,8 @@ def critical_error_remove(*, critical_error: CriticalError, acting_user: User) -
     evaluation.save()
 
 
-@transaction.atomic
-def evaluation_submit(*, evaluation: Evaluation, acting_user: User) -> Evaluation:
-    """Submit a complete draft. Its score is fixed from here on; corrections are new revisions."""
-    evaluation = _lock_for_reviewer(evaluation, acting_user, EvaluationAction.SUBMIT)
+def evaluation_check_complete(*, evaluation: Evaluation) -> None:
+    """Raise, naming them, when criteria of the draft are still unanswered (submitting needs them all)."""
     missing = unanswered(
         criteria_specs(evaluation.scorecard_version_id),
         set(evaluation.answers.values_list("criterion_id", flat=True)),
@@ -317,6 +315,13 @@ def evaluation_submit(*, evaluation: Evaluation, acting_user: User) -> Evaluatio
             fields={f"criterion:{pk}": [f"Not answered: {texts[pk]}"] for pk in missing},
             params={"unanswered_criterion_ids": list(missing)},
         )
+
+
+@transaction.atomic
+def evaluation_submit(*, evaluation: Evaluation, acting_user: User) -> Evaluation:
+    """Submit a complete draft. Its score is fixed from here on; corrections are new revisions."""
+    evaluation = _lock_for_reviewer(evaluation, acting_user, EvaluationAction.SUBMIT)
+    evaluation_check_complete(evaluation=evaluation)
     evaluation.status = evaluation_transition(
         EvaluationState(evaluation.status), EvaluationAction.SUBMIT, acting_user.role
     ).value

@@ -45,4 +45,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if not isinstance(user, User):
         return {"navigation": []}
-    return {"navigation": NAVIGATION.get(Role(user.role), []) if user.role in Role.values else []}
+    from reviews.selectors import notifications_of
+
+    return {
+        "navigation": NAVIGATION.get(Role(user.role), []) if user.role in Role.values else [],
+        # Counted lazily: only pages that show the header pay for it.
+        "unread_notifications": lambda: notifications_of(user).filter(read_at__isnull=True).count(),
+    }

@@ -12,6 +12,7 @@ from reviews.web.views import (
     home,
     imports,
     me,
+    notifications,
     rules,
     runs,
     sampling,
@@ -55,6 +56,8 @@ urlpatterns = [
     path("appeals/<int:pk>/assign/", appeals.appeal_assign, name="appeal-assign"),
     # Agents
     path("me/", me.me, name="me"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read/", notifications.notifications_read, name="notifications-read"),
     # QA lead
     path("scorecards/", scorecards.scorecard_list, name="scorecards"),
     path("scorecard-versions/<int:pk>/", scorecards.scorecard_version, name="scorecard-version"),

@@ -66,6 +66,14 @@ def test_a_supervisor_scores_a_call_end_to_end_with_a_critical_error_at_the_play
     supervisor.shot("supervisor-scoring")
 
     page.get_by_role("button", name="Beoordeling indienen").click()
+    # A confirmation step says what happens, and to whom, before anything is submitted.
+    page.get_by_test_id("consequence").wait_for()
+    assert "Anouk Arends ziet deze beoordeling" in page.get_by_test_id("consequence").inner_text()
+    assert Evaluation.objects.get(call__external_id="DEMO-AGENT_A1-2", reviewer__username="supervisor_a").status == (
+        EvaluationStatus.DRAFT
+    )
+    supervisor.shot("supervisor-submit-confirmation")
+    page.get_by_role("button", name="Beoordeling indienen").click()
     page.get_by_text("Beoordeling ingediend.").wait_for()
     supervisor.shot("supervisor-evaluation")
 
@@ -148,6 +156,9 @@ def test_a_works_council_member_consents_to_a_rule_and_opens_the_breakdown(open_
     form.get_by_label("Kenmerk (bijv. notulen)").fill("OR-2026-17")
     form.get_by_label("Betrokken medewerkers").fill("Alle medewerkers klantcontact")
     form.get_by_role("button", name="Besluit vastleggen").click()
+    page.get_by_test_id("consequence").wait_for()
+    assert not ConsentRecord.objects.filter(rule_version=proposed).exists()
+    page.get_by_role("button", name="Besluit vastleggen").click()
     page.get_by_text("Het besluit van de raad is vastgelegd.").wait_for()
     record = ConsentRecord.objects.get(rule_version=proposed)
     assert (record.decision, record.reference, record.decided_by.username) == ("granted", "OR-2026-17", "council")
@@ -222,3 +233,48 @@ def test_every_page_of_every_role_renders_in_the_browser_without_errors(open_ses
         seen.append(("qa_lead", path))
     assert len(seen) == sum(len(paths) for paths in PAGES.values()) + 3
     assert lead.problems == [], f"browser console errors: {lead.problems}"
+
+
+def test_an_alert_shows_its_level_everywhere_and_a_decision_is_confirmed_in_a_second_step(open_session):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from reviews.models import Alert, AlertStatus, ScorecardVersion
+    from tests.helpers import active_rule, run_scoring_inline, scored_call
+
+    lead, council, agent = (User.objects.get(username=name) for name in ("qa_lead", "council", "agent_a2"))
+    active_rule(
+        qa_lead=lead, council=council, at=timezone.now() - dt.timedelta(days=100), n=1, level="contract_warning"
+    )
+    version = ScorecardVersion.objects.get(status="published")
+    scored_call(
+        reviewer=User.objects.get(username="supervisor_a"),
+        agent=agent,
+        version=version,
+        started_at=timezone.now() - dt.timedelta(days=2),
+    )
+    run_scoring_inline()
+    alert = Alert.objects.get(agent=agent)
+
+    person = open_session()
+    person.log_in("qa_lead")
+    person.go("/alerts/")
+    row = person.page.locator("tr", has_text="Ahmed Amrani")
+    assert "Contractwaarschuwing" in row.inner_text()
+    person.go(f"/alerts/{alert.pk}/")
+    assert person.page.get_by_test_id("alert-level").inner_text() == "Niveau: Contractwaarschuwing"
+    person.shot("qa_lead-alert-level")
+    person.page.get_by_label("Bevestigen").check()
+    person.page.fill("#id_rationale", "Besproken met de medewerker; afspraken vastgelegd in het dossier.")
+    person.page.get_by_role("button", name="Besluit vastleggen").click()
+    consequence = person.page.get_by_test_id("consequence")
+    consequence.wait_for()
+    assert "contractwaarschuwing voor Ahmed Amrani" in consequence.inner_text()
+    person.shot("qa_lead-alert-confirmation")
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.OPEN  # nothing happened on the first click
+    person.page.get_by_role("button", name="Signalering bevestigen").click()
+    person.page.get_by_test_id("alert-level").wait_for()
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.CONFIRMED

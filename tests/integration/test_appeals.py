@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from reviews.domain.errors import Conflict, DomainError, InvalidTransition, NotPermitted
 from reviews.models import Alert, AuditEvent, CriticalError, Evaluation, Notification
@@ -121,7 +121,13 @@ def test_overturning_the_error_that_crossed_the_threshold_retracts_the_alert_and
     assert alert.status == "retracted"
     assert "1 of the counted critical errors remain; the rule needs 2" in alert.retraction_reason
     notice = Notification.objects.get(recipient=world.agent, kind="alert_retracted")
-    assert "retracted" in notice.message
+    assert (notice.params["remaining"], notice.params["needed"]) == (1, 2)
+    # Stored as what it is made of, told in the reader's language when shown.
+    with translation.override("nl"):
+        assert "is ingetrokken: na een bezwaar blijven 1 van de getelde kritieke fouten over" in notice.text
+        assert "de regel vraagt er 2" in alert.retraction_text
+    with translation.override("en"):
+        assert "was retracted: after an appeal, 1 of the counted critical errors remain" in notice.text
     assert AuditEvent.objects.filter(action="reviews.alert.retracted", subject=world.agent).count() == 1
     # The surviving error alone no longer fires the rule, and nothing reopens.
     run_scoring_inline()

@@ -89,6 +89,8 @@ class AppealDecisionInput(serializers.Serializer[dict[str, Any]]):
 
 
 class NotificationSerializer(strict.ModelSerializer[Notification]):
+    message = serializers.CharField(source="text", read_only=True, help_text="In the request's language")
+
     class Meta:
         model = Notification
         fields = ["id", "kind", "message", "object_type", "object_id", "created_at", "read_at"]

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,7 +15,9 @@ from reviews.domain.errors import DomainError
 from reviews.models import Alert, AlertStatus
 from reviews.selectors import CALL_READER_ROLES, alert_evidence_prefetch, alerts_visible_to
 from reviews.services import alerts as alert_services
+from reviews.templatetags.labels import person
 from reviews.web.common import page_user, paginate, report_domain_error, role_required, visible_or_404
+from reviews.web.confirm import confirmation, is_confirmed
 from reviews.web.forms import DecisionForm
 
 DECIDERS = (Role.SUPERVISOR, Role.QA_LEAD)
@@ -72,11 +75,43 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, _alert(request, pk))
 
 
+def _confirm_decision(request: HttpRequest, alert: Alert, decision: str) -> HttpResponse:
+    names = {
+        "agent": person(alert.agent),
+        "level": alert.get_level_display().lower(),
+        "rule": alert.rule_version.rule.name,
+        "version": alert.rule_version.number,
+    }
+    if decision == "confirm":
+        title = _("Confirm this %(level)s?") % names
+        consequence = _(
+            "This confirms a %(level)s for %(agent)s under the rule “%(rule)s” (version %(version)s). "
+            "%(agent)s will see your decision and your reasons. It cannot be undone; only an appeal can retract it."
+        )
+    else:
+        title = _("Dismiss this alert?")
+        consequence = _(
+            "This dismisses the alert about %(agent)s under the rule “%(rule)s” (version %(version)s); its "
+            "critical errors will not be counted again by this rule. %(agent)s will see your decision and your "
+            "reasons. It cannot be undone."
+        )
+    return confirmation(
+        request,
+        title=title,
+        consequence=consequence % names,
+        button=_("Confirm the alert") if decision == "confirm" else _("Dismiss the alert"),
+        cancel_url=reverse("web:alert", args=[alert.pk]),
+        details=[(_("Level"), alert.get_level_display()), (_("Rationale"), request.POST.get("rationale", ""))],
+    )
+
+
 @require_POST
 @role_required(*DECIDERS)
 def alert_decide(request: HttpRequest, pk: int) -> HttpResponse:
     alert = _alert(request, pk)
     form = DecisionForm(request.POST)
+    if form.is_valid() and not is_confirmed(request):
+        return _confirm_decision(request, alert, form.cleaned_data["decision"])
     if form.is_valid():
         try:
             alert_services.alert_decide(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +17,7 @@ from reviews.selectors.work import active_reviewers
 from reviews.services import appeal_decisions
 from reviews.services import appeals as appeal_services
 from reviews.web.common import page_user, paginate, report_domain_error, reviewer_choices, role_required, visible_or_404
+from reviews.web.confirm import confirmation, is_confirmed
 from reviews.web.forms import NOT_APPLICABLE, AppealDecisionForm, AssignForm
 
 
@@ -120,6 +122,14 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.AGENT)
 def appeal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     appeal = visible_or_404(_appeals(request), pk)
+    if not is_confirmed(request):
+        return confirmation(
+            request,
+            title=_("Withdraw your appeal?"),
+            consequence=_("Withdrawing is final: the evaluation then stands as it is, and you cannot appeal it again."),
+            button=_("Withdraw the appeal"),
+            cancel_url=reverse("web:appeal", args=[pk]),
+        )
     try:
         appeal_services.appeal_withdraw(appeal=appeal, acting_user=page_user(request))
         messages.success(request, _("Appeal withdrawn. The evaluation now stands as final."))

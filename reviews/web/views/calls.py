@@ -28,7 +28,9 @@ from reviews.selectors import (
 from reviews.selectors.scorecards import criteria_in_order
 from reviews.selectors.work import critical_errors_of, draft_of, review_queue
 from reviews.services import evaluations as evaluation_services
+from reviews.templatetags.labels import person
 from reviews.web.common import page_user, paginate, report_domain_error, role_required, visible_or_404
+from reviews.web.confirm import confirmation, is_confirmed
 from reviews.web.forms import (
     NOT_APPLICABLE,
     AnswersForm,
@@ -147,6 +149,21 @@ def evaluation_save(request: HttpRequest, pk: int) -> HttpResponse:
             if request.POST.get("action") != "submit":
                 messages.success(request, _("Draft saved."))
                 return redirect("web:call", pk=call.pk)
+            evaluation_services.evaluation_check_complete(evaluation=draft)
+            if not is_confirmed(request):
+                # The answers are saved as a draft already: cancelling loses nothing.
+                return confirmation(
+                    request,
+                    title=_("Submit this evaluation?"),
+                    consequence=_(
+                        "%(agent)s will see this evaluation and its score at once. Once submitted it cannot be "
+                        "changed: a correction becomes a new revision, and %(agent)s may appeal it."
+                    )
+                    % {"agent": person(call.agent)},
+                    button=_("Submit evaluation"),
+                    cancel_url=reverse("web:call", args=[call.pk]),
+                    details=[(_("Call"), call.external_id), (_("Scorecard"), str(draft.scorecard_version.scorecard))],
+                )
             evaluation_services.evaluation_submit(evaluation=draft, acting_user=user)
             messages.success(request, _("Evaluation submitted. The agent can see it now."))
             return redirect("web:evaluation", pk=draft.pk)

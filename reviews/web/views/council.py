@@ -21,7 +21,7 @@ from accounts.models import EmploymentType, Role
 from accounts.pseudonyms import pseudonym_for
 from reviews.api.params import time_range
 from reviews.domain.errors import DomainError
-from reviews.models import RuleVersionStatus
+from reviews.models import RuleVersion, RuleVersionStatus
 from reviews.selectors import rule_versions_visible_to
 from reviews.selectors.works_council import (
     audit_log,
@@ -36,6 +36,7 @@ from reviews.services.audit import audit_chain_verify
 from reviews.services.works_council import audit_verification_record, works_council_read_record
 from reviews.web.charts import bar_chart
 from reviews.web.common import page_user, paginate, period_of, report_domain_error, role_required, visible_or_404
+from reviews.web.confirm import confirmation, is_confirmed
 from reviews.web.forms import ConsentForm, NullityForm, PeriodForm
 
 COUNCIL = Role.WORKS_COUNCIL
@@ -74,11 +75,35 @@ def _version(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     return visible_or_404(rule_versions_visible_to(page_user(request)), pk)
 
 
+def _confirm_consent(request: HttpRequest, version: RuleVersion, data: dict[str, Any]) -> HttpResponse:
+    names = {"n": version.number, "rule": version.rule.name, "reference": data["reference"]}
+    if data["decision"] == "granted":
+        consequence = _(
+            "This records that the works council consents to version %(n)s of “%(rule)s” (reference %(reference)s). "
+            "The QA lead can then activate it. A recorded decision cannot be changed; nullity can stop the version."
+        )
+    else:
+        consequence = _(
+            "This records that the works council refuses consent to version %(n)s of “%(rule)s” (reference "
+            "%(reference)s). The version can never be activated. A recorded decision cannot be changed."
+        )
+    return confirmation(
+        request,
+        title=_("Record the council's decision?"),
+        consequence=consequence % names,
+        button=_("Record the decision"),
+        cancel_url=reverse("web:council-register") + f"#version-{version.pk}",
+        details=[(_("Population covered"), data["population"]), (_("Note"), data["note"] or "\u2013")],
+    )
+
+
 @require_POST
 @role_required(COUNCIL)
 def consent(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version(request, pk)
     form = ConsentForm(request.POST)
+    if form.is_valid() and not is_confirmed(request):
+        return _confirm_consent(request, version, form.cleaned_data)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -107,6 +132,19 @@ def consent(request: HttpRequest, pk: int) -> HttpResponse:
 def nullify(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version(request, pk)
     form = NullityForm(request.POST)
+    if form.is_valid() and not is_confirmed(request):
+        return confirmation(
+            request,
+            title=_("Declare this version null?"),
+            consequence=_(
+                "Version %(n)s of “%(rule)s” stops at once and every alert it raised is quarantined for good: "
+                "none of them can be used for consequences. This cannot be undone."
+            )
+            % {"n": version.number, "rule": version.rule.name},
+            button=_("Declare null"),
+            cancel_url=reverse("web:council-register") + f"#version-{pk}",
+            details=[(_("Grounds"), form.cleaned_data["reason"])],
+        )
     if form.is_valid():
         try:
             rule_services.rule_version_nullify(

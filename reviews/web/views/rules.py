@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from reviews.domain.errors import DomainError
+from reviews.models import RuleVersion
 from reviews.selectors import (
     rule_versions_visible_to,
     threshold_rules_visible_to,
@@ -23,6 +25,7 @@ from reviews.web.common import (
     role_required,
     visible_or_404,
 )
+from reviews.web.confirm import confirmation, is_confirmed
 from reviews.web.forms import (
     RuleForm,
 )
@@ -68,6 +71,37 @@ def rule_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "web/rule.html", {"rule": rule, "versions": versions, "today": timezone.localdate()})
 
 
+def _confirm_rule_action(request: HttpRequest, version: RuleVersion, action: str) -> HttpResponse:
+    names = {"n": version.number, "rule": version.rule.name}
+    titles = {
+        "propose": _("Propose this version to the works council?"),
+        "activate": _("Activate this version?"),
+        "retire": _("Retire this version?"),
+    }
+    consequences = {
+        "propose": _(
+            "Version %(n)s of “%(rule)s” goes to the works council for consent. It can no longer be edited: "
+            "a change becomes a new version."
+        ),
+        "activate": _(
+            "Version %(n)s of “%(rule)s” starts counting critical errors: the next scoring run applies it and "
+            "may open alerts. A version of this rule that is active now is retired."
+        ),
+        "retire": _(
+            "Version %(n)s of “%(rule)s” stops: it no longer raises alerts. This cannot be undone; to count "
+            "again, a new version needs the works council's consent."
+        ),
+    }
+    buttons = {"propose": _("Propose"), "activate": _("Activate"), "retire": _("Retire")}
+    return confirmation(
+        request,
+        title=titles[action],
+        consequence=consequences[action] % names,
+        button=buttons[action],
+        cancel_url=reverse("web:rule", args=[version.rule_id]),
+    )
+
+
 @require_POST
 @role_required(Role.QA_LEAD)
 def rule_version_action(request: HttpRequest, pk: int, version_id: int) -> HttpResponse:
@@ -83,6 +117,8 @@ def rule_version_action(request: HttpRequest, pk: int, version_id: int) -> HttpR
         messages.error(request, _("Unknown action."))
         return redirect("web:rule", pk=pk)
     service, done = chosen
+    if not is_confirmed(request):
+        return _confirm_rule_action(request, version, request.POST["action"])
     try:
         service(version=version, acting_user=user)
         messages.success(request, done)

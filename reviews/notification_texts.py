@@ -1,0 +1,44 @@
+"""What each kind of notification says, rendered from its parameters in the reader's language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+
+def _date(value: str) -> str:
+    return formats.date_format(dt.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+
+
+def notification_text(kind: str, params: dict[str, Any]) -> str:
+    """The text for a kind of notification; empty when it has no parameters (an older, stored text)."""
+    from reviews.models import AppealStatus
+
+    if not params:
+        return ""
+    if kind == "alert_retracted":
+        return (
+            _(
+                "An alert about you (rule “%(rule)s”) was retracted: after an appeal, %(remaining)s of the counted "
+                "critical errors remain and the rule needs %(needed)s."
+            )
+            % params
+        )
+    if kind == "appeal_decided":
+        outcome = str(AppealStatus(params["outcome"]).label).lower()
+        return _("Your appeal on evaluation %(evaluation)s was decided: %(outcome)s.") % {**params, "outcome": outcome}
+    if kind == "appeal_assigned":
+        return _("An appeal on evaluation %(evaluation)s was assigned to you; decide by %(deadline)s.") % {
+            **params,
+            "deadline": _date(params["deadline"]),
+        }
+    return ""
+
+
+def retraction_text(params: dict[str, Any]) -> str:
+    return (
+        _("After an appeal, %(remaining)s of the counted critical errors remain; the rule needs %(needed)s.") % params
+    )

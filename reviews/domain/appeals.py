@@ -3,9 +3,71 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
+from reviews.domain.scoring import AnswerValue, CriterionSpec, answer_problems
 from reviews.domain.transitions import AppealState
+
+
+@dataclass(frozen=True)
+class ItemDecision:
+    """The handler's decision on one appealed item (a critical error or an answer)."""
+
+    item_id: int
+    overturned: bool
+    rationale: str
+    corrected_points: int | None = None
+    corrected_not_applicable: bool = False
+
+
+@dataclass(frozen=True)
+class ItemToDecide:
+    """An appealed item: an answer carries its criterion (a correction must fit it), a critical error none."""
+
+    item_id: int
+    criterion: CriterionSpec | None = None
+
+
+def check_item_decisions(
+    *,
+    items: Mapping[int, ItemToDecide],
+    decisions: Sequence[ItemDecision],
+    rationale: str,
+    min_rationale_chars: int,
+) -> tuple[dict[str, list[str]], dict[int, AnswerValue]]:
+    """Every item decided, each with a reason, each overturned answer with a correction that fits its
+    criterion, and a rationale for the whole. Returns the problems per field and the corrections."""
+    fields: dict[str, list[str]] = {}
+    if len(rationale.strip()) < min_rationale_chars:
+        fields["rationale"] = [f"Explain the decision in at least {min_rationale_chars} characters."]
+    by_item = {d.item_id: d for d in decisions}
+    missing = sorted(set(items) - set(by_item))
+    unknown = sorted(set(by_item) - set(items))
+    if missing:
+        fields["items"] = [f"Decide every item; missing: {missing}."]
+    if unknown:
+        fields.setdefault("items", []).append(f"Not items of this appeal: {unknown}.")
+    corrections: dict[int, AnswerValue] = {}
+    for item_id, decision in by_item.items():
+        item = items.get(item_id)
+        if item is None:
+            continue
+        key = f"items[{item_id}]"
+        if not decision.rationale.strip():
+            fields[key] = ["Give the reason for this item's decision."]
+        elif item.criterion is not None and decision.overturned:
+            points = None if decision.corrected_not_applicable else decision.corrected_points
+            problems = answer_problems(item.criterion, points=points, not_applicable=decision.corrected_not_applicable)
+            if problems:
+                fields[key] = problems
+            else:
+                corrections[item.criterion.criterion_id] = AnswerValue(
+                    criterion_id=item.criterion.criterion_id,
+                    points=points,
+                    not_applicable=decision.corrected_not_applicable,
+                )
+    return fields, corrections
 
 
 def add_working_days(start: dt.date, days: int) -> dt.date:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from reviews.domain.appeals import appeal_outcome
+from reviews.domain.appeals import ItemDecision, ItemToDecide, appeal_outcome, check_item_decisions
 from reviews.domain.errors import Conflict, DomainError
-from reviews.domain.scoring import AnswerValue, CriticalPolicy, answer_problems, compute_score
+from reviews.domain.scoring import AnswerValue, CriticalPolicy, compute_score
 from reviews.domain.transitions import AppealAction, AppealState, appeal_transition
 from reviews.models import (
     Answer,
@@ -24,20 +23,12 @@ from reviews.models import (
     Evaluation,
     EvaluationStatus,
 )
+from reviews.selectors.work import lineage_root
 from reviews.services.alerts import alerts_recheck_evidence
-from reviews.services.appeals import REASON_MIN_CHARS, _close_evaluation, _lineage_root, _lock, _require_assignee
+from reviews.services.appeals import REASON_MIN_CHARS, appeal_close_evaluation, appeal_lock, appeal_require_assignee
 from reviews.services.audit import audit_record
 from reviews.services.evaluations import criteria_specs
 from reviews.services.notifications import notify
-
-
-@dataclass(frozen=True)
-class ItemDecision:
-    item_id: int
-    overturned: bool
-    rationale: str
-    corrected_points: int | None = None
-    corrected_not_applicable: bool = False
 
 
 def _revise(
@@ -49,7 +40,7 @@ def _revise(
         cid: corrections.get(cid, AnswerValue(criterion_id=cid, points=a.points, not_applicable=a.not_applicable))
         for cid, a in answers.items()
     }
-    root = _lineage_root(evaluation)
+    root = lineage_root(evaluation)
     active_errors = CriticalError.objects.filter(evaluation=root, status=CriticalErrorStatus.ACTIVE).count()
     result = compute_score(
         criteria=criteria_specs(evaluation.scorecard_version_id),
@@ -109,44 +100,23 @@ def appeal_decide(*, appeal: Appeal, decisions: Sequence[ItemDecision], rational
     """Decide every appealed item, with reasons. In one transaction: overturned errors stop counting,
     changed answers make a new revision with a recomputed score, and alerts that fall below N are retracted.
     """
-    appeal = _lock(appeal)
+    appeal = appeal_lock(appeal)
     appeal_transition(AppealState(appeal.status), AppealAction.DECIDE, acting_user.role)
-    _require_assignee(appeal, acting_user)
+    appeal_require_assignee(appeal, acting_user)
     items = {item.pk: item for item in appeal.items.select_related("critical_error", "criterion")}
-    fields: dict[str, list[str]] = {}
-    if len(rationale.strip()) < REASON_MIN_CHARS:
-        fields["rationale"] = [f"Explain the decision in at least {REASON_MIN_CHARS} characters."]
-    by_item = {d.item_id: d for d in decisions}
-    missing = sorted(set(items) - set(by_item))
-    unknown = sorted(set(by_item) - set(items))
-    if missing:
-        fields["items"] = [f"Decide every item; missing: {missing}."]
-    if unknown:
-        fields.setdefault("items", []).append(f"Not items of this appeal: {unknown}.")
-    corrections: dict[int, AnswerValue] = {}
     specs = {s.criterion_id: s for s in criteria_specs(appeal.evaluation.scorecard_version_id)}
-    for item_id, decision in by_item.items():
-        item = items.get(item_id)
-        if item is None:
-            continue
-        key = f"items[{item_id}]"
-        if not decision.rationale.strip():
-            fields[key] = ["Give the reason for this item's decision."]
-        elif item.kind == AppealItemKind.ANSWER and decision.overturned:
-            assert item.criterion_id is not None
-            problems = answer_problems(
-                specs[item.criterion_id],
-                points=None if decision.corrected_not_applicable else decision.corrected_points,
-                not_applicable=decision.corrected_not_applicable,
+    fields, corrections = check_item_decisions(
+        items={
+            item.pk: ItemToDecide(
+                item_id=item.pk, criterion=specs.get(item.criterion_id) if item.criterion_id else None
             )
-            if problems:
-                fields[key] = problems
-            else:
-                corrections[item.criterion_id] = AnswerValue(
-                    criterion_id=item.criterion_id,
-                    points=None if decision.corrected_not_applicable else decision.corrected_points,
-                    not_applicable=decision.corrected_not_applicable,
-                )
+            for item in items.values()
+        },
+        decisions=decisions,
+        rationale=rationale,
+        min_rationale_chars=REASON_MIN_CHARS,
+    )
+    by_item = {d.item_id: d for d in decisions}
     if fields:
         raise DomainError("The decision is not complete; nothing was saved.", fields=fields)
 
@@ -185,7 +155,7 @@ def appeal_decide(*, appeal: Appeal, decisions: Sequence[ItemDecision], rational
     score_changes = bool(corrections) or (
         bool(overturned_errors) and evaluation.scorecard_version.critical_policy == CriticalPolicy.ZERO
     )
-    _close_evaluation(evaluation, acting_user)
+    appeal_close_evaluation(evaluation, acting_user)
     if score_changes:
         evaluation.refresh_from_db()
         revision = _revise(evaluation, corrections, appeal, acting_user)

@@ -30,15 +30,10 @@ from reviews.models import (
     CriticalErrorStatus,
     Evaluation,
 )
-from reviews.selectors.work import lineage_root
 from reviews.services.audit import audit_record
 from reviews.services.notifications import notify
 
 REASON_MIN_CHARS = 20
-
-
-def _lineage_root(evaluation: Evaluation) -> Evaluation:
-    return lineage_root(evaluation)
 
 
 def _reviewers_of(evaluation: Evaluation) -> set[int]:
@@ -160,14 +155,15 @@ def appeal_submit(
     return appeal
 
 
-def _lock(appeal: Appeal) -> Appeal:
+def appeal_lock(appeal: Appeal) -> Appeal:
+    """Re-read the appeal under a row lock (every transition of an appeal starts here)."""
     return Appeal.objects.select_for_update(of=("self",)).select_related("evaluation", "agent").get(pk=appeal.pk)
 
 
 @transaction.atomic
 def appeal_assign(*, appeal: Appeal, assignee: User, acting_user: User) -> Appeal:
     """A QA lead (re)assigns an appeal to someone independent of the evaluation."""
-    appeal = _lock(appeal)
+    appeal = appeal_lock(appeal)
     next_state = appeal_transition(AppealState(appeal.status), AppealAction.ASSIGN, acting_user.role)
     if not _eligible_deciders(appeal.evaluation, appeal.agent).filter(pk=assignee.pk).exists():
         raise DomainError(
@@ -195,7 +191,8 @@ def appeal_assign(*, appeal: Appeal, assignee: User, acting_user: User) -> Appea
     return appeal
 
 
-def _require_assignee(appeal: Appeal, acting_user: User) -> None:
+def appeal_require_assignee(appeal: Appeal, acting_user: User) -> None:
+    """Rule 5: only the assignee decides, and never the original reviewer or the agent."""
     if appeal.assignee_id != acting_user.pk:
         raise NotPermitted("Only the person this appeal is assigned to can handle it.", code="not_assignee")
     if acting_user.pk in _reviewers_of(appeal.evaluation) or acting_user.pk == appeal.agent_id:
@@ -204,9 +201,9 @@ def _require_assignee(appeal: Appeal, acting_user: User) -> None:
 
 @transaction.atomic
 def appeal_start_review(*, appeal: Appeal, acting_user: User) -> Appeal:
-    appeal = _lock(appeal)
+    appeal = appeal_lock(appeal)
     next_state = appeal_transition(AppealState(appeal.status), AppealAction.START_REVIEW, acting_user.role)
-    _require_assignee(appeal, acting_user)
+    appeal_require_assignee(appeal, acting_user)
     appeal.status = next_state.value
     appeal.review_started_at = timezone.now()
     appeal.save(update_fields=["status", "review_started_at"])
@@ -217,18 +214,18 @@ def appeal_start_review(*, appeal: Appeal, acting_user: User) -> Appeal:
 @transaction.atomic
 def appeal_withdraw(*, appeal: Appeal, acting_user: User) -> Appeal:
     """The agent withdraws before a decision. The evaluation then stands as final."""
-    appeal = _lock(appeal)
+    appeal = appeal_lock(appeal)
     if appeal.agent_id != acting_user.pk:
         raise NotPermitted("Only the agent who appealed can withdraw.", code="not_own_appeal")
     appeal.status = appeal_transition(AppealState(appeal.status), AppealAction.WITHDRAW, acting_user.role).value
     appeal.withdrawn_at = timezone.now()
     appeal.save(update_fields=["status", "withdrawn_at"])
-    _close_evaluation(appeal.evaluation, acting_user)
+    appeal_close_evaluation(appeal.evaluation, acting_user)
     audit_record(actor=acting_user, action=AuditAction.APPEAL_WITHDRAWN, obj=appeal, subject=acting_user, data={})
     return appeal
 
 
-def _close_evaluation(evaluation: Evaluation, acting_user: User) -> None:
+def appeal_close_evaluation(evaluation: Evaluation, acting_user: User) -> None:
     """The appeal is over (decided or withdrawn): the evaluation becomes final."""
     locked = Evaluation.objects.select_for_update(of=("self",)).select_related("call").get(pk=evaluation.pk)
     previous = locked.status

@@ -189,3 +189,16 @@ def test_bad_parameters_are_400(world, used_rule):
     browser = Client()
     browser.force_login(world.council)
     assert browser.get("/works-council/report/", {"start": "gisteren"}).status_code == 400
+
+
+def test_the_audit_log_filters_through_the_action_registry(world):
+    from reviews.services.rules import threshold_rule_create
+    from tests.helpers import rule_terms
+
+    threshold_rule_create(name="Signalen", terms=rule_terms(), acting_user=world.qa_lead)
+    client = client_for(world.council)
+    drafted = client.get("/api/v1/works-council/audit-log/", {"action": "reviews.threshold_rule."}).json()
+    assert {row["action"] for row in drafted["results"]} == {"reviews.threshold_rule.drafted"}
+    # Outside the council's view, or not in the registry: nothing, whatever the stored rows say.
+    assert client.get("/api/v1/works-council/audit-log/", {"action": "accounts."}).json()["results"] == []
+    assert client.get("/api/v1/works-council/audit-log/", {"action": "reviews.made_up"}).json()["results"] == []

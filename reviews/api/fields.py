@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from django.db import models
 from django.http import QueryDict
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
@@ -27,7 +28,9 @@ MOMENT_PATTERN = (
     r"^(19[7-9]\d|20\d\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?"
     r"(Z|[+-](0\d|1[0-3]):[0-5]\d|[+-]14:00)$"
 )
-MOMENT_HELP = "An RFC 3339 time with its UTC offset between 1970 and 2099, e.g. 2026-11-01T00:00:00+01:00."
+MOMENT_HELP = gettext_lazy(
+    "An RFC 3339 time with its UTC offset between 1970 and 2099, e.g. 2026-11-01T00:00:00+01:00."
+)
 _MOMENT = re.compile(MOMENT_PATTERN)
 BIGINT_MAX = 2**63 - 1
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework.request import Request
 
 from reviews.api.fields import MOMENT_HELP, parse_moment
@@ -19,19 +20,19 @@ def moment(request: Request, name: str) -> dt.datetime | None:
     try:
         return parse_moment(raw)
     except ValueError:
-        raise DomainError(f"{name}: {MOMENT_HELP}", fields={name: ["Invalid time."]}) from None
+        raise DomainError(f"{name}: {MOMENT_HELP}", fields={name: [_("Invalid time.")]}) from None
 
 
 def time_range(request: Request, *, default_days: int = 90) -> tuple[dt.datetime, dt.datetime]:
     end = moment(request, "end") or timezone.now()
     start = moment(request, "start") or end - dt.timedelta(days=default_days)
     if start >= end:
-        raise DomainError("start must lie before end.", fields={"start": ["Must lie before end."]})
+        raise DomainError("start must lie before end.", fields={"start": [_("Must lie before end.")]})
     return start, end
 
 
 def period_kind(request: Request) -> str:
     period = request.query_params.get("period", "month")
     if period not in ("month", "quarter"):
-        raise DomainError("period is month or quarter.", fields={"period": ["Choose month or quarter."]})
+        raise DomainError("period is month or quarter.", fields={"period": [_("Choose month or quarter.")]})
     return period

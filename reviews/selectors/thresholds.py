@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from reviews.domain.errors import DomainError, InvalidTransition
@@ -167,9 +168,11 @@ def rule_version_for_action(rule_id: int, *, requested_id: int | None, states: C
     if requested_id is not None:
         version = versions.filter(pk=requested_id).first()
         if version is None:
-            raise DomainError("That version does not belong to this rule.", fields={"version": ["Not found."]})
+            raise DomainError(_("That version does not belong to this rule."), fields={"version": [_("Not found.")]})
         return version
     version = versions.filter(status__in=states).order_by("-number").first()
     if version is None:
-        raise InvalidTransition(f"This rule has no version that is {' or '.join(states)}.", code="no_such_version")
+        raise InvalidTransition(
+            _("This rule has no version that is %(states)s.") % {"states": " / ".join(states)}, code="no_such_version"
+        )
     return version

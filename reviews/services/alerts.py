@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from reviews.domain.errors import Conflict, DomainError, NotPermitted
@@ -38,17 +39,19 @@ RATIONALE_MIN_CHARS = 20
 
 def _check_decider(alert: Alert, acting_user: User) -> None:
     if acting_user.role == Role.SUPERVISOR and acting_user.team_id != alert.agent.team_id:
-        raise NotPermitted("Only the agent's own supervisor or a QA lead decides this alert.", code="not_decider")
+        raise NotPermitted(_("Only the agent's own supervisor or a QA lead decides this alert."), code="not_decider")
     reviewed = CriticalError.objects.filter(alerts=alert, evaluation__reviewer=acting_user).exists()
     if reviewed:
-        raise NotPermitted("You logged part of this evidence; someone else must decide.", code="reviewer_cannot_decide")
+        raise NotPermitted(
+            _("You logged part of this evidence; someone else must decide."), code="reviewer_cannot_decide"
+        )
 
 
 @transaction.atomic
 def alert_view_evidence(*, alert: Alert, acting_user: User) -> AlertEvidenceView:
     """Record that a decider opened the evidence (a sensitive read). Deciding requires it."""
     if acting_user.role not in (Role.SUPERVISOR, Role.QA_LEAD):
-        raise NotPermitted("Only supervisors and QA leads open alert evidence.", code="role_not_allowed")
+        raise NotPermitted(_("Only supervisors and QA leads open alert evidence."), code="role_not_allowed")
     view, created = AlertEvidenceView.objects.get_or_create(
         alert=alert, viewer=acting_user, defaults={"viewed_at": timezone.now()}
     )
@@ -67,17 +70,17 @@ def alert_decide(*, alert: Alert, decision: str, rationale: str, acting_user: Us
     """Confirm or dismiss an open alert. Exactly one of two simultaneous decisions wins; the other is a 409."""
     action = {"confirm": AlertAction.CONFIRM, "dismiss": AlertAction.DISMISS}.get(decision)
     if action is None:
-        raise DomainError("Decide 'confirm' or 'dismiss'.", fields={"decision": ["Choose confirm or dismiss."]})
+        raise DomainError(_("Decide 'confirm' or 'dismiss'."), fields={"decision": [_("Choose confirm or dismiss.")]})
     next_state = alert_transition(AlertState(alert.status), action, acting_user.role)
     _check_decider(alert, acting_user)
     if len(rationale.strip()) < RATIONALE_MIN_CHARS:
         raise DomainError(
-            f"Explain the decision in at least {RATIONALE_MIN_CHARS} characters.",
-            fields={"rationale": [f"At least {RATIONALE_MIN_CHARS} characters."]},
+            _("Explain the decision in at least %(n)s characters.") % {"n": RATIONALE_MIN_CHARS},
+            fields={"rationale": [_("At least %(n)s characters.") % {"n": RATIONALE_MIN_CHARS}]},
         )
     view = AlertEvidenceView.objects.filter(alert=alert, viewer=acting_user).first()
     if view is None:
-        raise DomainError("Open the evidence before deciding.", code="evidence_not_viewed")
+        raise DomainError(_("Open the evidence before deciding."), code="evidence_not_viewed")
     now = timezone.now()
     claimed = Alert.objects.filter(pk=alert.pk, status=AlertStatus.OPEN).update(
         status=next_state.value,
@@ -88,7 +91,7 @@ def alert_decide(*, alert: Alert, decision: str, rationale: str, acting_user: Us
         evidence_viewed_at=view.viewed_at,
     )
     if claimed != 1:
-        raise Conflict("Someone else decided this alert first.", code="already_decided")
+        raise Conflict(_("Someone else decided this alert first."), code="already_decided")
     alert.refresh_from_db()
     audit_record(
         actor=acting_user,

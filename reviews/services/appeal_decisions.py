@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from reviews.domain.appeals import ItemDecision, ItemToDecide, appeal_outcome, check_item_decisions
@@ -118,7 +119,7 @@ def appeal_decide(*, appeal: Appeal, decisions: Sequence[ItemDecision], rational
     )
     by_item = {d.item_id: d for d in decisions}
     if fields:
-        raise DomainError("The decision is not complete; nothing was saved.", fields=fields)
+        raise DomainError(_("The decision is not complete; nothing was saved."), fields=fields)
 
     now = timezone.now()
     outcome = appeal_outcome(by_item[i].overturned for i in items)
@@ -139,7 +140,7 @@ def appeal_decide(*, appeal: Appeal, decisions: Sequence[ItemDecision], rational
         status=outcome.value, decided_at=now, decided_by=acting_user, rationale=rationale.strip()
     )
     if claimed != 1:
-        raise Conflict("This appeal was decided by someone else first.", code="already_decided")
+        raise Conflict(_("This appeal was decided by someone else first."), code="already_decided")
     appeal.refresh_from_db()
 
     for error in overturned_errors:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from reviews.domain.appeals import add_working_days, within_window
@@ -75,22 +76,22 @@ def appeal_submit(
     """The agent appeals a submitted evaluation within the appeal window, with a written reason."""
     evaluation = Evaluation.objects.select_for_update(of=("self",)).select_related("call").get(pk=evaluation.pk)
     if evaluation.call.agent_id != acting_user.pk:
-        raise NotPermitted("Only the agent whose call was evaluated can appeal it.", code="not_own_evaluation")
+        raise NotPermitted(_("Only the agent whose call was evaluated can appeal it."), code="not_own_evaluation")
     if evaluation.superseded_at is not None:
-        raise DomainError("This evaluation was replaced by a later revision; appeal that one.", code="superseded")
+        raise DomainError(_("This evaluation was replaced by a later revision; appeal that one."), code="superseded")
     next_state = evaluation_transition(EvaluationState(evaluation.status), EvaluationAction.APPEAL, acting_user.role)
     assert evaluation.submitted_at is not None
     shown_on = timezone.localdate(evaluation.submitted_at)
     window = settings.APPEAL_WINDOW_DAYS
     if not within_window(shown_on=shown_on, today=timezone.localdate(), window_days=window):
         raise DomainError(
-            f"The appeal window closed {window} days after the evaluation was shown to you "
-            f"(shown {shown_on.isoformat()}).",
+            _("The appeal window closed %(days)s days after the evaluation was shown to you (shown %(shown)s).")
+            % {"days": window, "shown": shown_on.isoformat()},
             code="appeal_window_closed",
         )
     fields: dict[str, list[str]] = {}
     if len(reason.strip()) < REASON_MIN_CHARS:
-        fields["reason"] = [f"Explain the appeal in at least {REASON_MIN_CHARS} characters."]
+        fields["reason"] = [_("Explain the appeal in at least %(n)s characters.") % {"n": REASON_MIN_CHARS}]
     errors = list(evaluation.critical_errors.filter(status=CriticalErrorStatus.ACTIVE))
     criteria = list(Criterion.objects.filter(section__version_id=evaluation.scorecard_version_id))
     if whole_evaluation:
@@ -101,15 +102,17 @@ def appeal_submit(
         unknown_errors = sorted(set(critical_error_ids) - set(error_by_id))
         unknown_criteria = sorted(set(criterion_ids) - set(criterion_by_id))
         if unknown_errors:
-            fields["critical_errors"] = [f"Not an active critical error of this evaluation: {unknown_errors}."]
+            fields["critical_errors"] = [
+                _("Not an active critical error of this evaluation: %(ids)s.") % {"ids": unknown_errors}
+            ]
         if unknown_criteria:
-            fields["criteria"] = [f"Not a criterion of this evaluation: {unknown_criteria}."]
+            fields["criteria"] = [_("Not a criterion of this evaluation: %(ids)s.") % {"ids": unknown_criteria}]
         chosen_errors = [error_by_id[i] for i in dict.fromkeys(critical_error_ids) if i in error_by_id]
         chosen_criteria = [criterion_by_id[i] for i in dict.fromkeys(criterion_ids) if i in criterion_by_id]
         if not chosen_errors and not chosen_criteria and not unknown_errors and not unknown_criteria:
-            fields["items"] = ["Choose the critical errors or answers you contest, or appeal the whole evaluation."]
+            fields["items"] = [_("Choose the critical errors or answers you contest, or appeal the whole evaluation.")]
     if fields:
-        raise DomainError("The appeal is not complete; nothing was saved.", fields=fields)
+        raise DomainError(_("The appeal is not complete; nothing was saved."), fields=fields)
     now = timezone.now()
     assignee = _pick_assignee(evaluation, acting_user)
     try:
@@ -124,7 +127,7 @@ def appeal_submit(
                 deadline=add_working_days(timezone.localdate(now), settings.APPEAL_DEADLINE_WORKING_DAYS),
             )
     except IntegrityError as exc:
-        raise Conflict("This evaluation already has an open appeal.", code="appeal_open") from exc
+        raise Conflict(_("This evaluation already has an open appeal."), code="appeal_open") from exc
     AppealItem.objects.bulk_create(
         [AppealItem(appeal=appeal, kind=AppealItemKind.CRITICAL_ERROR, critical_error=e) for e in chosen_errors]
         + [AppealItem(appeal=appeal, kind=AppealItemKind.ANSWER, criterion=c) for c in chosen_criteria]
@@ -167,8 +170,8 @@ def appeal_assign(*, appeal: Appeal, assignee: User, acting_user: User) -> Appea
     next_state = appeal_transition(AppealState(appeal.status), AppealAction.ASSIGN, acting_user.role)
     if not _eligible_deciders(appeal.evaluation, appeal.agent).filter(pk=assignee.pk).exists():
         raise DomainError(
-            "Assign a supervisor or QA lead who is neither the agent nor a reviewer of this evaluation.",
-            fields={"assignee": ["Not eligible for this appeal."]},
+            _("Assign a supervisor or QA lead who is neither the agent nor a reviewer of this evaluation."),
+            fields={"assignee": [_("Not eligible for this appeal.")]},
         )
     previous = appeal.assignee_id
     appeal.assignee = assignee
@@ -194,9 +197,9 @@ def appeal_assign(*, appeal: Appeal, assignee: User, acting_user: User) -> Appea
 def appeal_require_assignee(appeal: Appeal, acting_user: User) -> None:
     """Rule 5: only the assignee decides, and never the original reviewer or the agent."""
     if appeal.assignee_id != acting_user.pk:
-        raise NotPermitted("Only the person this appeal is assigned to can handle it.", code="not_assignee")
+        raise NotPermitted(_("Only the person this appeal is assigned to can handle it."), code="not_assignee")
     if acting_user.pk in _reviewers_of(appeal.evaluation) or acting_user.pk == appeal.agent_id:
-        raise NotPermitted("The original reviewer and the agent cannot decide an appeal.", code="not_independent")
+        raise NotPermitted(_("The original reviewer and the agent cannot decide an appeal."), code="not_independent")
 
 
 @transaction.atomic
@@ -216,7 +219,7 @@ def appeal_withdraw(*, appeal: Appeal, acting_user: User) -> Appeal:
     """The agent withdraws before a decision. The evaluation then stands as final."""
     appeal = appeal_lock(appeal)
     if appeal.agent_id != acting_user.pk:
-        raise NotPermitted("Only the agent who appealed can withdraw.", code="not_own_appeal")
+        raise NotPermitted(_("Only the agent who appealed can withdraw."), code="not_own_appeal")
     appeal.status = appeal_transition(AppealState(appeal.status), AppealAction.WITHDRAW, acting_user.role).value
     appeal.withdrawn_at = timezone.now()
     appeal.save(update_fields=["status", "withdrawn_at"])

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from reviews.domain import agreement
@@ -51,23 +52,23 @@ def calibration_session_create(
 ) -> CalibrationSession:
     """A QA lead invites reviewers to score one call blind, optionally naming a reference (the expert)."""
     if acting_user.role != Role.QA_LEAD:
-        raise NotPermitted("Only a QA lead organises calibration sessions.", code="role_not_allowed")
+        raise NotPermitted(_("Only a QA lead organises calibration sessions."), code="role_not_allowed")
     fields: dict[str, list[str]] = {}
     people = {p.pk: p for p in participants}
     if len(people) < 2:
-        fields["participants"] = ["Invite at least two reviewers."]
+        fields["participants"] = [_("Invite at least two reviewers.")]
     if any(p.role not in REVIEWER_ROLES for p in people.values()):
-        fields["participants"] = ["Only supervisors and QA leads take part in calibration."]
+        fields["participants"] = [_("Only supervisors and QA leads take part in calibration.")]
     if call.agent_id in people:
-        fields["participants"] = ["The agent of the call cannot take part."]
+        fields["participants"] = [_("The agent of the call cannot take part.")]
     if reference_reviewer is not None and reference_reviewer.pk not in people:
-        fields["reference_reviewer"] = ["The reference reviewer must be one of the participants."]
+        fields["reference_reviewer"] = [_("The reference reviewer must be one of the participants.")]
     if scorecard_version.status != ScorecardVersionStatus.PUBLISHED:
-        fields["scorecard_version"] = ["Use a published scorecard version."]
+        fields["scorecard_version"] = [_("Use a published scorecard version.")]
     if not title.strip():
-        fields["title"] = ["Give the session a title."]
+        fields["title"] = [_("Give the session a title.")]
     if fields:
-        raise DomainError("The session is not valid; nothing was saved.", fields=fields)
+        raise DomainError(_("The session is not valid; nothing was saved."), fields=fields)
     session = CalibrationSession.objects.create(
         call=call,
         scorecard_version=scorecard_version,
@@ -111,11 +112,11 @@ def calibration_score(
     """A participant's complete blind scoring, submitted at once. It never counts toward anyone's scores."""
     session = CalibrationSession.objects.select_for_update().get(pk=session.pk)
     if not session.participants.filter(reviewer=acting_user).exists():
-        raise NotPermitted("You are not a participant of this session.", code="not_participant")
+        raise NotPermitted(_("You are not a participant of this session."), code="not_participant")
     if session.status != CalibrationStatus.OPEN:
-        raise Conflict("The session is closed.", code="session_closed")
+        raise Conflict(_("The session is closed."), code="session_closed")
     if Evaluation.objects.filter(calibration_session=session, reviewer=acting_user).exists():
-        raise Conflict("You already scored this session.", code="already_scored")
+        raise Conflict(_("You already scored this session."), code="already_scored")
     evaluation = evaluation_create(
         call=session.call,
         scorecard_version=session.scorecard_version,
@@ -126,7 +127,10 @@ def calibration_score(
     types = {t.code: t for t in CriticalErrorType.objects.filter(code__in={e.type_code for e in critical_errors})}
     unknown = sorted({e.type_code for e in critical_errors} - set(types))
     if unknown:
-        raise DomainError("Unknown critical-error types.", fields={"critical_errors": [f"Unknown: {unknown}"]})
+        raise DomainError(
+            _("Unknown critical-error types."),
+            fields={"critical_errors": [_("Unknown: %(codes)s") % {"codes": unknown}]},
+        )
     for error in critical_errors:
         critical_error_log(
             evaluation=evaluation,
@@ -146,10 +150,10 @@ def calibration_score(
 def calibration_session_close(*, session: CalibrationSession, acting_user: User) -> CalibrationSession:
     """Close the session and compute agreement: per criterion, alpha, deviations, critical errors."""
     if acting_user.role != Role.QA_LEAD:
-        raise NotPermitted("Only a QA lead closes calibration sessions.", code="role_not_allowed")
+        raise NotPermitted(_("Only a QA lead closes calibration sessions."), code="role_not_allowed")
     session = CalibrationSession.objects.select_for_update().get(pk=session.pk)
     if session.status != CalibrationStatus.OPEN:
-        raise Conflict("The session is already closed.", code="session_closed")
+        raise Conflict(_("The session is already closed."), code="session_closed")
     scorings_qs = (
         Evaluation.objects.filter(calibration_session=session, status=EvaluationStatus.SUBMITTED)
         .prefetch_related("answers", "critical_errors__type")
@@ -157,7 +161,7 @@ def calibration_session_close(*, session: CalibrationSession, acting_user: User)
     )
     if scorings_qs.count() < 2:
         raise DomainError(
-            "At least two participants must have scored before the session can close.", code="too_few_scorings"
+            _("At least two participants must have scored before the session can close."), code="too_few_scorings"
         )
     criteria = [
         agreement.CriterionSpec(criterion_id=c.pk, text=c.text, max_points=c.max_points)

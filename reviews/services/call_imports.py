@@ -18,6 +18,7 @@ from django.core.files.base import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from reviews.domain.call_rows import (
@@ -45,7 +46,8 @@ def import_format_for(file_name: str, requested: str = "") -> str:
     if requested:
         if requested not in ImportFormat.values:
             raise DomainError(
-                f"Unknown format {requested!r}.", fields={"format": [f"One of {', '.join(ImportFormat.values)}."]}
+                _("Unknown format %(format)s.") % {"format": requested},
+                fields={"format": [_("One of %(values)s.") % {"values": ", ".join(ImportFormat.values)}]},
             )
         return requested
     lowered = file_name.lower()
@@ -54,8 +56,8 @@ def import_format_for(file_name: str, requested: str = "") -> str:
     if lowered.endswith(".csv"):
         return ImportFormat.CSV
     raise DomainError(
-        "Say whether the file is CSV or JSON lines (or name it .csv or .jsonl).",
-        fields={"format": ["Cannot tell from the file name."]},
+        _("Say whether the file is CSV or JSON lines (or name it .csv or .jsonl)."),
+        fields={"format": [_("Cannot tell from the file name.")]},
     )
 
 
@@ -71,10 +73,10 @@ def call_import_create(
 ) -> CallImport:
     """Register an import. ``acting_user`` None is the command line (the operator)."""
     if acting_user is not None and acting_user.role not in IMPORTER_ROLES:
-        raise NotPermitted("Only QA leads and administrators import calls.", code="role_not_allowed")
+        raise NotPermitted(_("Only QA leads and administrators import calls."), code="role_not_allowed")
     source = source.strip()
     if not source or len(source) > 40:
-        raise DomainError("Give the source (1 to 40 characters).", fields={"source": ["1 to 40 characters."]})
+        raise DomainError(_("Give the source (1 to 40 characters)."), fields={"source": ["1 to 40 characters."]})
     call_import = CallImport(
         source=source,
         file_name=file_name[-255:],
@@ -173,7 +175,7 @@ def chosen_writer(name: str = "") -> str:
     if name == "auto":
         return "copy" if connection.vendor == "postgresql" else "bulk"
     if name not in WRITERS or (name == "copy" and connection.vendor != "postgresql"):
-        raise DomainError(f"Unknown or unavailable writer {name!r}.", code="bad_writer")
+        raise DomainError(_("Unknown or unavailable writer %(name)s.") % {"name": name}, code="bad_writer")
     return name
 
 
@@ -333,7 +335,8 @@ def call_import_start(
     size = upload.size or 0
     if size > settings.CALL_IMPORT_MAX_BYTES:
         raise DomainError(
-            "The file is too large.", fields={"file": [f"At most {settings.CALL_IMPORT_MAX_BYTES} bytes."]}
+            _("The file is too large."),
+            fields={"file": [_("At most %(n)s bytes.") % {"n": settings.CALL_IMPORT_MAX_BYTES}]},
         )
     fmt = import_format_for(upload.name or "", requested_format)
     upload.seek(0)

@@ -6,6 +6,7 @@ from typing import IO
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from reviews.domain.errors import Conflict, DomainError, NotPermitted
@@ -38,28 +39,30 @@ def call_create(
 ) -> Call:
     """Register a call for review. Supervisors may add calls of their own team's agents only."""
     if acting_user.role not in (Role.SUPERVISOR, Role.QA_LEAD):
-        raise NotPermitted("Only supervisors and QA leads add calls.", code="role_not_allowed")
+        raise NotPermitted(_("Only supervisors and QA leads add calls."), code="role_not_allowed")
     if agent.role != Role.AGENT:
-        raise DomainError("Calls belong to agents.", fields={"agent": ["This user is not an agent."]})
+        raise DomainError(_("Calls belong to agents."), fields={"agent": [_("This user is not an agent.")]})
     if acting_user.role == Role.SUPERVISOR and agent.team_id != acting_user.team_id:
         raise DomainError(
-            "Supervisors add calls of agents in their own team only.",
-            fields={"agent": ["This agent is not in your team."]},
+            _("Supervisors add calls of agents in their own team only."),
+            fields={"agent": [_("This agent is not in your team.")]},
         )
     if started_at.tzinfo is None:
-        raise DomainError("Give the start time with its UTC offset.", fields={"started_at": ["Needs a UTC offset."]})
+        raise DomainError(
+            _("Give the start time with its UTC offset."), fields={"started_at": [_("Needs a UTC offset.")]}
+        )
     content_type = ""
     if recording is not None:
         content_type = RECORDING_CONTENT_TYPES.get((recording.content_type or "").split(";")[0].strip(), "")
         if not content_type:
             raise DomainError(
-                "The recording must be an audio file (WAV, MP3, Ogg, WebM or MP4 audio).",
-                fields={"recording": ["Unsupported file type."]},
+                _("The recording must be an audio file (WAV, MP3, Ogg, WebM or MP4 audio)."),
+                fields={"recording": [_("Unsupported file type.")]},
             )
         if recording.size is not None and recording.size > settings.RECORDING_MAX_BYTES:
             raise DomainError(
-                "The recording is too large.",
-                fields={"recording": [f"At most {settings.RECORDING_MAX_BYTES} bytes."]},
+                _("The recording is too large."),
+                fields={"recording": [_("At most %(n)s bytes.") % {"n": settings.RECORDING_MAX_BYTES}]},
             )
     call = Call(
         source=source,
@@ -76,9 +79,9 @@ def call_create(
             call.save()
     except IntegrityError as exc:
         raise Conflict(
-            f"A call with external id {external_id!r} from {source!r} already exists.",
+            _("A call with external id %(id)s from %(source)s already exists.") % {"id": external_id, "source": source},
             code="duplicate_call",
-            fields={"external_id": ["Already imported from this source."]},
+            fields={"external_id": [_("Already imported from this source.")]},
         ) from exc
     if recording is not None:
         call.recording.save(recording.name or "recording", recording, save=True)
@@ -96,7 +99,7 @@ def call_create(
 def call_recording_open(*, call: Call, acting_user: User, byte_range: str = "") -> IO[bytes]:
     """Open a call's recording for playback. Every playback request is audited before a byte is sent."""
     if not call.recording or not call.recording.name:
-        raise DomainError("This call has no recording.", code="no_recording")
+        raise DomainError(_("This call has no recording."), code="no_recording")
     audit_record(
         actor=acting_user,
         action=AuditAction.CALL_RECORDING_PLAYED,

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from reviews.domain.errors import Conflict, DomainError
@@ -27,15 +28,17 @@ def critical_error_type_create(
     counts_toward_thresholds: bool = True,
     acting_user: User,
 ) -> CriticalErrorType:
-    require_qa_lead(acting_user, to="manages critical-error types")
+    require_qa_lead(acting_user, to=_("manages critical-error types"))
     code = code.strip().upper()
     if not re.fullmatch(CODE_PATTERN, code):
         raise DomainError(
-            "Use letters, digits and underscores.", fields={"code": ["Use letters, digits and underscores."]}
+            _("Use letters, digits and underscores."), fields={"code": [_("Use letters, digits and underscores.")]}
         )
     if CriticalErrorType.objects.filter(code=code).exists():
         raise Conflict(
-            f"The code {code} is already in use.", code="duplicate_code", fields={"code": ["Already in use."]}
+            _("The code %(code)s is already in use.") % {"code": code},
+            code="duplicate_code",
+            fields={"code": [_("Already in use.")]},
         )
     error_type = CriticalErrorType.objects.create(
         code=code,
@@ -58,10 +61,10 @@ def critical_error_type_update(
     *, error_type: CriticalErrorType, acting_user: User, **changes: object
 ) -> CriticalErrorType:
     """Change labels or flags. The code is the type's identity and never changes."""
-    require_qa_lead(acting_user, to="manages critical-error types")
+    require_qa_lead(acting_user, to=_("manages critical-error types"))
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise DomainError(f"Cannot change {', '.join(sorted(unknown))}.")
+        raise DomainError(_("Cannot change %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
     for field, value in changes.items():
         setattr(error_type, field, value)
     error_type.save()

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Role, User
 from reviews.domain.errors import Conflict, DomainError, NotPermitted
@@ -86,7 +88,7 @@ def _lock_for_reviewer(evaluation: Evaluation, acting_user: User, action: Evalua
     )
     evaluation_transition(EvaluationState(locked.status), action, acting_user.role)
     if locked.reviewer_id != acting_user.pk:
-        raise NotPermitted("Only the reviewer who started this evaluation can change it.", code="not_reviewer")
+        raise NotPermitted(_("Only the reviewer who started this evaluation can change it."), code="not_reviewer")
     return locked
 
 
@@ -108,13 +110,13 @@ def evaluation_create(
     A call a sampling run assigned to the reviewer is marked as sampled.
     """
     if acting_user.role not in (Role.SUPERVISOR, Role.QA_LEAD):
-        raise NotPermitted("Only supervisors and QA leads evaluate calls.", code="role_not_allowed")
+        raise NotPermitted(_("Only supervisors and QA leads evaluate calls."), code="role_not_allowed")
     if call.agent_id == acting_user.pk:
-        raise NotPermitted("You cannot evaluate your own call.", code="own_call")
+        raise NotPermitted(_("You cannot evaluate your own call."), code="own_call")
     if scorecard_version.status != ScorecardVersionStatus.PUBLISHED:
         raise DomainError(
-            "Evaluate against a published scorecard version.",
-            fields={"scorecard_version": ["This version is not published."]},
+            _("Evaluate against a published scorecard version."),
+            fields={"scorecard_version": [_("This version is not published.")]},
         )
     selection = _selection(call, acting_user, target_reason, target_note, calibration_session)
     existing = Evaluation.objects.filter(
@@ -122,9 +124,9 @@ def evaluation_create(
     ).first()
     if existing is not None:
         raise Conflict(
-            f"You already evaluated this call (evaluation {existing.pk}).",
+            _("You already evaluated this call (evaluation %(id)s).") % {"id": existing.pk},
             code="already_evaluated",
-            fields={"call": [f"Already evaluated by you in evaluation {existing.pk}."]},
+            fields={"call": [_("Already evaluated by you in evaluation %(id)s.") % {"id": existing.pk}]},
         )
     try:
         with transaction.atomic():
@@ -138,7 +140,7 @@ def evaluation_create(
                 target_note=target_note.strip(),
             )
     except IntegrityError as exc:  # a concurrent request won the race
-        raise Conflict("You already evaluated this call.", code="already_evaluated") from exc
+        raise Conflict(_("You already evaluated this call."), code="already_evaluated") from exc
     audit_record(
         actor=acting_user,
         action=AuditAction.EVALUATION_CREATED,
@@ -161,17 +163,19 @@ def _selection(
     if target_reason:
         if target_reason not in TargetReason.values:
             raise DomainError(
-                "Unknown reason for a targeted review.",
-                fields={"target_reason": [f"One of {', '.join(TargetReason.values)}."]},
+                _("Unknown reason for a targeted review."),
+                fields={"target_reason": [_("One of %(values)s.") % {"values": ", ".join(TargetReason.values)}]},
             )
         if calibration_session is not None:
-            raise DomainError("A calibration scoring is never targeted.", fields={"target_reason": ["Leave empty."]})
+            raise DomainError(
+                _("A calibration scoring is never targeted."), fields={"target_reason": [_("Leave empty.")]}
+            )
         if len(target_note) > 500:
-            raise DomainError("The note is too long.", fields={"target_note": ["At most 500 characters."]})
+            raise DomainError(_("The note is too long."), fields={"target_note": [_("At most 500 characters.")]})
         return Selection.TARGETED
     if target_note.strip():
         raise DomainError(
-            "A note belongs to a targeted review: give its reason too.", fields={"target_reason": ["Required."]}
+            _("A note belongs to a targeted review: give its reason too."), fields={"target_reason": ["Required."]}
         )
     if calibration_session is None and ReviewAssignment.objects.filter(call=call, reviewer=reviewer).exists():
         return Selection.SAMPLED
@@ -195,17 +199,19 @@ def evaluation_answers_save(
         key = f"answers.{index}"
         spec = specs.get(answer.criterion_id)
         if spec is None:
-            field_errors[key] = ["This criterion is not part of the evaluation's scorecard version."]
+            field_errors[key] = [_("This criterion is not part of the evaluation's scorecard version.")]
             continue
         if answer.criterion_id in seen:
-            field_errors[key] = ["This criterion is answered twice."]
+            field_errors[key] = [_("This criterion is answered twice.")]
             continue
         seen.add(answer.criterion_id)
         problems = answer_problems(spec, points=answer.points, not_applicable=answer.not_applicable)
         if problems:
             field_errors[key] = problems
     if field_errors:
-        raise DomainError("Some answers are not valid; nothing was saved.", code="invalid_answers", fields=field_errors)
+        raise DomainError(
+            _("Some answers are not valid; nothing was saved."), code="invalid_answers", fields=field_errors
+        )
 
     for answer in answers:
         Answer.objects.update_or_create(
@@ -251,19 +257,20 @@ def critical_error_log(
     evaluation = _lock_for_reviewer(evaluation, acting_user, EvaluationAction.EDIT)
     field_errors: dict[str, list[str]] = {}
     if not error_type.is_active:
-        field_errors["type"] = ["This critical-error type is no longer in use."]
+        field_errors["type"] = [_("This critical-error type is no longer in use.")]
     if offset_seconds < 0:
-        field_errors["offset_seconds"] = ["The offset cannot be negative."]
+        field_errors["offset_seconds"] = [_("The offset cannot be negative.")]
     elif offset_seconds > evaluation.call.handle_time_seconds:
         field_errors["offset_seconds"] = [
-            f"The call lasted {evaluation.call.handle_time_seconds} seconds; the offset must lie within it."
+            _("The call lasted %(seconds)s seconds; the offset must lie within it.")
+            % {"seconds": evaluation.call.handle_time_seconds}
         ]
     if not note.strip():
-        field_errors["note"] = ["Describe what happened at this moment."]
+        field_errors["note"] = [_("Describe what happened at this moment.")]
     if criterion is not None and criterion.section.version_id != evaluation.scorecard_version_id:
-        field_errors["criterion"] = ["This criterion is not part of the evaluation's scorecard version."]
+        field_errors["criterion"] = [_("This criterion is not part of the evaluation's scorecard version.")]
     if field_errors:
-        raise DomainError("The critical error is not valid; nothing was saved.", fields=field_errors)
+        raise DomainError(_("The critical error is not valid; nothing was saved."), fields=field_errors)
     error = CriticalError.objects.create(
         evaluation=evaluation,
         type=error_type,
@@ -310,9 +317,10 @@ def evaluation_check_complete(*, evaluation: Evaluation) -> None:
     if missing:
         texts = dict(Criterion.objects.filter(pk__in=missing).values_list("id", "text"))
         raise DomainError(
-            f"{len(missing)} criteria are not answered yet.",
+            ngettext("%(n)s criterion is not answered yet.", "%(n)s criteria are not answered yet.", len(missing))
+            % {"n": len(missing)},
             code="unanswered_criteria",
-            fields={f"criterion:{pk}": [f"Not answered: {texts[pk]}"] for pk in missing},
+            fields={f"criterion:{pk}": [_("Not answered: %(text)s") % {"text": texts[pk]}] for pk in missing},
             params={"unanswered_criterion_ids": list(missing)},
         )
 
@@ -347,7 +355,7 @@ def evaluation_acknowledge(*, evaluation: Evaluation, acting_user: User) -> Eval
     """The agent records that they saw the evaluation. It never means they agree."""
     locked = Evaluation.objects.select_for_update(of=("self",)).select_related("call").get(pk=evaluation.pk)
     if locked.call.agent_id != acting_user.pk:
-        raise NotPermitted("Only the agent whose call was evaluated can acknowledge it.", code="not_own_evaluation")
+        raise NotPermitted(_("Only the agent whose call was evaluated can acknowledge it."), code="not_own_evaluation")
     locked.status = evaluation_transition(
         EvaluationState(locked.status), EvaluationAction.ACKNOWLEDGE, acting_user.role
     ).value

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from reviews.domain.disclosure import suppress_small_cells
@@ -45,9 +46,9 @@ def rule_version_preview(*, version: RuleVersion, acting_user: User, as_of: dt.d
     Counts below k are suppressed, with a second cell hidden where one alone could be recovered.
     """
     if acting_user.role not in (Role.QA_LEAD, Role.WORKS_COUNCIL):
-        raise NotPermitted("Only the QA lead and the works council preview rules.", code="role_not_allowed")
+        raise NotPermitted(_("Only the QA lead and the works council preview rules."), code="role_not_allowed")
     if version.status not in (RuleVersionStatus.DRAFT, RuleVersionStatus.PROPOSED):
-        raise DomainError("Preview a draft or proposed version.", code="not_previewable")
+        raise DomainError(_("Preview a draft or proposed version."), code="not_previewable")
     as_of = as_of or timezone.now()
     terms = terms_of(version)
     agents = in_rule_scope(agent_profiles(), version)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import EmploymentType, Team, User
 from reviews.domain.errors import Conflict, DomainError
@@ -64,30 +65,34 @@ def terms_of(version: RuleVersion) -> RuleTerms:
 def _validate(terms: RuleTerms) -> list[CriticalErrorType]:
     errors: dict[str, list[str]] = {}
     if not terms.purpose.strip():
-        errors["purpose"] = ["State what the rule is for; the works council consents to this purpose."]
+        errors["purpose"] = [_("State what the rule is for; the works council consents to this purpose.")]
     types = list(CriticalErrorType.objects.filter(code__in=terms.counted_type_codes))
     known = {t.code for t in types}
     unknown = sorted(terms.counted_type_codes - known)
     not_counting = sorted(t.code for t in types if not t.counts_toward_thresholds or not t.is_active)
     if not terms.counted_type_codes:
-        errors["counted_types"] = ["Name at least one critical-error type to count."]
+        errors["counted_types"] = [_("Name at least one critical-error type to count.")]
     elif unknown:
-        errors["counted_types"] = [f"Unknown critical-error types: {', '.join(unknown)}."]
+        errors["counted_types"] = [_("Unknown critical-error types: %(codes)s.") % {"codes": ", ".join(unknown)}]
     elif not_counting:
-        errors["counted_types"] = [f"These types do not count toward thresholds: {', '.join(not_counting)}."]
+        errors["counted_types"] = [
+            _("These types do not count toward thresholds: %(codes)s.") % {"codes": ", ".join(not_counting)}
+        ]
     if terms.count_n < 1:
-        errors["count_n"] = ["A rule needs at least 1 error."]
+        errors["count_n"] = [_("A rule needs at least 1 error.")]
     if not 1 <= terms.window_days <= MAX_WINDOW_DAYS:
-        errors["window_days"] = [f"The window is 1 to {MAX_WINDOW_DAYS} days."]
+        errors["window_days"] = [_("The window is 1 to %(max)s days.") % {"max": MAX_WINDOW_DAYS}]
     if terms.level not in AlertLevel.values:
-        errors["level"] = [f"Choose one of {', '.join(AlertLevel.values)}."]
+        errors["level"] = [_("Choose one of %(values)s.") % {"values": ", ".join(AlertLevel.values)}]
     bad_types = sorted(terms.employment_types - set(EmploymentType.values))
     if bad_types:
-        errors["scope_employment_types"] = [f"Unknown employment types: {', '.join(bad_types)}."]
+        errors["scope_employment_types"] = [
+            _("Unknown employment types: %(values)s.") % {"values": ", ".join(bad_types)}
+        ]
     if terms.team_ids and Team.objects.filter(pk__in=terms.team_ids).count() != len(terms.team_ids):
-        errors["scope_teams"] = ["Some of these teams do not exist."]
+        errors["scope_teams"] = [_("Some of these teams do not exist.")]
     if errors:
-        raise DomainError("The rule is not valid; nothing was saved.", fields=errors)
+        raise DomainError(_("The rule is not valid; nothing was saved."), fields=errors)
     return types
 
 
@@ -119,10 +124,14 @@ def _terms_data(terms: RuleTerms) -> dict[str, Any]:
 @transaction.atomic
 def threshold_rule_create(*, name: str, terms: RuleTerms, acting_user: User) -> ThresholdRule:
     """A new rule starts as draft version 1; it does nothing until consented and activated."""
-    require_qa_lead(acting_user, to="drafts and manages threshold rules")
+    require_qa_lead(acting_user, to=_("drafts and manages threshold rules"))
     types = _validate(terms)
     if ThresholdRule.objects.filter(name=name).exists():
-        raise Conflict(f"A rule named {name!r} exists.", code="duplicate_name", fields={"name": ["Already in use."]})
+        raise Conflict(
+            _("A rule named “%(name)s” exists.") % {"name": name},
+            code="duplicate_name",
+            fields={"name": [_("Already in use.")]},
+        )
     rule = ThresholdRule.objects.create(name=name, created_by=acting_user)
     version = RuleVersion(rule=rule, number=1, created_by=acting_user)
     _write_terms(version, terms, types)
@@ -138,7 +147,7 @@ def threshold_rule_create(*, name: str, terms: RuleTerms, acting_user: User) -> 
 @transaction.atomic
 def rule_version_revise(*, rule: ThresholdRule, terms: RuleTerms, acting_user: User) -> RuleVersion:
     """Change a rule. A draft is edited in place; anything else becomes a new draft needing consent again."""
-    require_qa_lead(acting_user, to="drafts and manages threshold rules")
+    require_qa_lead(acting_user, to=_("drafts and manages threshold rules"))
     ThresholdRule.objects.select_for_update().get(pk=rule.pk)
     types = _validate(terms)
     draft = rule.versions.filter(status=RuleVersionStatus.DRAFT).first()
@@ -177,10 +186,10 @@ def threshold_rule_change(*, rule: ThresholdRule, changes: Mapping[str, Any], ac
     """Change some terms of a rule; the others stay as in its latest version (see ``rule_version_revise``)."""
     unknown = sorted(set(changes) - TERM_FIELDS)
     if unknown:
-        raise DomainError(f"Cannot change {', '.join(unknown)}.")
+        raise DomainError(_("Cannot change %(fields)s.") % {"fields": ", ".join(unknown)})
     latest = rule.versions.order_by("-number").first()
     if latest is None:
-        raise DomainError("This rule has no version to change.", code="no_such_version")
+        raise DomainError(_("This rule has no version to change."), code="no_such_version")
     terms = dataclasses.replace(terms_of(latest), **changes)
     return rule_version_revise(rule=rule, terms=terms, acting_user=acting_user)
 
@@ -228,27 +237,30 @@ def rule_version_decide_consent(
     version = _lock(version)
     action = RuleVersionAction.CONSENT if decision == ConsentDecision.GRANTED else RuleVersionAction.REFUSE
     if decision not in ConsentDecision.values:
-        raise DomainError("Decide 'granted' or 'refused'.", fields={"decision": ["Choose granted or refused."]})
+        raise DomainError(_("Decide 'granted' or 'refused'."), fields={"decision": [_("Choose granted or refused.")]})
     next_state = rule_version_transition(RuleVersionState(version.status), action, acting_user.role)
     decided_on = decided_on or timezone.localdate()
     errors: dict[str, list[str]] = {}
     if not reference.strip():
-        errors["reference"] = ["Refer to the council's decision document."]
+        errors["reference"] = [_("Refer to the council's decision document.")]
     if not population.strip():
-        errors["population"] = ["Say who the consent covers."]
+        errors["population"] = [_("Say who the consent covers.")]
     if decided_on > timezone.localdate():
-        errors["decided_on"] = ["A decision cannot be dated in the future."]
+        errors["decided_on"] = [_("A decision cannot be dated in the future.")]
     if decision == ConsentDecision.GRANTED:
         latest_allowed = add_months(decided_on, REVIEW_MAX_MONTHS)
         review_by = review_by or add_months(decided_on, REVIEW_DEFAULT_MONTHS)
         if review_by > latest_allowed:
-            errors["review_by"] = [f"Consent lasts at most {REVIEW_MAX_MONTHS} months: {latest_allowed} at the latest."]
+            errors["review_by"] = [
+                _("Consent lasts at most %(months)s months: %(date)s at the latest.")
+                % {"months": REVIEW_MAX_MONTHS, "date": latest_allowed.isoformat()}
+            ]
         elif review_by <= decided_on:
-            errors["review_by"] = ["The review date must come after the decision."]
+            errors["review_by"] = [_("The review date must come after the decision.")]
     else:
         review_by = None
     if errors:
-        raise DomainError("The consent record is not complete; nothing was saved.", fields=errors)
+        raise DomainError(_("The consent record is not complete; nothing was saved."), fields=errors)
     record = ConsentRecord.objects.create(
         rule_version=version,
         decided_by=acting_user,
@@ -285,11 +297,11 @@ def rule_version_activate(*, version: RuleVersion, acting_user: User) -> RuleVer
     next_state = rule_version_transition(RuleVersionState(version.status), RuleVersionAction.ACTIVATE, acting_user.role)
     consent = version.consents.filter(decision=ConsentDecision.GRANTED).first()
     if consent is None:
-        raise DomainError("This version has no granted consent of the works council.", code="no_consent")
+        raise DomainError(_("This version has no granted consent of the works council."), code="no_consent")
     today = timezone.localdate()
     if version.review_by is None or version.review_by < today:
         raise DomainError(
-            "The consent's review date has passed; the works council must consent again.", code="consent_expired"
+            _("The consent's review date has passed; the works council must consent again."), code="consent_expired"
         )
     now = timezone.now()
     previous = RuleVersion.objects.select_for_update().filter(rule_id=version.rule_id, status="active").first()
@@ -309,7 +321,7 @@ def rule_version_activate(*, version: RuleVersion, acting_user: User) -> RuleVer
         with transaction.atomic():
             version.save(update_fields=["status", "activated_at"])
     except IntegrityError as exc:
-        raise Conflict("Another version of this rule was activated at the same time.") from exc
+        raise Conflict(_("Another version of this rule was activated at the same time.")) from exc
     audit_record(
         actor=acting_user,
         action=AuditAction.RULE_VERSION_ACTIVATED,
@@ -338,7 +350,8 @@ def rule_version_nullify(*, version: RuleVersion, reason: str, acting_user: User
     next_state = rule_version_transition(RuleVersionState(version.status), RuleVersionAction.NULLIFY, acting_user.role)
     if len(reason.strip()) < 20:
         raise DomainError(
-            "State the grounds for nullity (at least 20 characters).", fields={"reason": ["At least 20 characters."]}
+            _("State the grounds for nullity (at least 20 characters)."),
+            fields={"reason": [_("At least 20 characters.")]},
         )
     now = timezone.now()
     version.status = next_state.value

@@ -18,6 +18,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from reviews.domain.errors import Conflict, DomainError, InvalidTransition
@@ -59,20 +60,20 @@ PROGRESS_EVERY = 500  # agents between progress updates
 def _check_policy(policy: SamplingPolicy) -> None:
     errors: dict[str, list[str]] = {}
     if not policy.name.strip():
-        errors["name"] = ["Give the policy a name."]
+        errors["name"] = [_("Give the policy a name.")]
     if not 1 <= policy.calls_per_agent <= 100:
-        errors["calls_per_agent"] = ["Between 1 and 100."]
+        errors["calls_per_agent"] = [_("Between 1 and 100.")]
     if not 1 <= policy.per_agent_cap <= 100:
-        errors["per_agent_cap"] = ["Between 1 and 100."]
+        errors["per_agent_cap"] = [_("Between 1 and 100.")]
     elif policy.per_agent_cap < policy.calls_per_agent:
-        errors["per_agent_cap"] = ["The cap must be at least the number of calls drawn per agent."]
+        errors["per_agent_cap"] = [_("The cap must be at least the number of calls drawn per agent.")]
     unknown = [c for c in policy.channels if c not in Channel.values]
     if not isinstance(policy.channels, list) or unknown:
-        errors["channels"] = [f"Choose from {', '.join(Channel.values)}."]
+        errors["channels"] = [_("Choose from %(values)s.") % {"values": ", ".join(Channel.values)}]
     if policy.max_handle_seconds is not None and policy.max_handle_seconds < policy.min_handle_seconds:
-        errors["max_handle_seconds"] = ["Must be at least the minimum call length."]
+        errors["max_handle_seconds"] = [_("Must be at least the minimum call length.")]
     if errors:
-        raise DomainError("The sampling policy is not valid.", fields=errors)
+        raise DomainError(_("The sampling policy is not valid."), fields=errors)
 
 
 def _snapshot(policy: SamplingPolicy) -> dict[str, Any]:
@@ -82,7 +83,7 @@ def _snapshot(policy: SamplingPolicy) -> dict[str, Any]:
 @transaction.atomic
 def sampling_policy_create(*, acting_user: User, seed: int | None = None, **fields: Any) -> SamplingPolicy:
     """A new policy. Without a seed one is chosen at random (and recorded, like every parameter)."""
-    require_qa_lead(acting_user, to="sets sampling policies")
+    require_qa_lead(acting_user, to=_("sets sampling policies"))
     policy = SamplingPolicy(
         created_by=acting_user, seed=seed if seed is not None else secrets.randbelow(2**53), **fields
     )
@@ -92,7 +93,7 @@ def sampling_policy_create(*, acting_user: User, seed: int | None = None, **fiel
         with transaction.atomic():
             policy.save()
     except IntegrityError as exc:
-        raise Conflict("A sampling policy with this name exists.", fields={"name": ["Already in use."]}) from exc
+        raise Conflict(_("A sampling policy with this name exists."), fields={"name": [_("Already in use.")]}) from exc
     audit_record(actor=acting_user, action=AuditAction.SAMPLING_POLICY_CREATED, obj=policy, data=_snapshot(policy))
     return policy
 
@@ -100,19 +101,21 @@ def sampling_policy_create(*, acting_user: User, seed: int | None = None, **fiel
 @transaction.atomic
 def sampling_policy_update(*, policy: SamplingPolicy, acting_user: User, **changes: Any) -> SamplingPolicy:
     """Change a policy. Runs already made keep the parameters they recorded."""
-    require_qa_lead(acting_user, to="changes sampling policies")
+    require_qa_lead(acting_user, to=_("changes sampling policies"))
     policy = SamplingPolicy.objects.select_for_update().get(pk=policy.pk)
     before = _snapshot(policy)
     for name, value in changes.items():
         if name not in POLICY_FIELDS:
-            raise DomainError(f"{name} cannot be changed.", fields={name: ["Not changeable."]})
+            raise DomainError(
+                _("%(field)s cannot be changed.") % {"field": name}, fields={name: [_("Not changeable.")]}
+            )
         setattr(policy, name, sorted(set(value)) if name == "channels" else value)
     _check_policy(policy)
     try:
         with transaction.atomic():
             policy.save()
     except IntegrityError as exc:
-        raise Conflict("A sampling policy with this name exists.", fields={"name": ["Already in use."]}) from exc
+        raise Conflict(_("A sampling policy with this name exists."), fields={"name": [_("Already in use.")]}) from exc
     after = _snapshot(policy)
     audit_record(
         actor=acting_user,
@@ -128,18 +131,18 @@ def sampling_run_create(
     *, policy: SamplingPolicy, period: str, trigger: str, acting_user: User | None, enqueue: bool = True
 ) -> SamplingRun:
     """Queue the draw of one finished month under a policy. A month is drawn once per policy."""
-    require_qa_lead(acting_user, to="starts sampling runs")
+    require_qa_lead(acting_user, to=_("starts sampling runs"))
     try:
         start, end = month_bounds(period)
     except ValueError as exc:
-        raise DomainError(str(exc), fields={"period": ["Write the month as YYYY-MM."]}) from exc
+        raise DomainError(str(exc), fields={"period": [_("Write the month as YYYY-MM.")]}) from exc
     if end > timezone.localdate():
         raise DomainError(
-            "Only a month that is over can be drawn, so every call of it has a fair chance.",
-            fields={"period": ["This month has not ended yet."]},
+            _("Only a month that is over can be drawn, so every call of it has a fair chance."),
+            fields={"period": [_("This month has not ended yet.")]},
         )
     if not policy.is_active:
-        raise InvalidTransition("This policy is switched off.", code="policy_inactive")
+        raise InvalidTransition(_("This policy is switched off."), code="policy_inactive")
     parameters = _snapshot(policy)
     try:
         with transaction.atomic():

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from reviews.domain.errors import Conflict, DomainError, InvalidTransition
@@ -25,7 +26,8 @@ def _lock_editable(version: ScorecardVersion, acting_user: User) -> ScorecardVer
     locked = ScorecardVersion.objects.select_for_update().get(pk=version.pk)
     if locked.status != ScorecardVersionStatus.DRAFT:
         raise InvalidTransition(
-            f"Version {locked.number} is {locked.status} and cannot be edited; create a new version instead.",
+            _("Version %(n)s is %(status)s and cannot be edited; create a new version instead.")
+            % {"n": locked.number, "status": locked.get_status_display().lower()},
             code="version_not_editable",
         )
     scorecard_version_transition(ScorecardVersionState(locked.status), ScorecardVersionAction.EDIT, acting_user.role)
@@ -37,10 +39,12 @@ def scorecard_create(
     *, name: str, description: str = "", critical_policy: str = CriticalPolicy.SEPARATE, acting_user: User
 ) -> Scorecard:
     """Create a scorecard with an empty draft version 1."""
-    require_qa_lead(acting_user, to="manages scorecards")
+    require_qa_lead(acting_user, to=_("manages scorecards"))
     if Scorecard.objects.filter(name=name).exists():
         raise Conflict(
-            f"A scorecard named {name!r} already exists.", code="duplicate_name", fields={"name": ["Already in use."]}
+            _("A scorecard named “%(name)s” already exists.") % {"name": name},
+            code="duplicate_name",
+            fields={"name": [_("Already in use.")]},
         )
     scorecard = Scorecard.objects.create(name=name, description=description, created_by=acting_user)
     version = ScorecardVersion.objects.create(
@@ -116,9 +120,9 @@ def section_delete(*, section: Section, acting_user: User) -> None:
 def _check_error_type(error_type: CriticalErrorType | None) -> None:
     if error_type is not None and not error_type.is_active:
         raise DomainError(
-            "This critical-error type is no longer in use.",
+            _("This critical-error type is no longer in use."),
             code="invalid",
-            fields={"critical_error_type": ["This critical-error type is no longer in use."]},
+            fields={"critical_error_type": [_("This critical-error type is no longer in use.")]},
         )
 
 
@@ -137,7 +141,9 @@ def criterion_add(
     _lock_editable(section.version, acting_user)
     _check_error_type(critical_error_type)
     if max_points < 1:
-        raise DomainError("A criterion is worth at least 1 point.", fields={"max_points": ["Must be at least 1."]})
+        raise DomainError(
+            _("A criterion is worth at least 1 point."), fields={"max_points": [_("Must be at least 1.")]}
+        )
     if position is None:
         position = section.criteria.count()
     criterion = Criterion.objects.create(
@@ -172,11 +178,13 @@ def criterion_update(*, criterion: Criterion, acting_user: User, **changes: obje
     _lock_editable(criterion.section.version, acting_user)
     unknown = set(changes) - set(CRITERION_EDITABLE_FIELDS)
     if unknown:
-        raise DomainError(f"Cannot change {', '.join(sorted(unknown))}.")
+        raise DomainError(_("Cannot change %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
     if "critical_error_type" in changes:
         _check_error_type(changes["critical_error_type"])  # type: ignore[arg-type]
     if "max_points" in changes and int(changes["max_points"]) < 1:  # type: ignore[call-overload]
-        raise DomainError("A criterion is worth at least 1 point.", fields={"max_points": ["Must be at least 1."]})
+        raise DomainError(
+            _("A criterion is worth at least 1 point."), fields={"max_points": [_("Must be at least 1.")]}
+        )
     for field, value in changes.items():
         setattr(criterion, field, value)
     criterion.save()
@@ -210,12 +218,13 @@ def scorecard_version_publish(*, version: ScorecardVersion, acting_user: User) -
     )
     if not Criterion.objects.filter(section__version=version).exists():
         raise InvalidTransition(
-            "A version needs at least one criterion before it can be published.", code="empty_version"
+            _("A version needs at least one criterion before it can be published."), code="empty_version"
         )
     empty_sections = list(version.sections.filter(criteria__isnull=True).values_list("title", flat=True))
     if empty_sections:
         raise DomainError(
-            f"Sections without criteria cannot be published: {', '.join(empty_sections)}.", code="empty_section"
+            _("Sections without criteria cannot be published: %(sections)s.") % {"sections": ", ".join(empty_sections)},
+            code="empty_section",
         )
     now = timezone.now()
     previous = (
@@ -249,10 +258,10 @@ def scorecard_version_publish(*, version: ScorecardVersion, acting_user: User) -
 @transaction.atomic
 def scorecard_version_create_draft(*, scorecard: Scorecard, acting_user: User) -> ScorecardVersion:
     """A change to a published scorecard starts as a new draft copied from its latest version."""
-    require_qa_lead(acting_user, to="manages scorecards")
+    require_qa_lead(acting_user, to=_("manages scorecards"))
     Scorecard.objects.select_for_update().get(pk=scorecard.pk)
     if scorecard.versions.filter(status=ScorecardVersionStatus.DRAFT).exists():
-        raise Conflict("This scorecard already has a draft version; edit that one.", code="draft_exists")
+        raise Conflict(_("This scorecard already has a draft version; edit that one."), code="draft_exists")
     latest = scorecard.versions.order_by("-number").first()
     number = latest.number + 1 if latest else 1
     try:
@@ -263,7 +272,7 @@ def scorecard_version_create_draft(*, scorecard: Scorecard, acting_user: User) -
             created_by=acting_user,
         )
     except IntegrityError as exc:  # a concurrent request created it first
-        raise Conflict("This scorecard already has a draft version; edit that one.", code="draft_exists") from exc
+        raise Conflict(_("This scorecard already has a draft version; edit that one."), code="draft_exists") from exc
     if latest is not None:
         for section in latest.sections.prefetch_related("criteria"):
             new_section = Section.objects.create(version=draft, title=section.title, position=section.position)

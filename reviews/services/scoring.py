@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Avg, Count, F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from reviews.domain.errors import DomainError, NotPermitted
@@ -67,14 +68,14 @@ def scoring_run_create(
     ``enqueue=False`` leaves the run queued for a caller that processes it inline.
     """
     if acting_user is not None and acting_user.role != Role.QA_LEAD:
-        raise NotPermitted("Only a QA lead starts scoring runs.", code="role_not_allowed")
+        raise NotPermitted(_("Only a QA lead starts scoring runs."), code="role_not_allowed")
     now = timezone.now()
     as_of = as_of or now
     if as_of > now + dt.timedelta(minutes=5):
-        raise DomainError("A run cannot look into the future.", fields={"as_of": ["Must not be in the future."]})
+        raise DomainError(_("A run cannot look into the future."), fields={"as_of": [_("Must not be in the future.")]})
     size = chunk_size or settings.SCORING_CHUNK_SIZE
     if size < 1:
-        raise DomainError("Chunks hold at least one agent.", fields={"chunk_size": ["At least 1."]})
+        raise DomainError(_("Chunks hold at least one agent."), fields={"chunk_size": [_("At least 1.")]})
     run = ScoringRun.objects.create(as_of=as_of, trigger=trigger, chunk_size=size, created_by=acting_user)
     audit_record(
         actor=acting_user,

@@ -56,7 +56,7 @@ def test_a_criterion_of_another_scorecard_is_refused(world, draft):
         f"/api/v1/evaluations/{draft.pk}/", {"answers": [{"criterion": foreign.pk, "points": 1}]}, format="json"
     )
     assert response.status_code == 400
-    assert "not part of" in response.json()["fields"]["answers.0"][0]
+    assert "hoort niet bij de formulierversie" in response.json()["fields"]["answers.0"][0]
 
 
 def test_submitting_with_unanswered_criteria_is_400_naming_them(world, draft):

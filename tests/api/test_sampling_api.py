@@ -143,7 +143,7 @@ def test_the_running_month_cannot_be_drawn_and_only_the_qa_lead_sets_policies(wo
     policy = quinn.post("/api/v1/sampling-policies/", POLICY, format="json").json()
     this_month = f"{timezone.localdate():%Y-%m}"
     response = quinn.post(f"/api/v1/sampling-policies/{policy['id']}/runs/", {"period": this_month}, format="json")
-    assert response.status_code == 400 and "has not ended" in str(response.json())
+    assert response.status_code == 400 and "nog niet voorbij" in str(response.json())
     for name in ("supervisor", "agent", "council"):
         assert (
             client_for(world.by_name(name)).post("/api/v1/sampling-policies/", POLICY, format="json").status_code == 403

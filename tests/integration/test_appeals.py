@@ -77,7 +77,13 @@ def test_an_appeal_after_the_window_is_refused_with_a_clear_message(world, evalu
     with time_machine.travel(timezone.now() + dt.timedelta(days=15)), pytest.raises(DomainError) as excinfo:
         appeal_submit(evaluation=evaluation, reason=REASON, whole_evaluation=True, acting_user=world.agent)
     assert excinfo.value.code == "appeal_window_closed"
-    assert "14 days after the evaluation was shown to you" in excinfo.value.message
+    assert "De bezwaartermijn sloot 14 dagen nadat de beoordeling aan u werd getoond" in excinfo.value.message
+    with (
+        translation.override("en"),
+        time_machine.travel(timezone.now() + dt.timedelta(days=15)),
+        pytest.raises(DomainError, match="14 days after the evaluation was shown to you"),
+    ):
+        appeal_submit(evaluation=evaluation, reason=REASON, whole_evaluation=True, acting_user=world.agent)
 
 
 def test_the_original_reviewer_cannot_decide_even_if_assigned(world, evaluation):

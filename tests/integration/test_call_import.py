@@ -138,5 +138,5 @@ def test_the_command_refuses_a_missing_file_and_a_bad_header(world, tmp_path):
         call_command("import_calls", str(bad), stdout=io.StringIO(), stderr=io.StringIO())
     unknown = tmp_path / "calls.xlsx"
     unknown.write_text("x")
-    with pytest.raises(CommandError, match="CSV or JSON lines"):
+    with pytest.raises(CommandError, match="CSV of JSON lines"):
         call_command("import_calls", str(unknown))

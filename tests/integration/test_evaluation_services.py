@@ -94,7 +94,7 @@ def test_the_zero_policy_auto_fails_an_evaluation_with_an_active_critical_error(
 def test_nobody_evaluates_their_own_call(world, published_version):
     # A supervisor who also takes calls (telephony attributes the call to them).
     own_call = CallFactory.create(agent=world.supervisor)
-    with pytest.raises(NotPermitted, match="own call"):
+    with pytest.raises(NotPermitted, match="eigen gesprek"):
         evaluation_create(call=own_call, scorecard_version=published_version, acting_user=world.supervisor)
 
 
@@ -114,7 +114,7 @@ def test_only_published_versions_can_be_used(world, published_version, call):
     from reviews.services.scorecards import scorecard_version_create_draft
 
     draft = scorecard_version_create_draft(scorecard=published_version.scorecard, acting_user=world.qa_lead)
-    with pytest.raises(DomainError, match="published"):
+    with pytest.raises(DomainError, match="gepubliceerde formulierversie"):
         evaluation_create(call=call, scorecard_version=draft, acting_user=world.supervisor)
 
 

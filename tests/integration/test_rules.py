@@ -124,7 +124,7 @@ def test_a_type_that_does_not_count_toward_thresholds_cannot_be_counted(world):
     CriticalErrorType.objects.filter(code="PRIVACY_BREACH").update(counts_toward_thresholds=False)
     with pytest.raises(DomainError) as excinfo:
         threshold_rule_create(name="Privacy", terms=rule_terms(types=("PRIVACY_BREACH",)), acting_user=world.qa_lead)
-    assert "do not count" in excinfo.value.fields["counted_types"][0]
+    assert "tellen niet mee voor drempels" in excinfo.value.fields["counted_types"][0]
 
 
 def test_a_version_past_its_review_date_stops_firing_and_shows_as_expired(world):

@@ -93,7 +93,7 @@ def test_a_critical_error_outside_the_call_is_refused_with_its_reason_and_nothin
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200  # the panel, re-rendered by htmx with the message
-    assert "the offset must lie within it" in response.content.decode()
+    assert "het moment moet daarbinnen liggen" in response.content.decode()
     assert not CriticalError.objects.exists()
     garbage = client.post(f"/calls/{call.pk}/critical-errors/", {"type": "NOPE", "offset_seconds": "x", "note": ""})
     assert garbage.status_code == 302

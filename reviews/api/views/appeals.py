@@ -5,6 +5,7 @@ from typing import Any
 import django_filters
 from django.db.models import Prefetch, QuerySet
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
@@ -95,7 +96,7 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Appea
         data.is_valid(raise_exception=True)
         evaluation = evaluations_visible_to(request.user).filter(pk=data.validated_data["evaluation"]).first()
         if evaluation is None:
-            raise DomainError("No such evaluation of yours.", fields={"evaluation": ["Not found."]})
+            raise DomainError(_("No such evaluation of yours."), fields={"evaluation": [_("Not found.")]})
         appeal = appeal_services.appeal_submit(
             evaluation=evaluation,
             reason=data.validated_data["reason"],

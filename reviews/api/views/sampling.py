@@ -6,6 +6,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -126,7 +127,7 @@ class SamplingPolicyViewSet(
         try:
             report = sampling_fairness(policy=policy, period=period, pseudonymous=council)
         except ValueError as exc:
-            raise DomainError(str(exc), fields={"period": ["Write the month as YYYY-MM."]}) from exc
+            raise DomainError(str(exc), fields={"period": [_("Write the month as YYYY-MM.")]}) from exc
         if council:
             works_council_read_record(
                 view="sampling-fairness", params={"policy": policy.pk, "period": period}, acting_user=user

@@ -33,6 +33,7 @@ from reviews.models import (
 )
 from reviews.services.audit import PendingEvent, audit_record, audit_record_many
 from reviews.services.notifications import notify
+from reviews.services.texts import EXPLANATION_MAX_CHARS, too_long
 
 RATIONALE_MIN_CHARS = 20
 
@@ -73,6 +74,11 @@ def alert_decide(*, alert: Alert, decision: str, rationale: str, acting_user: Us
         raise DomainError(_("Decide 'confirm' or 'dismiss'."), fields={"decision": [_("Choose confirm or dismiss.")]})
     next_state = alert_transition(AlertState(alert.status), action, acting_user.role)
     _check_decider(alert, acting_user)
+    if too_long(rationale, EXPLANATION_MAX_CHARS):
+        raise DomainError(
+            _("The rationale is too long; nothing was saved."),
+            fields={"rationale": too_long(rationale, EXPLANATION_MAX_CHARS)},
+        )
     if len(rationale.strip()) < RATIONALE_MIN_CHARS:
         raise DomainError(
             _("Explain the decision in at least %(n)s characters.") % {"n": RATIONALE_MIN_CHARS},

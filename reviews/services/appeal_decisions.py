@@ -30,6 +30,7 @@ from reviews.services.appeals import REASON_MIN_CHARS, appeal_close_evaluation, 
 from reviews.services.audit import audit_record
 from reviews.services.evaluations import criteria_specs
 from reviews.services.notifications import notify
+from reviews.services.texts import EXPLANATION_MAX_CHARS, too_long
 
 
 def _revise(
@@ -118,6 +119,11 @@ def appeal_decide(*, appeal: Appeal, decisions: Sequence[ItemDecision], rational
         min_rationale_chars=REASON_MIN_CHARS,
     )
     by_item = {d.item_id: d for d in decisions}
+    if too_long(rationale, EXPLANATION_MAX_CHARS):
+        fields["rationale"] = too_long(rationale, EXPLANATION_MAX_CHARS)
+    for decision in decisions:
+        if too_long(decision.rationale, EXPLANATION_MAX_CHARS):
+            fields[f"items[{decision.item_id}]"] = too_long(decision.rationale, EXPLANATION_MAX_CHARS)
     if fields:
         raise DomainError(_("The decision is not complete; nothing was saved."), fields=fields)
 

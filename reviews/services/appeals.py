@@ -33,6 +33,7 @@ from reviews.models import (
 )
 from reviews.services.audit import audit_record
 from reviews.services.notifications import notify
+from reviews.services.texts import EXPLANATION_MAX_CHARS, too_long
 
 REASON_MIN_CHARS = 20
 
@@ -90,7 +91,9 @@ def appeal_submit(
             code="appeal_window_closed",
         )
     fields: dict[str, list[str]] = {}
-    if len(reason.strip()) < REASON_MIN_CHARS:
+    if too_long(reason, EXPLANATION_MAX_CHARS):
+        fields["reason"] = too_long(reason, EXPLANATION_MAX_CHARS)
+    elif len(reason.strip()) < REASON_MIN_CHARS:
         fields["reason"] = [_("Explain the appeal in at least %(n)s characters.") % {"n": REASON_MIN_CHARS}]
     errors = list(evaluation.critical_errors.filter(status=CriticalErrorStatus.ACTIVE))
     criteria = list(Criterion.objects.filter(section__version_id=evaluation.scorecard_version_id))

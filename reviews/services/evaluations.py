@@ -38,6 +38,7 @@ from reviews.models import (
 )
 from reviews.selectors.scorecards import criteria_in_order
 from reviews.services.audit import audit_record
+from reviews.services.texts import EXPLANATION_MAX_CHARS, NOTE_MAX_CHARS, too_long
 
 
 @dataclass(frozen=True)
@@ -223,6 +224,11 @@ def evaluation_answers_save(
                 "comment": answer.comment,
             },
         )
+    if summary is not None and too_long(summary, EXPLANATION_MAX_CHARS):
+        raise DomainError(
+            _("The summary is too long; nothing was saved."),
+            fields={"summary": too_long(summary, EXPLANATION_MAX_CHARS)},
+        )
     if summary is not None:
         evaluation.summary = summary
     _store_score(evaluation)
@@ -267,6 +273,8 @@ def critical_error_log(
         ]
     if not note.strip():
         field_errors["note"] = [_("Describe what happened at this moment.")]
+    elif too_long(note, NOTE_MAX_CHARS):
+        field_errors["note"] = too_long(note, NOTE_MAX_CHARS)
     if criterion is not None and criterion.section.version_id != evaluation.scorecard_version_id:
         field_errors["criterion"] = [_("This criterion is not part of the evaluation's scorecard version.")]
     if field_errors:

@@ -29,6 +29,7 @@ from reviews.models import (
 from reviews.services.alerts import alerts_quarantine_for_rule_version
 from reviews.services.audit import audit_record
 from reviews.services.permissions import require_qa_lead
+from reviews.services.texts import EXPLANATION_MAX_CHARS, too_long
 
 REVIEW_DEFAULT_MONTHS = 12
 REVIEW_MAX_MONTHS = 24
@@ -247,6 +248,8 @@ def rule_version_decide_consent(
         errors["population"] = [_("Say who the consent covers.")]
     if decided_on > timezone.localdate():
         errors["decided_on"] = [_("A decision cannot be dated in the future.")]
+    if too_long(note, EXPLANATION_MAX_CHARS):
+        errors["note"] = too_long(note, EXPLANATION_MAX_CHARS)
     if decision == ConsentDecision.GRANTED:
         latest_allowed = add_months(decided_on, REVIEW_MAX_MONTHS)
         review_by = review_by or add_months(decided_on, REVIEW_DEFAULT_MONTHS)
@@ -348,6 +351,11 @@ def rule_version_nullify(*, version: RuleVersion, reason: str, acting_user: User
     """The works council invokes nullity: the version stops and every alert it raised is quarantined."""
     version = _lock(version)
     next_state = rule_version_transition(RuleVersionState(version.status), RuleVersionAction.NULLIFY, acting_user.role)
+    if too_long(reason, EXPLANATION_MAX_CHARS):
+        raise DomainError(
+            _("The grounds are too long; nothing was saved."),
+            fields={"reason": too_long(reason, EXPLANATION_MAX_CHARS)},
+        )
     if len(reason.strip()) < 20:
         raise DomainError(
             _("State the grounds for nullity (at least 20 characters)."),

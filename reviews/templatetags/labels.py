@@ -109,3 +109,19 @@ RULE_TERMS = {
 @register.filter
 def rule_term(name: str) -> str:
     return str(RULE_TERMS.get(name, name))
+
+
+@register.filter
+def moment(seconds: object) -> str:
+    """A moment in a recording as minutes:seconds (95 → 1:35), the one way offsets are shown."""
+    try:
+        total = int(str(seconds))
+    except ValueError:
+        return str(seconds)
+    return f"{total // 60}:{total % 60:02d}"
+
+
+@register.filter
+def pick(mapping: dict[object, object], key: object) -> object:
+    """``mapping[key]`` in a template (the form of one row, say); empty when absent."""
+    return mapping.get(key, "")

@@ -19,7 +19,7 @@ NAVIGATION = {
         ("web:consistency", _("Consistency")),
     ],
     Role.QA_LEAD: [
-        ("web:queue", _("Calls")),
+        ("web:queue", _("Work queue")),
         ("web:scorecards", _("Scorecards")),
         ("web:rules", _("Threshold rules")),
         ("web:runs", _("Scoring runs")),

@@ -62,7 +62,7 @@ def test_a_supervisor_scores_a_call_end_to_end_with_a_critical_error_at_the_play
     page.select_option("#id_type", "UNREPORTED_SIGNAL")
     page.fill("#id_note", "Beller noemde inkomsten uit verhuur; medewerker meldde het niet.")
     page.get_by_role("button", name="Kritieke fout vastleggen").click()
-    page.locator("#ce-panel").get_by_role("link", name="95 s").wait_for()  # swapped in by htmx, no page load
+    page.locator("#ce-panel").get_by_role("link", name="1:35").wait_for()  # swapped in by htmx, no page load
     supervisor.shot("supervisor-scoring")
 
     page.get_by_role("button", name="Beoordeling indienen").click()

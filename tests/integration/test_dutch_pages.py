@@ -149,3 +149,23 @@ def test_the_rule_form_offers_today_as_an_iso_date_the_date_picker_can_show(demo
     html = client.get("/rules/").content.decode()
     today = timezone.localdate().isoformat()
     assert re.search(rf'<input type="date" name="effective_from" value="{today}"', html), "ISO value expected"
+
+
+@pytest.mark.parametrize("username", ["supervisor_a", "agent_b1", "qa_lead", "council"])
+def test_no_page_repeats_an_element_id_so_every_label_belongs_to_its_own_field(demo, username) -> None:
+    from reviews.services.rules import rule_version_propose, threshold_rule_create
+    from tests.helpers import rule_terms
+
+    lead = User.objects.get(username="qa_lead")
+    for name in ("Tweede voorstel", "Derde voorstel"):  # several forms of the same kind on the register
+        rule = threshold_rule_create(name=name, terms=rule_terms(), acting_user=lead)
+        rule_version_propose(version=rule.versions.get(), acting_user=lead)
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    repeated = {}
+    for path in pages_of(username):
+        ids = re.findall(r'\sid="([^"]+)"', client.get(path).content.decode())
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            repeated[path] = twice
+    assert repeated == {}

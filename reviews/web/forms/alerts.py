@@ -14,4 +14,6 @@ class DecisionForm(forms.Form):
         choices=[("confirm", _("Confirm")), ("dismiss", _("Dismiss"))],
         widget=forms.RadioSelect,
     )
-    rationale = forms.CharField(label=_("Rationale (at least 20 characters)"), widget=forms.Textarea(attrs={"rows": 4}))
+    rationale = forms.CharField(
+        label=_("Rationale (at least 20 characters)"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )

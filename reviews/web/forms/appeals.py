@@ -14,7 +14,9 @@ class AppealDecisionForm(forms.Form):
     """Per item: overturn or not, its reason, and for an answer the corrected points."""
 
     rationale = forms.CharField(
-        label=_("Overall rationale (at least 20 characters)"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Overall rationale (at least 20 characters)"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args: Any, items: list[Any], **kwargs: Any):
@@ -23,7 +25,7 @@ class AppealDecisionForm(forms.Form):
         for item in items:
             self.fields[f"i{item.pk}_overturned"] = forms.BooleanField(label=_("Overturn"), required=False)
             self.fields[f"i{item.pk}_rationale"] = forms.CharField(
-                label=_("Reason for this item"), widget=forms.Textarea(attrs={"rows": 2})
+                label=_("Reason for this item"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
             )
             if item.criterion_id is not None:
                 self.fields[f"i{item.pk}_corrected"] = answer_field(item.criterion)

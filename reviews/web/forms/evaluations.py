@@ -51,7 +51,7 @@ class CriticalErrorForm(forms.Form):
     offset_seconds = forms.IntegerField(
         label=_("Moment in the recording (seconds)"), min_value=0, widget=forms.NumberInput(attrs={"id": "ce-offset"})
     )
-    note = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("What happened"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class AppealForm(forms.Form):
@@ -63,7 +63,7 @@ class AppealForm(forms.Form):
         label=_("Answers I contest"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
     )
     reason = forms.CharField(
-        label=_("Why (at least 20 characters)"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+        label=_("Why (at least 20 characters)"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
     )
 
     def __init__(self, *args: Any, errors: list[tuple[int, str]], criteria: list[tuple[int, str]], **kwargs: Any):

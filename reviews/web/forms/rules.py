@@ -28,9 +28,11 @@ class ConsentForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=ConsentDecision.choices, widget=forms.RadioSelect)
     reference = forms.CharField(label=_("Reference (e.g. minutes)"), max_length=200)
     population = forms.CharField(label=_("Population covered"), max_length=500)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Note"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
     review_by = forms.DateField(label=_("Review by (empty: 12 months)"), required=False, widget=date_input())
 
 
 class NullityForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for invoking nullity"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason for invoking nullity"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -58,13 +58,16 @@ def _record(request: HttpRequest, view: str, params: dict[str, str]) -> None:
 @role_required(COUNCIL)
 def register(request: HttpRequest) -> HttpResponse:
     _record(request, "rule-register", {})
+    rules = rule_register()
+    version_ids = [v["version_id"] for rule in rules for v in rule["versions"]]
     return render(
         request,
         "web/council/register.html",
         {
-            "rules": rule_register(),
-            "consent_form": ConsentForm(),
-            "nullity_form": NullityForm(),
+            "rules": rules,
+            # A form per version, with ids of its own, so each label belongs to its own version's field.
+            "consent_forms": {pk: ConsentForm(auto_id=f"id_consent_{pk}_%s") for pk in version_ids},
+            "nullity_forms": {pk: NullityForm(auto_id=f"id_nullity_{pk}_%s") for pk in version_ids},
             "proposed": RuleVersionStatus.PROPOSED,
             "nullifiable": NULLIFIABLE,
         },

@@ -47,6 +47,17 @@ def ensure_seeded_error_types() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the product's default language, whatever a previous request activated."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     """Throttle counters live in the cache: every test starts with none."""
     from django.core.cache import cache

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from reviews.domain.errors import DomainError
+from reviews.localization import localize_error
 
 
 def _flatten(detail: Any) -> Any:
@@ -56,6 +57,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         # An error is JSON even where the client asked for a CSV download.
         request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
     if isinstance(exc, DomainError):
+        localize_error(exc)
         body: dict[str, Any] = {"code": exc.code, "detail": exc.message}
         if exc.fields:
             body["fields"] = field_messages(exc.fields)

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from reviews.domain.scoring import AnswerValue, CriterionSpec, answer_problems
+from reviews.domain.texts import gettext_noop
 from reviews.domain.transitions import AppealState
 
 
@@ -40,14 +41,16 @@ def check_item_decisions(
     criterion, and a rationale for the whole. Returns the problems per field and the corrections."""
     fields: dict[str, list[str]] = {}
     if len(rationale.strip()) < min_rationale_chars:
-        fields["rationale"] = [f"Explain the decision in at least {min_rationale_chars} characters."]
+        fields["rationale"] = [
+            gettext_noop("Explain the decision in at least %(n)s characters.", n=min_rationale_chars)
+        ]
     by_item = {d.item_id: d for d in decisions}
     missing = sorted(set(items) - set(by_item))
     unknown = sorted(set(by_item) - set(items))
     if missing:
-        fields["items"] = [f"Decide every item; missing: {missing}."]
+        fields["items"] = [gettext_noop("Decide every item; missing: %(ids)s.", ids=missing)]
     if unknown:
-        fields.setdefault("items", []).append(f"Not items of this appeal: {unknown}.")
+        fields.setdefault("items", []).append(gettext_noop("Not items of this appeal: %(ids)s.", ids=unknown))
     corrections: dict[int, AnswerValue] = {}
     for item_id, decision in by_item.items():
         item = items.get(item_id)
@@ -55,7 +58,7 @@ def check_item_decisions(
             continue
         key = f"items[{item_id}]"
         if not decision.rationale.strip():
-            fields[key] = ["Give the reason for this item's decision."]
+            fields[key] = [gettext_noop("Give the reason for this item's decision.")]
         elif item.criterion is not None and decision.overturned:
             points = None if decision.corrected_not_applicable else decision.corrected_points
             problems = answer_problems(item.criterion, points=points, not_applicable=decision.corrected_not_applicable)

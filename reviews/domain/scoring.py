@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from reviews.domain.texts import gettext_noop
+
 SCORE_QUANTUM = Decimal("0.1")
 HUNDRED = Decimal(100)
 
@@ -52,18 +54,18 @@ class ScoreResult:
 def answer_problems(criterion: CriterionSpec, *, points: int | None, not_applicable: bool) -> list[str]:
     """Why an answer is invalid for its criterion; empty when it is valid."""
     if not_applicable:
-        problems = []
+        problems: list[str] = []
         if not criterion.na_allowed:
-            problems.append("N/A is not allowed for this criterion.")
+            problems.append(gettext_noop("N/A is not allowed for this criterion."))
         if points is not None:
-            problems.append("An N/A answer has no points.")
+            problems.append(gettext_noop("An N/A answer has no points."))
         return problems
     if points is None:
-        return ["Give points, or mark the criterion N/A where that is allowed."]
+        return [gettext_noop("Give points, or mark the criterion N/A where that is allowed.")]
     if points < 0:
-        return ["Points cannot be negative."]
+        return [gettext_noop("Points cannot be negative.")]
     if points > criterion.max_points:
-        return [f"At most {criterion.max_points} points can be given for this criterion."]
+        return [gettext_noop("At most %(max)s points can be given for this criterion.", max=criterion.max_points)]
     return []
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from reviews.domain.errors import DomainError, NotPermitted
+from reviews.localization import localize_error
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 M = TypeVar("M", bound=Model)
@@ -58,6 +59,7 @@ def report_domain_error(request: HttpRequest, exc: DomainError, form: forms.Form
 
     An action the user may not take at all (NotPermitted) is a 403 page with the reason, as on the API.
     """
+    localize_error(exc)
     if isinstance(exc, NotPermitted):
         raise PermissionDenied(exc.message)
     if form is not None:

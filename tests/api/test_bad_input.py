@@ -25,8 +25,9 @@ def test_answers_above_max_or_na_where_not_allowed_are_400_with_field_messages(w
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "invalid_answers"
-    assert "At most 2 points" in body["fields"]["answers.0"][0]
-    assert "N/A is not allowed" in body["fields"]["answers.1"][0]
+    # The domain's reasons, in the request's language (Dutch by default).
+    assert "hoogstens 2 punten" in body["fields"]["answers.0"][0]
+    assert "N.v.t. is bij dit criterium niet toegestaan" in body["fields"]["answers.1"][0]
     assert Answer.objects.count() == 0
 
 

@@ -37,7 +37,7 @@ def test_a_qa_lead_builds_and_publishes_a_scorecard(world):
 def test_a_published_version_cannot_be_edited(world, published_version):
     section = published_version.sections.get()
     criterion = Criterion.objects.filter(section=section)[0]
-    with pytest.raises(DomainError, match="create a new version"):
+    with pytest.raises(DomainError, match="maak in plaats daarvan een nieuwe versie"):
         section_add(version=published_version, title="Extra", acting_user=world.qa_lead)
     with pytest.raises(DomainError):
         criterion_add(section=section, text="Extra", max_points=1, acting_user=world.qa_lead)
@@ -75,7 +75,7 @@ def test_there_is_at_most_one_draft(world, published_version):
 
 def test_an_empty_version_cannot_be_published(world):
     scorecard = scorecard_create(name="Leeg", acting_user=world.qa_lead)
-    with pytest.raises(DomainError, match="at least one criterion"):
+    with pytest.raises(DomainError, match="minstens één criterium"):
         scorecard_version_publish(version=scorecard.versions.get(), acting_user=world.qa_lead)
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext
 
 from reviews.correlation import reset_correlation_id, set_correlation_id
 
@@ -64,7 +65,7 @@ class DatabaseUnavailableMiddleware:
             return JsonResponse(
                 {
                     "code": "database_unavailable",
-                    "detail": "The database cannot be reached. Nothing was saved; try again in half a minute.",
+                    "detail": gettext("The database cannot be reached. Nothing was saved; try again in half a minute."),
                 },
                 status=503,
                 headers=headers,

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -65,7 +66,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(exc, DjangoValidationError):
         fields = field_messages(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
         return Response(
-            {"code": "invalid", "detail": "The request is not valid.", "fields": fields},
+            {"code": "invalid", "detail": gettext("The request is not valid."), "fields": fields},
             status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, ObjectDoesNotExist | Http404):
@@ -79,7 +80,11 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail
         if isinstance(detail, dict):
-            response.data = {"code": "invalid", "detail": "The request is not valid.", "fields": field_messages(detail)}
+            response.data = {
+                "code": "invalid",
+                "detail": gettext("The request is not valid."),
+                "fields": field_messages(detail),
+            }
         else:
             messages = _flatten(detail)
             response.data = {

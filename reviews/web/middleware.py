@@ -12,20 +12,33 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 
 class LanguageMiddleware:
+    """Pages: Dutch unless the person chose English (cookie). The API: Accept-Language, then the cookie."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
         self.supported = {code for code, _ in settings.LANGUAGES}
 
+    def _accepted(self, request: HttpRequest) -> str:
+        for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+            base = code.split("-")[0].lower()
+            if base in self.supported:
+                return base
+        return ""
+
     def __call__(self, request: HttpRequest) -> HttpResponse:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if request.path.startswith("/api/"):
+            # An API client says what it reads with Accept-Language; pages follow the person's choice.
+            chosen = self._accepted(request) or chosen
         language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
-        patch_vary_headers(response, ("Cookie",))
+        patch_vary_headers(response, ("Cookie", "Accept-Language") if request.path.startswith("/api/") else ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
 

@@ -132,3 +132,4 @@ def test_a_malformed_checkpoint_is_a_400_with_the_form_it_takes(world) -> None:
     response = client_for(world.council).get("/api/v1/audit/verify/", {"expect": "12:nothex"})
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_checkpoint"
+    assert "Een controlepunt schrijft u als VOLGNUMMER:HASH" in response.json()["detail"]

@@ -7,6 +7,7 @@ import io
 import json
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -248,7 +249,8 @@ class AuditVerifyView(APIView):
         try:
             checkpoint = Checkpoint.parse(raw) if raw is not None else None
         except ValueError as exc:
-            raise DomainError(str(exc), code="invalid_checkpoint", fields={"expect": [str(exc)]}) from exc
+            message = _("A checkpoint is written SEQUENCE:HASH, e.g. 1234:3fa9… with the 64-character hash.")
+            raise DomainError(message, code="invalid_checkpoint", fields={"expect": [message]}) from exc
         result = audit_chain_verify(expect=checkpoint)
         audit_verification_record(
             ok=result.ok,

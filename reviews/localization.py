@@ -12,7 +12,12 @@ def localized(text: str) -> str:
     """A domain text in the active language; any other text as it is (services translate their own)."""
     if isinstance(text, Text):
         translated = gettext(text.template)
-        return translated % text.params if text.params else translated
+        if not text.params:
+            return translated
+        # A parameter may itself be a domain text (the name of a state, say): said in the same language.
+        return translated % {
+            key: localized(value) if isinstance(value, Text) else value for key, value in text.params.items()
+        }
     return text
 
 

@@ -36,9 +36,11 @@ def check_item_decisions(
     decisions: Sequence[ItemDecision],
     rationale: str,
     min_rationale_chars: int,
+    min_item_chars: int = 1,
 ) -> tuple[dict[str, list[str]], dict[int, AnswerValue]]:
-    """Every item decided, each with a reason, each overturned answer with a correction that fits its
-    criterion, and a rationale for the whole. Returns the problems per field and the corrections."""
+    """Every item decided, each with a reason of at least ``min_item_chars`` characters, each overturned
+    answer with a correction that fits its criterion, and a rationale for the whole of at least
+    ``min_rationale_chars``. Returns the problems per field and the corrections."""
     fields: dict[str, list[str]] = {}
     if len(rationale.strip()) < min_rationale_chars:
         fields["rationale"] = [
@@ -59,6 +61,8 @@ def check_item_decisions(
         key = f"items[{item_id}]"
         if not decision.rationale.strip():
             fields[key] = [gettext_noop("Give the reason for this item's decision.")]
+        elif len(decision.rationale.strip()) < min_item_chars:
+            fields[key] = [gettext_noop("Explain this item's decision in at least %(n)s characters.", n=min_item_chars)]
         elif item.criterion is not None and decision.overturned:
             points = None if decision.corrected_not_applicable else decision.corrected_points
             problems = answer_problems(item.criterion, points=points, not_applicable=decision.corrected_not_applicable)

@@ -13,6 +13,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO, Any
 
+from reviews.domain.texts import Text, gettext_noop
+
 REQUIRED_COLUMNS = ("external_id", "agent", "channel", "started_at", "handle_time_seconds")
 OPTIONAL_COLUMNS = ("recording_reference",)
 CHANNELS = ("phone", "chat", "email")
@@ -23,7 +25,15 @@ RAW_ROW_KEPT = 1000  # characters of a refused row kept in the rejects report
 
 
 class FileRejected(Exception):
-    """The file as a whole cannot be read (no header, missing columns, not UTF-8)."""
+    """The file as a whole cannot be read (no header, missing columns, not UTF-8); ``reason`` is a domain text."""
+
+    def __init__(self, reason: Text):
+        super().__init__(reason)
+        self.reason = reason
+
+
+NOT_UTF8 = gettext_noop("The file is not UTF-8 text; save it as UTF-8 and import it again.")
+EMPTY = gettext_noop("The file is empty: it needs a header row naming the columns.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +50,7 @@ class CallRow:
 @dataclass(frozen=True, slots=True)
 class RejectedRow:
     line: int
-    reason: str
+    reason: str  # a domain text (template and parameters), said in the reader's language when shown
     raw: str
 
 
@@ -67,19 +77,25 @@ def text_stream(reader: CountingReader) -> IO[str]:
     return io.TextIOWrapper(io.BufferedReader(reader, 1 << 16), encoding="utf-8-sig", newline="")
 
 
-def csv_records(text: IO[str]) -> Iterator[tuple[int, Mapping[str, Any] | None, str]]:
-    """(line number, the row's fields or None if unreadable, the raw row) for each data row."""
+Record = tuple[int, Mapping[str, Any] | None, str, Text | None]
+
+
+def csv_records(text: IO[str]) -> Iterator[Record]:
+    """(line number, the row's fields or None if unreadable, the raw row, why unreadable) for each data row."""
     reader = csv.reader(text)
     try:
         header = next(reader)
     except StopIteration:
-        raise FileRejected("The file is empty: it needs a header row naming the columns.") from None
+        raise FileRejected(EMPTY) from None
     columns = [name.strip().lower() for name in header]
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
         raise FileRejected(
-            f"The header row lacks the column(s) {', '.join(missing)}; "
-            f"expected {', '.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)}."
+            gettext_noop(
+                "The header row lacks the column(s) %(missing)s; expected %(expected)s.",
+                missing=", ".join(missing),
+                expected=", ".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS),
+            )
         )
     positions = {name: columns.index(name) for name in REQUIRED_COLUMNS + OPTIONAL_COLUMNS if name in columns}
     width = len(columns)
@@ -90,12 +106,13 @@ def csv_records(text: IO[str]) -> Iterator[tuple[int, Mapping[str, Any] | None, 
             continue  # blank line
         raw = ",".join(fields)
         if len(fields) != width:
-            yield first_line, None, f"{len(fields)} fields where the header has {width}|{raw}"
+            problem = gettext_noop("%(n)s fields where the header has %(width)s", n=len(fields), width=width)
+            yield first_line, None, raw, problem
             continue
-        yield first_line, {name: fields[index] for name, index in positions.items()}, raw
+        yield first_line, {name: fields[index] for name, index in positions.items()}, raw, None
 
 
-def jsonl_records(text: IO[str]) -> Iterator[tuple[int, Mapping[str, Any] | None, str]]:
+def jsonl_records(text: IO[str]) -> Iterator[Record]:
     for line_number, line in enumerate(text, start=1):
         raw = line.strip()
         if not raw:
@@ -103,12 +120,12 @@ def jsonl_records(text: IO[str]) -> Iterator[tuple[int, Mapping[str, Any] | None
         try:
             record = json.loads(raw)
         except ValueError:
-            yield line_number, None, f"not valid JSON|{raw}"
+            yield line_number, None, raw, gettext_noop("not valid JSON")
             continue
         if not isinstance(record, dict):
-            yield line_number, None, f"not a JSON object|{raw}"
+            yield line_number, None, raw, gettext_noop("not a JSON object")
             continue
-        yield line_number, record, raw
+        yield line_number, record, raw, None
 
 
 def check_header(first_bytes: bytes, *, fmt: str) -> None:
@@ -118,9 +135,9 @@ def check_header(first_bytes: bytes, *, fmt: str) -> None:
     try:
         first_line = first_bytes.split(b"\n", 1)[0].decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise FileRejected("The file is not UTF-8 text; save it as UTF-8 and import it again.") from None
+        raise FileRejected(NOT_UTF8) from None
     if not first_line.strip():
-        raise FileRejected("The file is empty: it needs a header row naming the columns.")
+        raise FileRejected(EMPTY)
     list(csv_records(io.StringIO(first_line + "\n")))
 
 
@@ -131,7 +148,7 @@ def _text(record: Mapping[str, Any], name: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str | int) or isinstance(value, bool):
-        raise ValueError(f"{name} must be text")
+        raise ValueError(name)
     return str(value).strip()
 
 
@@ -145,7 +162,7 @@ def check_row(
 ) -> CallRow | RejectedRow:
     """A valid row, or the first reason it is refused. ``agents`` maps usernames and employee numbers to ids."""
 
-    def refuse(reason: str) -> RejectedRow:
+    def refuse(reason: Text) -> RejectedRow:
         return RejectedRow(line=line, reason=reason, raw=raw[:RAW_ROW_KEPT])
 
     try:
@@ -156,36 +173,46 @@ def check_row(
         handle_value = record.get("handle_time_seconds")
         reference = _text(record, "recording_reference")
     except ValueError as exc:
-        return refuse(str(exc))
+        return refuse(gettext_noop("%(column)s must be text", column=str(exc)))
     if not external_id:
-        return refuse("external_id is empty")
+        return refuse(gettext_noop("external_id is empty"))
     if len(external_id) > MAX_EXTERNAL_ID:
-        return refuse(f"external_id is longer than {MAX_EXTERNAL_ID} characters")
+        return refuse(gettext_noop("external_id is longer than %(n)s characters", n=MAX_EXTERNAL_ID))
     if not agent_key:
-        return refuse("agent is empty")
+        return refuse(gettext_noop("agent is empty"))
     agent_id = agents.get(agent_key)
     if agent_id is None:
-        return refuse(f"agent {agent_key[:60]!r} is not an active agent (give a username or employee number)")
+        return refuse(
+            gettext_noop(
+                "agent %(value)r is not an active agent (give a username or employee number)", value=agent_key[:60]
+            )
+        )
     if channel not in CHANNELS:
-        return refuse(f"channel {channel[:20]!r} is not one of {', '.join(CHANNELS)}")
+        return refuse(
+            gettext_noop("channel %(value)r is not one of %(allowed)s", value=channel[:20], allowed=", ".join(CHANNELS))
+        )
     try:
         started_at = dt.datetime.fromisoformat(started_text)
     except ValueError:
-        return refuse(f"started_at {started_text[:40]!r} is not an ISO 8601 date and time")
+        return refuse(gettext_noop("started_at %(value)r is not an ISO 8601 date and time", value=started_text[:40]))
     if started_at.tzinfo is None:
-        return refuse(f"started_at {started_text[:40]!r} needs a UTC offset, e.g. +01:00 or Z")
+        return refuse(
+            gettext_noop("started_at %(value)r needs a UTC offset, e.g. +01:00 or Z", value=started_text[:40])
+        )
     if started_at > now:
-        return refuse("started_at lies in the future")
+        return refuse(gettext_noop("started_at lies in the future"))
     if isinstance(handle_value, bool) or not isinstance(handle_value, str | int):
-        return refuse("handle_time_seconds is missing or not a number")
+        return refuse(gettext_noop("handle_time_seconds is missing or not a number"))
     try:
         handle = int(handle_value)
     except ValueError:
-        return refuse(f"handle_time_seconds {str(handle_value)[:20]!r} is not a whole number of seconds")
+        return refuse(
+            gettext_noop("handle_time_seconds %(value)r is not a whole number of seconds", value=str(handle_value)[:20])
+        )
     if not 0 <= handle <= MAX_HANDLE_SECONDS:
-        return refuse(f"handle_time_seconds must lie between 0 and {MAX_HANDLE_SECONDS}")
+        return refuse(gettext_noop("handle_time_seconds must lie between 0 and %(max)s", max=MAX_HANDLE_SECONDS))
     if len(reference) > MAX_REFERENCE:
-        return refuse(f"recording_reference is longer than {MAX_REFERENCE} characters")
+        return refuse(gettext_noop("recording_reference is longer than %(n)s characters", n=MAX_REFERENCE))
     return CallRow(
         line=line,
         external_id=external_id,
@@ -203,13 +230,12 @@ def read_calls(
     """Every data row of the file, checked, in file order. Raises FileRejected for an unreadable file."""
     records = csv_records(text) if fmt == "csv" else jsonl_records(text)
     try:
-        for line, record, raw in records:
+        for line, record, raw, problem in records:
             if record is None:
-                reason, _, rest = raw.partition("|")
-                yield RejectedRow(line=line, reason=reason, raw=rest[:RAW_ROW_KEPT])
+                yield RejectedRow(line=line, reason=problem or gettext_noop("unreadable"), raw=raw[:RAW_ROW_KEPT])
             else:
                 yield check_row(line, record, raw, agents=agents, now=now)
     except UnicodeDecodeError as exc:
-        raise FileRejected("The file is not UTF-8 text; save it as UTF-8 and import it again.") from exc
+        raise FileRejected(NOT_UTF8) from exc
     except csv.Error as exc:
-        raise FileRejected(f"The CSV cannot be read: {exc}.") from exc
+        raise FileRejected(gettext_noop("The CSV cannot be read: %(problem)s.", problem=str(exc))) from exc

@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from reviews.domain.errors import InvalidTransition, NotPermitted
+from reviews.domain.texts import gettext_noop
 
 
 class EvaluationState(StrEnum):
@@ -82,6 +83,39 @@ SCORECARD_VERSION_TRANSITIONS: Mapping[
 }
 
 
+# How a refused step names the object and its state to a person (the same labels as the pages).
+NOUNS = {
+    "evaluation": gettext_noop("evaluation"),
+    "scorecard version": gettext_noop("scorecard version"),
+    "rule version": gettext_noop("rule version"),
+    "alert": gettext_noop("alert"),
+    "appeal": gettext_noop("appeal"),
+}
+STATE_LABELS = {
+    "draft": gettext_noop("Draft"),
+    "submitted": gettext_noop("Submitted"),
+    "acknowledged": gettext_noop("Acknowledged"),
+    "appealed": gettext_noop("Appealed"),
+    "final": gettext_noop("Final"),
+    "published": gettext_noop("Published"),
+    "retired": gettext_noop("Retired"),
+    "proposed": gettext_noop("Proposed to the works council"),
+    "consented": gettext_noop("Consented"),
+    "refused": gettext_noop("Refused"),
+    "active": gettext_noop("Active"),
+    "nullified": gettext_noop("Nullified by the works council"),
+    "open": gettext_noop("Open"),
+    "confirmed": gettext_noop("Confirmed"),
+    "dismissed": gettext_noop("Dismissed"),
+    "retracted": gettext_noop("Retracted"),
+    "quarantined": gettext_noop("Quarantined"),
+    "in_review": gettext_noop("In review"),
+    "upheld": gettext_noop("Upheld"),
+    "overturned": gettext_noop("Overturned"),
+    "partially_overturned": gettext_noop("Partially overturned"),
+    "withdrawn": gettext_noop("Withdrawn"),
+}
+
 S = TypeVar("S", bound=StrEnum)
 A = TypeVar("A", bound=StrEnum)
 
@@ -94,11 +128,23 @@ def _transition(
     noun: str,
 ) -> S:
     allowed = table.get(current, {})
+    thing = NOUNS.get(noun, noun)
     if action not in allowed:
-        raise InvalidTransition(f"Cannot {action.value} a {noun} that is {current.value}.")
+        raise InvalidTransition(
+            gettext_noop(
+                "This step is not possible now: the %(noun)s has the status “%(state)s”.",
+                noun=thing,
+                state=STATE_LABELS.get(current.value, current.value),
+            ),
+            params={"state": current.value, "action": action.value},
+        )
     next_state, roles = allowed[action]
     if actor_role not in roles:
-        raise NotPermitted(f"The role {actor_role} cannot {action.value} a {noun}.", code="role_not_allowed")
+        raise NotPermitted(
+            gettext_noop("Your role may not take this step on a %(noun)s.", noun=thing),
+            code="role_not_allowed",
+            params={"action": action.value},
+        )
     return next_state
 
 

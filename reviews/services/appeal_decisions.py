@@ -26,7 +26,13 @@ from reviews.models import (
 )
 from reviews.selectors.work import lineage_root
 from reviews.services.alerts import alerts_recheck_evidence
-from reviews.services.appeals import REASON_MIN_CHARS, appeal_close_evaluation, appeal_lock, appeal_require_assignee
+from reviews.services.appeals import (
+    ITEM_REASON_MIN_CHARS,
+    REASON_MIN_CHARS,
+    appeal_close_evaluation,
+    appeal_lock,
+    appeal_require_assignee,
+)
 from reviews.services.audit import audit_record
 from reviews.services.evaluations import criteria_specs
 from reviews.services.notifications import notify
@@ -117,6 +123,7 @@ def appeal_decide(*, appeal: Appeal, decisions: Sequence[ItemDecision], rational
         decisions=decisions,
         rationale=rationale,
         min_rationale_chars=REASON_MIN_CHARS,
+        min_item_chars=ITEM_REASON_MIN_CHARS,
     )
     by_item = {d.item_id: d for d in decisions}
     if too_long(rationale, EXPLANATION_MAX_CHARS):

@@ -36,6 +36,8 @@ from reviews.services.notifications import notify
 from reviews.services.texts import EXPLANATION_MAX_CHARS, too_long
 
 REASON_MIN_CHARS = 20
+# Each contested item's decision gives its own reason: a letter or a word is not one.
+ITEM_REASON_MIN_CHARS = 10
 
 
 def _reviewers_of(evaluation: Evaluation) -> set[int]:

@@ -190,7 +190,17 @@ def _commit_batch(
     with transaction.atomic():
         created = write(call_import, good) if good else 0
         CallImportReject.objects.bulk_create(
-            [CallImportReject(call_import=call_import, line=r.line, reason=r.reason, row=r.raw) for r in bad]
+            [
+                CallImportReject(
+                    call_import=call_import,
+                    line=r.line,
+                    reason=r.reason[:300],
+                    reason_template=getattr(r.reason, "template", ""),
+                    reason_params=getattr(r.reason, "params", {}),
+                    row=r.raw,
+                )
+                for r in bad
+            ]
         )
         call_import.rows_read += len(good) + len(bad)
         call_import.created_count += created
@@ -294,7 +304,10 @@ def call_import_run(
         _commit_batch(call_import, good, bad, write=write, processed_bytes=reader.count)
     except FileRejected as exc:
         kept = f" The {call_import.rows_read} rows read before that were imported." if call_import.rows_read else ""
-        return _finish(call_import, error=f"{exc}{kept}")
+        CallImport.objects.filter(pk=call_import.pk).update(
+            error_template=exc.reason.template, error_params=exc.reason.params
+        )
+        return _finish(call_import, error=f"{exc.reason}{kept}")
     finished = _finish(call_import)
     if progress is not None:
         progress(finished)
@@ -343,7 +356,7 @@ def call_import_start(
     try:
         check_header(upload.read(64 * 1024), fmt=fmt)
     except FileRejected as exc:
-        raise DomainError(str(exc), code="file_rejected", fields={"file": [str(exc)]}) from exc
+        raise DomainError(exc.reason, code="file_rejected", fields={"file": [exc.reason]}) from exc
     upload.seek(0)
     inline = size <= settings.CALL_IMPORT_INLINE_MAX_BYTES
     call_import = call_import_create(

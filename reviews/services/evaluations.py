@@ -58,18 +58,23 @@ def criteria_specs(version_id: int) -> list[CriterionSpec]:
     ]
 
 
-def _score(evaluation: Evaluation) -> ScoreResult:
-    answers = {
-        a.criterion_id: AnswerValue(criterion_id=a.criterion_id, points=a.points, not_applicable=a.not_applicable)
-        for a in evaluation.answers.all()
-    }
-    active_errors = evaluation.critical_errors.filter(status=CriticalErrorStatus.ACTIVE).count()
+def _score(evaluation: Evaluation, answers: Sequence[AnswerInput] | None = None) -> ScoreResult:
+    """The evaluation's score from its stored answers, or from ``answers`` when given."""
+    if answers is None:
+        values = [AnswerValue(a.criterion_id, a.points, a.not_applicable) for a in evaluation.answers.all()]
+    else:
+        values = [AnswerValue(a.criterion_id, a.points, a.not_applicable) for a in answers]
     return compute_score(
         criteria=criteria_specs(evaluation.scorecard_version_id),
-        answers=answers,
+        answers={value.criterion_id: value for value in values},
         policy=CriticalPolicy(evaluation.scorecard_version.critical_policy),
-        active_critical_errors=active_errors,
+        active_critical_errors=evaluation.critical_errors.filter(status=CriticalErrorStatus.ACTIVE).count(),
     )
+
+
+def evaluation_score_preview(*, evaluation: Evaluation, answers: Sequence[AnswerInput]) -> ScoreResult:
+    """What the score would be with these answers and the evaluation's active critical errors; stores nothing."""
+    return _score(evaluation, answers)
 
 
 def _store_score(evaluation: Evaluation) -> None:

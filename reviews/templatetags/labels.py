@@ -6,10 +6,12 @@ Codes and enumerated values never reach a page: ``{{ v.status|label:"rule_versio
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django import template
 from django.db.models import TextChoices
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -109,6 +111,23 @@ RULE_TERMS = {
 @register.filter
 def rule_term(name: str) -> str:
     return str(RULE_TERMS.get(name, name))
+
+
+@register.filter
+def term_value(change: dict[str, object], side: str) -> str:
+    """One side ("from" or "to") of a change between two rule versions, as a person reads that term."""
+    field, value = change["field"], change[side]
+    if field == "level":
+        return label(value, "alert_level")
+    if field == "counted_types":
+        return error_types(value)  # type: ignore[arg-type]
+    if field == "scope_employment_types":
+        return ", ".join(label(v, "employment_type") for v in value) or str(_("all"))  # type: ignore[attr-defined]
+    if field == "scope_teams":
+        return ", ".join(str(v) for v in value) or str(_("all"))  # type: ignore[attr-defined]
+    if field == "effective_from":
+        return date_format(dt.date.fromisoformat(str(value)), "SHORT_DATE_FORMAT")
+    return str(value)
 
 
 @register.filter

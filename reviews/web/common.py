@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -54,9 +54,16 @@ def visible_or_404(queryset: QuerySet[M], pk: int) -> M:
     return get_object_or_404(queryset, pk=pk)
 
 
-def report_domain_error(request: HttpRequest, exc: DomainError, form: forms.Form | None = None) -> None:
+def report_domain_error(
+    request: HttpRequest,
+    exc: DomainError,
+    form: forms.Form | None = None,
+    field_names: Mapping[str, str] | None = None,
+) -> None:
     """Show a refused action to the user: per-field messages on the form, the summary as a message.
 
+    A service's field key is the form's field of the same name, or the one ``field_names`` maps it to;
+    a problem of any other key is shown above the form (never with the service's key: that is a code).
     An action the user may not take at all (NotPermitted) is a 403 page with the reason, as on the API.
     """
     localize_error(exc)
@@ -64,9 +71,9 @@ def report_domain_error(request: HttpRequest, exc: DomainError, form: forms.Form
         raise PermissionDenied(exc.message)
     if form is not None:
         for field, problems in exc.fields.items():
-            name = field if field in form.fields else None
+            name = (field_names or {}).get(field, field)
             for problem in problems:
-                form.add_error(name, problem if name else f"{field}: {problem}")
+                form.add_error(name if name in form.fields else None, problem)
     messages.error(request, exc.message)
 
 

@@ -36,6 +36,7 @@ urlpatterns = [
     path("calls/<int:pk>/", calls.call_page, name="call"),
     path("calls/<int:pk>/evaluation/", calls.evaluation_start, name="evaluation-start"),
     path("calls/<int:pk>/evaluation/save/", calls.evaluation_save, name="evaluation-save"),
+    path("calls/<int:pk>/evaluation/score/", calls.evaluation_score_preview, name="evaluation-score"),
     path("calls/<int:pk>/critical-errors/", calls.critical_error_add, name="critical-error-add"),
     path(
         "calls/<int:pk>/critical-errors/<int:error_id>/remove/",

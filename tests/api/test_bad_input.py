@@ -74,7 +74,14 @@ def test_editing_after_submit_is_a_409_conflict_with_the_state(world, draft, pub
     assert client.post(f"/api/v1/evaluations/{draft.pk}/submit/").status_code == 200
     response = client.patch(f"/api/v1/evaluations/{draft.pk}/", {"answers": answers}, format="json")
     assert response.status_code == 409
-    assert response.json() == {"code": "invalid_transition", "detail": "Cannot edit a evaluation that is submitted."}
+    assert response.json() == {
+        "code": "invalid_transition",
+        "detail": "Deze stap kan nu niet: de beoordeling heeft de status “Ingediend”.",
+    }
+    english = client.patch(
+        f"/api/v1/evaluations/{draft.pk}/", {"answers": answers}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert english.json()["detail"] == "This step is not possible now: the evaluation has the status “Submitted”."
 
 
 @pytest.mark.parametrize(

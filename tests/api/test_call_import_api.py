@@ -1,7 +1,10 @@
 """POST /api/v1/calls/import/: small files at once, large ones through a real worker with progress."""
 
+import html
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from reviews.models import Call, CallImport
 from tests.conftest import client_for, wait_for
@@ -28,6 +31,16 @@ def test_a_small_file_is_imported_in_the_request_with_its_rejects_report(world):
     rejects = quinn.get(body["rejects_url"]).json()
     assert [r["line"] for r in rejects["results"]] == [2, 7, 12]
     assert "handle_time_seconds" in rejects["results"][0]["reason"]
+    # Each reason in the reader's language: Dutch by default, English when asked for, the page as well.
+    dutch = {r["reason"] for r in rejects["results"]}
+    english = {r["reason"] for r in quinn.get(body["rejects_url"], HTTP_ACCEPT_LANGUAGE="en").json()["results"]}
+    assert dutch != english and len(dutch) == len(english) == 1
+    assert any("geen geheel aantal seconden" in r or "ontbreekt of is geen getal" in r for r in dutch), dutch
+    assert all("seconds" in r or "number" in r for r in english), english
+    browser = Client()
+    browser.force_login(world.qa_lead)
+    page = html.unescape(browser.get(f"/imports/{body['id']}/").content.decode())
+    assert dutch.pop() in page
     again = quinn.post("/api/v1/calls/import/", upload("oktober.csv", export(12, bad_every=5)), format="multipart")
     assert (again.json()["created_count"], again.json()["duplicate_count"]) == (0, 9)
     assert Call.objects.count() == 9

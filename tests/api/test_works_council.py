@@ -111,6 +111,27 @@ def test_the_register_shows_versions_a_readable_diff_and_who_changed_what(world,
     assert first["history"][0]["by"] == pseudonym_for(world.qa_lead.pk)
 
 
+def test_the_register_page_says_what_changed_in_words_never_in_codes(world, used_rule):
+    from reviews.services.rules import rule_version_revise, terms_of
+
+    terms = terms_of(used_rule)
+    rule_version_revise(
+        rule=used_rule.rule,
+        terms=type(terms)(
+            **{**terms.__dict__, "level": "formal_warning", "employment_types": frozenset({"temp_agency"})}
+        ),
+        acting_user=world.qa_lead,
+    )
+    client = Client()
+    client.force_login(world.council)
+    html = client.get("/council/").content.decode()
+    changes = re.search(r"Wijzigingen ten opzichte van de vorige versie.*?</ul>", html, re.S)
+    assert changes is not None
+    text = re.sub(r"<[^>]+>", " ", changes.group(0))
+    assert "Formele waarschuwing" in text and "Uitzendkracht" in text, text
+    assert "_warning" not in text and "temp_agency" not in text
+
+
 def test_no_name_username_or_email_appears_in_any_works_council_response(world, used_rule, settings):
     settings.SMALL_CELL_K = 1  # show as much as possible
     council = client_for(world.council)

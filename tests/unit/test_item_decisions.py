@@ -35,3 +35,12 @@ def test_a_correction_must_fit_its_criterion():
         [ItemDecision(1, False, "Klopt."), ItemDecision(2, True, "Anders.", corrected_not_applicable=True)]
     )
     assert list(fields) == ["items[2]"]
+
+
+def test_an_items_reason_has_a_minimum_length():
+    decisions = [ItemDecision(1, False, "Ok."), ItemDecision(2, False, "Klopt, het antwoord staat.")]
+    fields, _ = check_item_decisions(
+        items=ITEMS, decisions=decisions, rationale=RATIONALE, min_rationale_chars=20, min_item_chars=10
+    )
+    assert list(fields) == ["items[1]"]
+    assert str(fields["items[1]"][0]) == "Explain this item's decision in at least 10 characters."

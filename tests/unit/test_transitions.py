@@ -73,6 +73,7 @@ def test_every_scorecard_version_transition_is_allowed_or_refused(state, action,
         scorecard_version_transition(state, action, role)
 
 
-def test_the_refusal_names_the_state_and_action():
-    with pytest.raises(InvalidTransition, match="Cannot edit a scorecard version that is published"):
+def test_the_refusal_names_the_object_and_its_state_and_carries_them_as_data():
+    with pytest.raises(InvalidTransition, match="the scorecard version has the status “Published”") as refused:
         scorecard_version_transition(ScorecardVersionState.PUBLISHED, ScorecardVersionAction.EDIT, "qa_lead")
+    assert refused.value.params == {"state": "published", "action": "edit"}

@@ -19,6 +19,7 @@ from reviews.models import (
 class CallImportSerializer(strict.ModelSerializer[CallImport]):
     progress_percent = serializers.FloatField(read_only=True)
     rejects_url = serializers.SerializerMethodField()
+    error = serializers.SerializerMethodField(help_text="Why the file was refused, in the request's language.")
 
     class Meta:
         model = CallImport
@@ -45,8 +46,16 @@ class CallImportSerializer(strict.ModelSerializer[CallImport]):
     def get_rejects_url(self, call_import: CallImport) -> str:
         return f"/api/v1/call-imports/{call_import.pk}/rejects/"
 
+    def get_error(self, call_import: CallImport) -> str:
+        return call_import.error_text()
+
 
 class CallImportRejectSerializer(strict.ModelSerializer[CallImportReject]):
+    reason = serializers.SerializerMethodField(help_text="Why the row was refused, in the request's language.")
+
+    def get_reason(self, reject: CallImportReject) -> str:
+        return reject.reason_text()
+
     class Meta:
         model = CallImportReject
         fields = ["line", "reason", "row"]

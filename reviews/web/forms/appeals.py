@@ -24,8 +24,12 @@ class AppealDecisionForm(forms.Form):
         self.items = items
         for item in items:
             self.fields[f"i{item.pk}_overturned"] = forms.BooleanField(label=_("Overturn"), required=False)
+            # Checked by the service (a reason of at least 10 characters), so "uphold all" may leave it empty.
             self.fields[f"i{item.pk}_rationale"] = forms.CharField(
-                label=_("Reason for this item"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+                label=_("Reason for this item (at least 10 characters)"),
+                max_length=4000,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
             )
             if item.criterion_id is not None:
                 self.fields[f"i{item.pk}_corrected"] = answer_field(item.criterion)

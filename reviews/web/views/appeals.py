@@ -48,10 +48,16 @@ def _page(
 ) -> HttpResponse:
     user = page_user(request)
     items = list(appeal.items.all())
+    # Each contested answer beside the answer the reviewer gave: the handler decides knowing both.
+    answers = {a.criterion_id: a for a in appeal.evaluation.answers.all()}
+    originals = {item.pk: answers[item.criterion_id] for item in items if item.criterion_id in answers}
     is_assignee = appeal.assignee_id == user.pk
     context = {
         "appeal": appeal,
+        "call": appeal.evaluation.call,
+        "errors": [item.critical_error for item in items if item.critical_error_id],
         "items": items,
+        "originals": originals,
         "is_assignee": is_assignee,
         "can_withdraw": appeal.agent_id == user.pk and appeal.status in OPEN_APPEAL_STATUSES,
         "can_start": is_assignee and appeal.status == AppealStatus.SUBMITTED,
@@ -87,14 +93,17 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     items = list(appeal.items.all())
     form = AppealDecisionForm(request.POST, items=items)
     if form.is_valid():
+        # "Uphold all": every item stands, each with its own reason or else the overall rationale.
+        uphold_all = request.POST.get("action") == "uphold_all"
         decisions = []
         for item in items:
             corrected = form.cleaned_data.get(f"i{item.pk}_corrected") or ""
+            item_reason = form.cleaned_data[f"i{item.pk}_rationale"]
             decisions.append(
                 appeal_decisions.ItemDecision(
                     item_id=item.pk,
-                    overturned=form.cleaned_data[f"i{item.pk}_overturned"],
-                    rationale=form.cleaned_data[f"i{item.pk}_rationale"],
+                    overturned=False if uphold_all else form.cleaned_data[f"i{item.pk}_overturned"],
+                    rationale=item_reason if item_reason.strip() or not uphold_all else form.cleaned_data["rationale"],
                     corrected_points=int(corrected) if corrected not in ("", NOT_APPLICABLE) else None,
                     corrected_not_applicable=corrected == NOT_APPLICABLE,
                 )
@@ -109,12 +118,9 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The appeal is decided; the agent has been told."))
             return redirect("web:appeal", pk=pk)
         except DomainError as exc:
-            report_domain_error(request, exc, form)
-            for key, problems in exc.fields.items():
-                if key.startswith("items[") and key.endswith("]"):
-                    item_id = key[len("items[") : -1]
-                    for problem in problems:
-                        form.add_error(f"i{item_id}_rationale", problem)
+            report_domain_error(
+                request, exc, form, field_names={f"items[{item.pk}]": f"i{item.pk}_rationale" for item in items}
+            )
     return _page(request, appeal, decision_form=form, status=400)
 
 

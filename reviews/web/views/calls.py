@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import trigger_client_event
 
 from accounts.models import Role
 from reviews.domain.errors import DomainError
@@ -68,12 +69,15 @@ def _answers_form(draft: Evaluation, data: Any = None) -> AnswersForm:
 
 
 def _errors_panel(request: HttpRequest, draft: Evaluation, form: CriticalErrorForm | None = None) -> HttpResponse:
+    """The critical-error panel for htmx, with the timeline's markers swapped out of band; the page then
+    recomputes the live score (a critical error can set it to 0)."""
     errors = critical_errors_of(evaluation=draft)
-    return render(
+    response = render(
         request,
         "web/partials/critical_errors.html",
-        {"draft": draft, "errors": errors, "error_form": form or CriticalErrorForm(), "call": draft.call},
+        {"draft": draft, "errors": errors, "error_form": form or CriticalErrorForm(), "call": draft.call, "oob": True},
     )
+    return trigger_client_event(response, "errors-changed")
 
 
 @role_required(*REVIEWERS)
@@ -97,6 +101,7 @@ def call_page(request: HttpRequest, pk: int) -> HttpResponse:
     if draft is not None:
         context["answers_form"] = _answers_form(draft)
         context["errors"] = critical_errors_of(evaluation=draft)
+        context["score"] = draft
         context["error_form"] = CriticalErrorForm()
     return render(request, "web/call.html", context)
 
@@ -168,7 +173,8 @@ def evaluation_save(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Evaluation submitted. The agent can see it now."))
             return redirect("web:evaluation", pk=draft.pk)
         except DomainError as exc:
-            report_domain_error(request, exc, form)
+            answer_fields = {f"answers.{i}": f"c{cid}" for i, (cid, _points, _na) in enumerate(form.answers())}
+            report_domain_error(request, exc, form, field_names=answer_fields)
             for criterion_id in exc.params.get("unanswered_criterion_ids", []):
                 form.add_error(f"c{criterion_id}", _("Answer this criterion before submitting."))
     errors = critical_errors_of(evaluation=draft)
@@ -179,8 +185,33 @@ def evaluation_save(request: HttpRequest, pk: int) -> HttpResponse:
         "errors": errors,
         "error_form": CriticalErrorForm(),
         "evaluations": [],
+        "score": evaluation_services.evaluation_score_preview(evaluation=draft, answers=_chosen_answers(form)),
     }
     return render(request, "web/call.html", context, status=400)
+
+
+def _chosen_answers(form: AnswersForm) -> list[evaluation_services.AnswerInput]:
+    """The answers of a bound form that are valid so far (an invalid or empty one does not count yet)."""
+    form.is_valid()
+    return [
+        evaluation_services.AnswerInput(criterion_id=cid, points=points, not_applicable=na)
+        for cid, points, na in form.answers()
+    ]
+
+
+@require_POST
+@role_required(*REVIEWERS)
+def evaluation_score_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live score as the reviewer changes answers: computed from the form, nothing is saved."""
+    user = page_user(request)
+    call = visible_or_404(calls_visible_to(user), pk)
+    draft = draft_of(call=call, reviewer_id=user.pk)
+    if draft is None:
+        return HttpResponse(_("There is no draft of yours for this call any more."), status=409)
+    score = evaluation_services.evaluation_score_preview(
+        evaluation=draft, answers=_chosen_answers(_answers_form(draft, request.POST))
+    )
+    return render(request, "web/partials/live_score.html", {"score": score})
 
 
 @require_POST

@@ -299,10 +299,14 @@ APPEAL_DEADLINE_WORKING_DAYS = env.int("APPEAL_DEADLINE_WORKING_DAYS", default=1
 # reviewers do not count toward thresholds until they recalibrate (off by default).
 CALIBRATION_DEVIATION_THRESHOLD = env.float("CALIBRATION_DEVIATION_THRESHOLD", default=10.0)
 EXCLUDE_FLAGGED_REVIEWER_ERRORS = env.bool("EXCLUDE_FLAGGED_REVIEWER_ERRORS", default=False)
+# A reviewer's critical-error rate is compared with their peers' only from this many evaluations on
+# (theirs, and their peers' together); below it the page says "too few to judge" and flags nothing.
+CONSISTENCY_MIN_EVALUATIONS = env.int("CONSISTENCY_MIN_EVALUATIONS", default=10)
 # Works council: a decider who confirms at least this share of at least this many decisions, or
 # decides within this many seconds (median) of opening the evidence, is flagged as a rubber stamp.
 RUBBER_STAMP_CONFIRM_RATE = env.float("RUBBER_STAMP_CONFIRM_RATE", default=0.9)
-RUBBER_STAMP_MIN_DECISIONS = env.int("RUBBER_STAMP_MIN_DECISIONS", default=5)
+# Fewer decisions than this (and than SMALL_CELL_K) say nothing about a person: "too few to judge".
+RUBBER_STAMP_MIN_DECISIONS = env.int("RUBBER_STAMP_MIN_DECISIONS", default=10)
 RUBBER_STAMP_MIN_SECONDS = env.float("RUBBER_STAMP_MIN_SECONDS", default=60.0)
 # A group whose confirmed-warning rate exceeds this multiple of the rest's is flagged.
 GROUP_DISPARITY_RATIO = env.float("GROUP_DISPARITY_RATIO", default=1.25)

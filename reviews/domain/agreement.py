@@ -50,8 +50,18 @@ def pairwise_agreement(values: Sequence[object]) -> float | None:
 
 @dataclass(frozen=True)
 class WilsonInterval:
+    """A 95 % interval of a proportion (0 to 1); ``*_per_100`` give it in the unit rates are shown in."""
+
     low: float
     high: float
+
+    @property
+    def low_per_100(self) -> float:
+        return round(self.low * 100, 1)
+
+    @property
+    def high_per_100(self) -> float:
+        return round(self.high * 100, 1)
 
 
 def wilson_interval(successes: int, trials: int, z: float = 1.959964) -> WilsonInterval | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Avg, Count, Q
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from reviews.domain.agreement import WilsonInterval, disjoint, wilson_interval
@@ -37,6 +38,8 @@ class ReviewerConsistency:
     peers_rate_per_100: float | None = None
     peers_interval: WilsonInterval | None = None
     rate_outside_peers: bool = False
+    # Fewer evaluations (theirs or their peers') than CONSISTENCY_MIN_EVALUATIONS: no comparison, no flag.
+    too_few_to_judge: bool = False
     calibrations: list[CalibrationPoint] = field(default_factory=list)
     appeal_items_decided: int = 0
     appeal_items_overturned: int = 0
@@ -72,13 +75,15 @@ def reviewer_consistency(*, start: dt.datetime, end: dt.datetime) -> list[Review
         rows[reviewer_id].with_critical_errors = n
     total_n = sum(r.evaluations for r in rows.values())
     total_errors = sum(r.with_critical_errors for r in rows.values())
+    minimum = settings.CONSISTENCY_MIN_EVALUATIONS
     for row in rows.values():
         row.rate_per_100 = _per_100(row.with_critical_errors, row.evaluations)
         row.interval = wilson_interval(row.with_critical_errors, row.evaluations)
         peers_n, peers_errors = total_n - row.evaluations, total_errors - row.with_critical_errors
         row.peers_rate_per_100 = _per_100(peers_errors, peers_n)
         row.peers_interval = wilson_interval(peers_errors, peers_n)
-        row.rate_outside_peers = disjoint(row.interval, row.peers_interval)
+        row.too_few_to_judge = row.evaluations < minimum or peers_n < minimum
+        row.rate_outside_peers = not row.too_few_to_judge and disjoint(row.interval, row.peers_interval)
 
     for participant in (
         CalibrationParticipant.objects.filter(session__status=CalibrationStatus.CLOSED, reviewer_id__in=rows)
@@ -111,10 +116,11 @@ def reviewer_consistency(*, start: dt.datetime, end: dt.datetime) -> list[Review
         recalibrated = latest is not None and latest.closed_at >= start and abs(latest.deviation or 0) <= threshold
         if latest is not None and latest.deviation is not None and abs(latest.deviation) > threshold:
             row.flag_reasons.append(
-                f"latest calibration deviation {latest.deviation:+.1f} points exceeds {threshold:g}"
+                _("latest calibration deviation %(deviation)s points exceeds %(threshold)s")
+                % {"deviation": f"{latest.deviation:+.1f}", "threshold": f"{threshold:g}"}
             )
         if row.rate_outside_peers and not recalibrated:
-            row.flag_reasons.append("critical-error rate interval lies wholly outside the peers' interval")
+            row.flag_reasons.append(_("critical-error rate interval lies wholly outside the peers' interval"))
         row.flagged = bool(row.flag_reasons)
     return list(rows.values())
 

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth, TruncQuarter
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from accounts.pseudonyms import pseudonym_for
@@ -147,24 +148,30 @@ def rule_usage(*, start: dt.datetime, end: dt.datetime, period: str = "month") -
         if decided_at is None or viewed_at is None:
             continue
         per_decider[decider_id].append((decision, (decided_at - viewed_at).total_seconds()))
-    all_seconds = [seconds for items in per_decider.values() for _, seconds in items]
+    all_seconds = [seconds for items in per_decider.values() for _decision, seconds in items]
     deciders = []
+    # A person is only judged on enough decisions, and never on figures the page hides.
+    enough_decisions = max(settings.RUBBER_STAMP_MIN_DECISIONS, k)
     for decider_id, items in sorted(per_decider.items(), key=lambda kv: pseudonym_for(kv[0])):
         n = len(items)
-        confirmed = sum(1 for decision, _ in items if decision == AlertStatus.CONFIRMED)
+        enough = n >= enough_decisions
+        confirmed = sum(1 for decision, _seconds in items if decision == AlertStatus.CONFIRMED)
         rate = confirmed / n
-        median_seconds = statistics.median(s for _, s in items)
+        median_seconds = statistics.median(seconds for _decision, seconds in items)
         reasons = []
-        if n >= settings.RUBBER_STAMP_MIN_DECISIONS and rate >= settings.RUBBER_STAMP_CONFIRM_RATE:
-            reasons.append(f"confirms {rate:.0%} of {n} decisions")
-        if median_seconds < settings.RUBBER_STAMP_MIN_SECONDS:
-            reasons.append(f"decides a median {median_seconds:.0f} s after opening the evidence")
+        if enough and rate >= settings.RUBBER_STAMP_CONFIRM_RATE:
+            reasons.append(_("confirms %(rate)s of %(n)s decisions") % {"rate": f"{rate:.0%}", "n": n})
+        if enough and median_seconds < settings.RUBBER_STAMP_MIN_SECONDS:
+            reasons.append(
+                _("decides a median %(seconds)s s after opening the evidence") % {"seconds": f"{median_seconds:.0f}"}
+            )
         deciders.append(
             {
                 "decider": pseudonym_for(decider_id),
                 "decisions": n if n >= k else None,
                 "confirmation_rate": round(rate, 3) if n >= k else None,
-                "median_seconds_evidence_to_decision": round(median_seconds, 1),
+                "median_seconds_evidence_to_decision": round(median_seconds, 1) if enough else None,
+                "too_few_to_judge": not enough,
                 "rubber_stamp": bool(reasons),
                 "rubber_stamp_reasons": reasons,
             }
@@ -260,8 +267,13 @@ def reviewer_aggregates(*, start: dt.datetime, end: dt.datetime) -> list[dict[st
     """The calibration issue's consistency figures per pseudonymised reviewer."""
     k = settings.SMALL_CELL_K
     rows = []
-    for row in reviewer_consistency(start=start, end=end):
+    consistency = reviewer_consistency(start=start, end=end)
+    total = sum(row.evaluations for row in consistency)
+    for row in consistency:
         enough = row.evaluations >= k
+        # A comparison with the peers only where the person's own figures show and the peers (everyone
+        # else) reach k too: otherwise a hidden rate follows from the peers' rate and the others' rows.
+        compared = enough and total - row.evaluations >= k and not row.too_few_to_judge
         rows.append(
             {
                 "reviewer": pseudonym_for(row.reviewer.pk),
@@ -271,8 +283,9 @@ def reviewer_aggregates(*, start: dt.datetime, end: dt.datetime) -> list[dict[st
                 "interval": [round(row.interval.low * 100, 1), round(row.interval.high * 100, 1)]
                 if enough and row.interval
                 else None,
-                "peers_rate_per_100": row.peers_rate_per_100,
-                "rate_outside_peers": row.rate_outside_peers,
+                "peers_rate_per_100": row.peers_rate_per_100 if compared else None,
+                "rate_outside_peers": row.rate_outside_peers if compared else None,
+                "too_few_to_judge": not compared,
                 "calibrations": [
                     {
                         "closed_on": c.closed_at.date().isoformat(),
@@ -282,7 +295,7 @@ def reviewer_aggregates(*, start: dt.datetime, end: dt.datetime) -> list[dict[st
                     for c in row.calibrations
                 ],
                 "overturn_rate": row.overturn_rate if row.appeal_items_decided >= k else None,
-                "flagged": row.flagged,
+                "flagged": row.flagged if enough else None,
             }
         )
     return rows

@@ -86,11 +86,24 @@ def test_a_decider_who_confirms_everything_within_seconds_is_flagged(world, used
     (decider,) = usage["deciders"]
     assert decider["decider"] == pseudonym_for(world.qa_lead.pk)
     assert (decider["decisions"], decider["confirmation_rate"]) == (2, 1.0)
-    assert decider["rubber_stamp"] is True
-    assert any("confirms 100%" in r for r in decider["rubber_stamp_reasons"])
-    assert any("median" in r for r in decider["rubber_stamp_reasons"])
+    assert decider["rubber_stamp"] is True and decider["too_few_to_judge"] is False
+    assert any("bevestigt 100%" in r for r in decider["rubber_stamp_reasons"])
+    assert any("mediaan" in r for r in decider["rubber_stamp_reasons"])
     (row,) = usage["rows"]
     assert (row["agents_total"], row["confirmed"], row["open"]) == (2, 2, 0)
+
+
+def test_two_decisions_are_too_few_to_call_anyone_a_rubber_stamp(world, used_rule, settings):
+    """The default minimum (10 decisions): two quick confirmations say nothing about the person."""
+    settings.SMALL_CELL_K = 1
+    usage = client_for(world.council).get("/api/v1/works-council/rule-usage/").json()
+    (decider,) = usage["deciders"]
+    assert decider["decisions"] == 2
+    assert (decider["rubber_stamp"], decider["rubber_stamp_reasons"], decider["too_few_to_judge"]) == (False, [], True)
+    assert decider["median_seconds_evidence_to_decision"] is None
+    page = Client()
+    page.force_login(world.council)
+    assert "te weinig om te oordelen" in page.get("/council/usage/").content.decode()
 
 
 def test_the_register_shows_versions_a_readable_diff_and_who_changed_what(world, used_rule):

@@ -121,7 +121,7 @@ def test_a_large_deviation_flags_the_reviewer(world, session, published_version,
     calibration_session_close(session=session, acting_user=world.qa_lead)
     now = timezone.now()
     rows = {r.reviewer.username: r for r in reviewer_consistency(start=now - dt.timedelta(days=30), end=now)}
-    assert rows["sam"].flagged and "deviation" in rows["sam"].flag_reasons[0]
+    assert rows["sam"].flagged and "afwijking" in rows["sam"].flag_reasons[0]
     assert not rows["sara"].flagged  # -12.5 is within 20
 
 
@@ -149,6 +149,27 @@ def test_a_critical_error_rate_wholly_outside_the_peers_flags_the_reviewer(world
     assert (sam.evaluations, sam.with_critical_errors, sam.rate_per_100) == (12, 12, 100.0)
     assert sam.rate_outside_peers and sam.flagged
     assert rows["piet"].rate_per_100 == 0.0
+
+
+def test_too_few_evaluations_to_compare_flag_nobody_and_say_so(world, published_version):
+    """12 of 12 against 0 of 3: the peers' 3 evaluations say nothing, so no comparison and no flag."""
+    from tests.factories import UserFactory
+
+    peer = UserFactory.create(username="piet", role="supervisor", team=world.supervisor.team)
+    for i in range(12):
+        when = timezone.now() - dt.timedelta(days=1, minutes=i)
+        scored_call(reviewer=world.supervisor, agent=world.agent, version=published_version, started_at=when)
+        if i < 3:
+            scored_call(reviewer=peer, agent=world.colleague, version=published_version, started_at=when, errors=())
+    now = timezone.now()
+    rows = {r.reviewer.username: r for r in reviewer_consistency(start=now - dt.timedelta(days=30), end=now)}
+    assert rows["sam"].too_few_to_judge and not rows["sam"].rate_outside_peers and not rows["sam"].flagged
+    assert rows["piet"].too_few_to_judge and not rows["piet"].flagged
+    body = client_for(world.qa_lead).get("/api/v1/reviewer-consistency/").json()
+    sam = next(r for r in body if r["reviewer"]["username"] == "sam")
+    assert sam["too_few_to_judge"] is True
+    # The interval is in the rate's own unit: per 100 evaluations.
+    assert sam["rate_per_100"] == 100.0 and 70 < sam["interval"]["low"] < 100 and sam["interval"]["high"] == 100.0
 
 
 def test_when_enabled_errors_of_flagged_reviewers_stop_counting_visibly(world, published_version, settings):

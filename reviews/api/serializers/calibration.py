@@ -128,8 +128,10 @@ class CalibrationScoreInput(serializers.Serializer[dict[str, Any]]):
 
 
 class WilsonSerializer(serializers.Serializer[Any]):
-    low = serializers.FloatField()
-    high = serializers.FloatField()
+    """A 95 % Wilson interval per 100, the unit of the rate beside it."""
+
+    low = serializers.FloatField(source="low_per_100")
+    high = serializers.FloatField(source="high_per_100")
 
 
 class ReviewerConsistencySerializer(serializers.Serializer[Any]):
@@ -138,10 +140,13 @@ class ReviewerConsistencySerializer(serializers.Serializer[Any]):
     mean_score = serializers.FloatField(allow_null=True)
     with_critical_errors = strict.IntegerField()
     rate_per_100 = serializers.FloatField(allow_null=True, help_text="% of evaluations with a critical error")
-    interval = WilsonSerializer(allow_null=True, help_text="95 % Wilson interval of the rate (as a share)")
+    interval = WilsonSerializer(allow_null=True, help_text="95 % Wilson interval of the rate, per 100 evaluations")
     peers_rate_per_100 = serializers.FloatField(allow_null=True)
     peers_interval = WilsonSerializer(allow_null=True)
     rate_outside_peers = strict.BooleanField()
+    too_few_to_judge = strict.BooleanField(
+        help_text="Fewer evaluations (the reviewer's or the peers') than CONSISTENCY_MIN_EVALUATIONS: not compared"
+    )
     calibrations = serializers.ListField(child=serializers.DictField())
     appeal_items_decided = strict.IntegerField()
     appeal_items_overturned = strict.IntegerField()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -166,7 +167,16 @@ def usage(request: HttpRequest) -> HttpResponse:
     form, start, end, kind, params = _period(request)
     figures = rule_usage(start=start, end=end, period=kind)
     _record(request, "rule-usage", params)
-    return render(request, "web/council/usage.html", {"form": form, "usage": figures, "query": urlencode(params)})
+    return render(
+        request,
+        "web/council/usage.html",
+        {
+            "form": form,
+            "usage": figures,
+            "query": urlencode(params),
+            "min_decisions": max(settings.RUBBER_STAMP_MIN_DECISIONS, settings.SMALL_CELL_K),
+        },
+    )
 
 
 @role_required(COUNCIL)
@@ -219,6 +229,7 @@ def pressure(request: HttpRequest) -> HttpResponse:
             "band_chart": band_chart,
             "reviewers": reviewers,
             "query": urlencode(params),
+            "min_decisions": max(settings.CONSISTENCY_MIN_EVALUATIONS, settings.SMALL_CELL_K),
         },
     )
 

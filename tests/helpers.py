@@ -70,6 +70,8 @@ def rule_terms(
     effective_from: dt.date | None = None,
     team_ids: frozenset[int] = frozenset(),
     employment_types: frozenset[str] = frozenset(),
+    count_targeted_reviews: bool = False,
+    exclude_flagged_reviewers: bool = False,
 ) -> RuleTerms:
     return RuleTerms(
         purpose="Coaching aanbieden wanneer signalen herhaaldelijk niet gemeld worden.",
@@ -80,6 +82,8 @@ def rule_terms(
         effective_from=effective_from or timezone.localdate(),
         team_ids=team_ids,
         employment_types=employment_types,
+        count_targeted_reviews=count_targeted_reviews,
+        exclude_flagged_reviewers=exclude_flagged_reviewers,
     )
 
 

@@ -277,10 +277,8 @@ CALL_IMPORT_MAX_BYTES = env.int("CALL_IMPORT_MAX_BYTES", default=2 * 1024 * 1024
 SAMPLING_SCHEDULE_ENABLED = env.bool("SAMPLING_SCHEDULE_ENABLED", default=True)
 SAMPLING_SCHEDULE_DAY = env.int("SAMPLING_SCHEDULE_DAY", default=1)
 SAMPLING_SCHEDULE_HOUR = env.int("SAMPLING_SCHEDULE_HOUR", default=3)
-# Targeted reviews (a complaint, a coaching request): whether their critical errors count toward
-# threshold rules. Off by default; switching it on changes what every rule counts, so agree it with
-# the works council first. Scoring runs record the value they used.
-TARGETED_REVIEWS_COUNT = env.bool("TARGETED_REVIEWS_COUNT", default=False)
+# Whether critical errors of targeted reviews, or of reviewers flagged in calibration, count toward a
+# threshold rule is a term of each rule version, consented by the works council (not a setting).
 # Retention in days per data class; a daily Celery beat job applies it (see README). Critical
 # errors go with their evaluations (one period for both).
 RETENTION_DAYS = {
@@ -295,12 +293,10 @@ RETENTION_SCHEDULE_ENABLED = env.bool("RETENTION_SCHEDULE_ENABLED", default=True
 APPEAL_WINDOW_DAYS = env.int("APPEAL_WINDOW_DAYS", default=14)
 APPEAL_DEADLINE_WORKING_DAYS = env.int("APPEAL_DEADLINE_WORKING_DAYS", default=10)
 # Calibration: a reviewer whose latest deviation from the reference (or median) exceeds this many
-# points is flagged. With EXCLUDE_FLAGGED_REVIEWER_ERRORS on, critical errors logged by flagged
-# reviewers do not count toward thresholds until they recalibrate (off by default).
+# points is flagged (a rule version may exclude flagged reviewers' errors until they recalibrate).
 CALIBRATION_DEVIATION_THRESHOLD = env.float("CALIBRATION_DEVIATION_THRESHOLD", default=10.0)
-EXCLUDE_FLAGGED_REVIEWER_ERRORS = env.bool("EXCLUDE_FLAGGED_REVIEWER_ERRORS", default=False)
 # A reviewer's critical-error rate is compared with their peers' only from this many evaluations on
-# (theirs, and their peers' together); below it the page says "too few to judge" and flags nothing.
+# (theirs, and their peers' each); below it the page says "too few to judge" and flags nothing.
 CONSISTENCY_MIN_EVALUATIONS = env.int("CONSISTENCY_MIN_EVALUATIONS", default=10)
 # Works council: a decider who confirms at least this share of at least this many decisions, or
 # decides within this many seconds (median) of opening the evidence, is flagged as a rubber stamp.

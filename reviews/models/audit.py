@@ -62,6 +62,10 @@ class AuditAction(models.TextChoices):
     RULE_VERSION_PREVIEWED = "reviews.rule_version.previewed", _("Rule version: previewed")
     RULE_VERSION_PROPOSED = "reviews.rule_version.proposed", _("Rule version: proposed")
     RULE_VERSION_RETIRED = "reviews.rule_version.retired", _("Rule version: retired")
+    RULE_VERSION_TERMS_CARRIED_OVER = (
+        "reviews.rule_version.terms_carried_over",
+        _("Rule version: terms carried over from the deployment's settings"),
+    )
     SAMPLING_POLICY_CHANGED = "reviews.sampling_policy.changed", _("Sampling policy: changed")
     SAMPLING_POLICY_CREATED = "reviews.sampling_policy.created", _("Sampling policy: created")
     SAMPLING_RUN_FAILED = "reviews.sampling_run.failed", _("Sampling run: failed")

@@ -51,6 +51,11 @@ class RuleVersion(models.Model):
     scope_employment_types = models.JSONField(default=list, blank=True)
     level = models.CharField(max_length=20, choices=AlertLevel.choices)
     effective_from = models.DateField()
+    # What counts toward this rule, consented with the rest of its terms (never a deployment setting):
+    # errors from targeted reviews (a complaint, a coaching request), and errors logged by reviewers
+    # whom calibration flagged.
+    count_targeted_reviews = models.BooleanField(default=False)
+    exclude_flagged_reviewers = models.BooleanField(default=False)
     review_by = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

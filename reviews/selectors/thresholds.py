@@ -8,7 +8,6 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,6 +47,9 @@ class CandidateError:
     type_code: str
     observed_at: dt.datetime
     counts_toward_thresholds: bool
+    # What a rule version's own terms look at: a targeted review's errors, and who logged the error.
+    targeted: bool = False
+    reviewer_id: int | None = None
 
 
 def agent_profiles(*, among: Collection[int] | None = None) -> dict[int, AgentProfile]:
@@ -84,10 +86,14 @@ def candidate_errors(
     after: dt.datetime,
     until: dt.datetime,
     excluded_reviewer_ids: Collection[int] = (),
+    count_targeted_reviews: bool = True,
 ) -> list[CandidateError]:
     """Active critical errors of these agents and types observed in (after, until], from counting evaluations.
 
-    One query, driven by the (agent, observed_at) index. The domain decides what counts.
+    One query, driven by the (agent, observed_at) index. Each candidate says whether it came from a
+    targeted review and who logged it: whether that counts is a term of each rule version
+    (``facts_for_rule``). ``excluded_reviewer_ids`` and ``count_targeted_reviews=False`` narrow the
+    query itself when every rule it serves agrees.
     """
     if not agent_ids or not type_codes:
         return []
@@ -102,12 +108,21 @@ def candidate_errors(
         evaluation__status__in=COUNTING_EVALUATION_STATUSES,
         evaluation__calibration_session__isnull=True,  # calibration never counts
     ).exclude(evaluation__reviewer_id__in=excluded_reviewer_ids)
-    if not settings.TARGETED_REVIEWS_COUNT:
-        # A targeted review (a complaint, a coaching request) looks where a problem is expected;
-        # counting its errors would make whoever is looked at more often look worse.
+    if not count_targeted_reviews:
         rows = rows.exclude(evaluation__selection=Selection.TARGETED)
-    rows = rows.values_list("pk", "agent_id", "type__code", "observed_at", "type__counts_toward_thresholds")
-    return [CandidateError(*row) for row in rows]
+    rows = rows.values_list(
+        "pk",
+        "agent_id",
+        "type__code",
+        "observed_at",
+        "type__counts_toward_thresholds",
+        "evaluation__selection",
+        "evaluation__reviewer_id",
+    )
+    return [
+        CandidateError(pk, agent, code, observed, counts, selection == Selection.TARGETED, reviewer)
+        for pk, agent, code, observed, counts, selection, reviewer in rows
+    ]
 
 
 def decided_evidence(agent_ids: Collection[int]) -> dict[int, set[int]]:
@@ -128,8 +143,17 @@ def facts_for_rule(
     agent_ids: Collection[int],
     used: dict[int, set[int]],
     rule_id: int | None,
+    count_targeted_reviews: bool = False,
+    excluded_reviewer_ids: Collection[int] = (),
 ) -> list[ErrorFact]:
-    """The candidates of in-scope agents, as the domain's facts for one rule."""
+    """The candidates of in-scope agents, as the domain's facts for one rule version.
+
+    Its terms decide what else counts: a targeted review looks where a problem is expected, so its
+    errors count only where the version says so (counting them makes whoever is looked at more often
+    look worse); errors logged by ``excluded_reviewer_ids`` (flagged in calibration) do not count
+    where the version excludes them.
+    """
+    excluded = frozenset(excluded_reviewer_ids)
     return [
         ErrorFact(
             error_id=c.error_id,
@@ -142,6 +166,8 @@ def facts_for_rule(
         )
         for c in candidates
         if c.agent_id in agent_ids
+        and (count_targeted_reviews or not c.targeted)
+        and (c.reviewer_id is None or c.reviewer_id not in excluded)
     ]
 
 

@@ -33,6 +33,8 @@ TERMS = [
     "counted_types",
     "scope_teams",
     "scope_employment_types",
+    "count_targeted_reviews",
+    "exclude_flagged_reviewers",
 ]
 ALERT_STATUSES = [s.value for s in AlertStatus]
 WARNING_LEVELS = ("formal_warning", "contract_warning")
@@ -52,6 +54,8 @@ def _terms(version: RuleVersion) -> dict[str, Any]:
         "counted_types": sorted(t.code for t in version.counted_types.all()),
         "scope_teams": sorted(t.name for t in version.scope_teams.all()),
         "scope_employment_types": sorted(version.scope_employment_types),
+        "count_targeted_reviews": version.count_targeted_reviews,
+        "exclude_flagged_reviewers": version.exclude_flagged_reviewers,
     }
 
 

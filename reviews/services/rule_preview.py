@@ -16,6 +16,7 @@ from reviews.domain.disclosure import suppress_small_cells
 from reviews.domain.errors import DomainError, NotPermitted
 from reviews.domain.thresholds import RuleSpec, evaluate_rule
 from reviews.models import AuditAction, RuleVersion, RuleVersionStatus
+from reviews.selectors.consistency import flagged_reviewer_ids
 from reviews.selectors.thresholds import agent_profiles, candidate_errors, facts_for_rule, in_rule_scope
 from reviews.services.audit import audit_record
 from reviews.services.rules import terms_of
@@ -63,8 +64,12 @@ def rule_version_preview(*, version: RuleVersion, acting_user: User, as_of: dt.d
         type_codes=terms.counted_type_codes,
         after=as_of - dt.timedelta(days=terms.window_days),
         until=as_of,
+        count_targeted_reviews=terms.count_targeted_reviews,
+        excluded_reviewer_ids=flagged_reviewer_ids(as_of=as_of) if terms.exclude_flagged_reviewers else (),
     )
-    facts = facts_for_rule(candidates, agent_ids=agents, used={}, rule_id=None)
+    facts = facts_for_rule(
+        candidates, agent_ids=agents, used={}, rule_id=None, count_targeted_reviews=terms.count_targeted_reviews
+    )
     flagged_ids = {f.agent_id for f in evaluate_rule(facts, spec, as_of)}
     k = settings.SMALL_CELL_K
     group_sizes = Counter(agents.values())

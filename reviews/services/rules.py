@@ -48,6 +48,8 @@ class RuleTerms:
     effective_from: dt.date
     team_ids: frozenset[int] = field(default_factory=frozenset)
     employment_types: frozenset[str] = field(default_factory=frozenset)
+    count_targeted_reviews: bool = False
+    exclude_flagged_reviewers: bool = False
 
 
 def terms_of(version: RuleVersion) -> RuleTerms:
@@ -60,6 +62,8 @@ def terms_of(version: RuleVersion) -> RuleTerms:
         effective_from=version.effective_from,
         team_ids=frozenset(version.scope_teams.values_list("id", flat=True)),
         employment_types=frozenset(version.scope_employment_types),
+        count_targeted_reviews=version.count_targeted_reviews,
+        exclude_flagged_reviewers=version.exclude_flagged_reviewers,
     )
 
 
@@ -104,6 +108,8 @@ def _write_terms(version: RuleVersion, terms: RuleTerms, types: Iterable[Critica
     version.level = terms.level
     version.effective_from = terms.effective_from
     version.scope_employment_types = sorted(terms.employment_types)
+    version.count_targeted_reviews = terms.count_targeted_reviews
+    version.exclude_flagged_reviewers = terms.exclude_flagged_reviewers
     version.save()
     version.counted_types.set(types)
     version.scope_teams.set(Team.objects.filter(pk__in=terms.team_ids))
@@ -119,6 +125,8 @@ def _terms_data(terms: RuleTerms) -> dict[str, Any]:
         "effective_from": terms.effective_from.isoformat(),
         "scope_teams": sorted(terms.team_ids),
         "scope_employment_types": sorted(terms.employment_types),
+        "count_targeted_reviews": terms.count_targeted_reviews,
+        "exclude_flagged_reviewers": terms.exclude_flagged_reviewers,
     }
 
 

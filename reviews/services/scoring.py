@@ -85,7 +85,6 @@ def scoring_run_create(
             "as_of": as_of.isoformat(),
             "trigger": trigger,
             "chunk_size": size,
-            "targeted_reviews_count": settings.TARGETED_REVIEWS_COUNT,
         },
     )
     if enqueue:
@@ -110,8 +109,9 @@ def scoring_run_plan(*, run_id: int) -> list[int]:
             for index, start in enumerate(range(0, len(agent_ids), run.chunk_size))
         ]
         ScoringChunk.objects.bulk_create(chunks, ignore_conflicts=True)
-        if settings.EXCLUDE_FLAGGED_REVIEWER_ERRORS:
-            # Decided once per run, so every chunk applies the same exclusion; visible on the run.
+        if any(v.exclude_flagged_reviewers for v in firing_rule_versions(run.as_of)):
+            # Decided once per run, so every chunk applies the same exclusion (to the rule versions whose
+            # consented terms ask for it); visible on the run.
             run.excluded_reviewer_ids = flagged_reviewer_ids(as_of=run.as_of)
         run.status = RunStatus.RUNNING
         run.started_at = run.heartbeat_at = timezone.now()
@@ -238,13 +238,18 @@ def scoring_chunk_process(*, chunk_id: int) -> bool:
             type_codes=set().union(*(spec.counted_types for spec in specs.values())),
             after=run.as_of - dt.timedelta(days=max(spec.window_days for spec in specs.values())),
             until=run.as_of,
-            excluded_reviewer_ids=run.excluded_reviewer_ids,
+            count_targeted_reviews=any(v.count_targeted_reviews for v in versions),
         )
         used = decided_evidence(list(profiles))
         for version in versions:
             spec = specs[version.pk]
             facts = facts_for_rule(
-                candidates, agent_ids=in_rule_scope(profiles, version), used=used, rule_id=version.rule_id
+                candidates,
+                agent_ids=in_rule_scope(profiles, version),
+                used=used,
+                rule_id=version.rule_id,
+                count_targeted_reviews=version.count_targeted_reviews,
+                excluded_reviewer_ids=run.excluded_reviewer_ids if version.exclude_flagged_reviewers else (),
             )
             firings = evaluate_rule(facts, spec, run.as_of)
             opened += alerts_open_or_extend(

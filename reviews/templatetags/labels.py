@@ -105,6 +105,8 @@ RULE_TERMS = {
     "counted_types": _("Counted critical errors"),
     "scope_teams": _("Teams in scope"),
     "scope_employment_types": _("Employment types in scope"),
+    "count_targeted_reviews": _("Errors from targeted reviews count"),
+    "exclude_flagged_reviewers": _("Errors logged by reviewers flagged in calibration do not count"),
 }
 
 
@@ -125,6 +127,8 @@ def term_value(change: dict[str, object], side: str) -> str:
         return ", ".join(label(v, "employment_type") for v in value) or str(_("all"))  # type: ignore[attr-defined]
     if field == "scope_teams":
         return ", ".join(str(v) for v in value) or str(_("all"))  # type: ignore[attr-defined]
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
     if field == "effective_from":
         return date_format(dt.date.fromisoformat(str(value)), "SHORT_DATE_FORMAT")
     return str(value)

@@ -181,9 +181,16 @@ def test_targeted_reviews_need_a_reason_and_do_not_count_toward_thresholds_by_de
     mine = client_for(world.agent).get(f"/api/v1/evaluations/{targeted.pk}/").json()
     assert (mine["selection"], mine["target_reason"]) == ("targeted", "complaint")
 
-    settings.TARGETED_REVIEWS_COUNT = True
+    # Only a rule version whose consented terms say so counts them.
+    counting = active_rule(
+        qa_lead=world.qa_lead,
+        council=world.council,
+        n=1,
+        at=timezone.now() - dt.timedelta(days=5),
+        count_targeted_reviews=True,
+    )
     run_scoring_inline()
-    assert Alert.objects.filter(agent=world.agent).count() == 1
+    assert list(Alert.objects.filter(agent=world.agent).values_list("rule_version", flat=True)) == [counting.pk]
 
     call = CallFactory.create(agent=world.colleague)
     sam = client_for(world.supervisor)

@@ -4,7 +4,7 @@ import datetime as dt
 import re
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -236,3 +236,45 @@ def test_the_audit_log_filters_through_the_action_registry(world):
     # Outside the council's view, or not in the registry: nothing, whatever the stored rows say.
     assert client.get("/api/v1/works-council/audit-log/", {"action": "accounts."}).json()["results"] == []
     assert client.get("/api/v1/works-council/audit-log/", {"action": "reviews.made_up"}).json()["results"] == []
+
+
+def test_what_counts_is_a_term_changed_only_by_a_new_consented_version(world, used_rule):
+    from reviews.services.rules import rule_version_revise, terms_of
+
+    assert (used_rule.count_targeted_reviews, used_rule.exclude_flagged_reviewers) == (False, False)
+    terms = terms_of(used_rule)
+    draft = rule_version_revise(
+        rule=used_rule.rule,
+        terms=type(terms)(**{**terms.__dict__, "count_targeted_reviews": True}),
+        acting_user=world.qa_lead,
+    )
+    used_rule.refresh_from_db()
+    assert used_rule.count_targeted_reviews is False  # the active, consented version is untouched
+    assert draft.status == "draft" and draft.count_targeted_reviews is True
+    (rule,) = client_for(world.council).get("/api/v1/works-council/rule-register/").json()["rules"]
+    assert rule["versions"][1]["changes_from_previous"] == [
+        {"field": "count_targeted_reviews", "from": False, "to": True}
+    ]
+    page = Client()
+    page.force_login(world.council)
+    assert "Fouten uit gerichte beoordelingen tellen mee: nee → ja" in re.sub(
+        r"\s+", " ", re.sub(r"<[^>]+>", " ", page.get("/council/").content.decode())
+    )
+
+
+def test_the_deployments_old_settings_are_carried_into_existing_versions_and_audited(world, used_rule, monkeypatch):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("reviews.migrations.0019_what_counts_is_a_consented_term")
+    monkeypatch.setenv("TARGETED_REVIEWS_COUNT", "true")
+    with transaction.atomic():
+        migration.carry_over_settings(apps, None)
+    used_rule.refresh_from_db()
+    assert (used_rule.count_targeted_reviews, used_rule.exclude_flagged_reviewers) == (True, False)
+    event = AuditEvent.objects.get(action="reviews.rule_version.terms_carried_over")
+    assert (event.object_id, event.data) == (
+        str(used_rule.pk),
+        {"count_targeted_reviews": True, "exclude_flagged_reviewers": False},
+    )

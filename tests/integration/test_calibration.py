@@ -172,11 +172,11 @@ def test_too_few_evaluations_to_compare_flag_nobody_and_say_so(world, published_
     assert sam["rate_per_100"] == 100.0 and 70 < sam["interval"]["low"] < 100 and sam["interval"]["high"] == 100.0
 
 
-def test_when_enabled_errors_of_flagged_reviewers_stop_counting_visibly(world, published_version, settings):
+def test_a_rule_that_excludes_flagged_reviewers_stops_counting_their_errors_visibly(world, published_version):
     from tests.factories import UserFactory
 
-    settings.EXCLUDE_FLAGGED_REVIEWER_ERRORS = True
-    active_rule(qa_lead=world.qa_lead, council=world.council, at=timezone.now() - dt.timedelta(days=10), n=1)
+    start = timezone.now() - dt.timedelta(days=10)
+    excluding = active_rule(qa_lead=world.qa_lead, council=world.council, at=start, n=1, exclude_flagged_reviewers=True)
     # sam logs an error in 12 of 12 evaluations; two peers in 2 of 12 each (of the other team's agent).
     peers = [
         UserFactory.create(username=name, role="supervisor", team=world.other_supervisor.team)
@@ -196,12 +196,17 @@ def test_when_enabled_errors_of_flagged_reviewers_stop_counting_visibly(world, p
     run = run_scoring_inline()
     assert run.excluded_reviewer_ids == [world.supervisor.pk]
     # Alice's errors were all logged by sam and do not count; charlie's (by the peers) still do.
-    assert list(Alert.objects.values_list("agent__username", flat=True)) == ["charlie"]
+    assert list(Alert.objects.values_list("agent__username", "rule_version")) == [("charlie", excluding.pk)]
     assert AuditEvent.objects.filter(
         action="reviews.scoring_run.started", data__excluded_reviewer_ids=[world.supervisor.pk]
     ).exists()
-    settings.EXCLUDE_FLAGGED_REVIEWER_ERRORS = False
-    assert run_scoring_inline().alerts_opened == 1  # now alice's count too
+    # A rule whose terms do not exclude them counts alice's errors as well.
+    plain = active_rule(qa_lead=world.qa_lead, council=world.council, at=start, n=1)
+    run_scoring_inline()
+    assert set(Alert.objects.filter(rule_version=plain).values_list("agent__username", flat=True)) == {
+        "alice",
+        "charlie",
+    }
 
 
 def test_the_consistency_report_is_the_qa_leads_and_each_reviewer_sees_their_own(world, published_version):

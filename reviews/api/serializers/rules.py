@@ -56,6 +56,8 @@ class RuleVersionSerializer(strict.ModelSerializer[RuleVersion]):
             "scope_employment_types",
             "level",
             "effective_from",
+            "count_targeted_reviews",
+            "exclude_flagged_reviewers",
             "review_by",
             "created_at",
             "proposed_at",
@@ -101,6 +103,12 @@ class RuleTermsInput(serializers.Serializer[dict[str, Any]]):
     )
     level = strict.ChoiceField(choices=AlertLevel.choices)
     effective_from = serializers.DateField()
+    count_targeted_reviews = strict.BooleanField(
+        required=False, help_text="Errors from targeted reviews count toward this rule (default: no)"
+    )
+    exclude_flagged_reviewers = strict.BooleanField(
+        required=False, help_text="Errors logged by reviewers flagged in calibration do not count (default: no)"
+    )
 
 
 class ThresholdRuleCreateInput(RuleTermsInput):

@@ -43,6 +43,8 @@ def _term_changes(data: dict[str, Any]) -> dict[str, Any]:
         "effective_from": ("effective_from", lambda v: v),
         "scope_teams": ("team_ids", lambda teams: frozenset(t.pk for t in teams)),
         "scope_employment_types": ("employment_types", frozenset),
+        "count_targeted_reviews": ("count_targeted_reviews", bool),
+        "exclude_flagged_reviewers": ("exclude_flagged_reviewers", bool),
     }
     return {renames[k][0]: renames[k][1](v) for k, v in data.items() if k in renames}
 

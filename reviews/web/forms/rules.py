@@ -22,6 +22,12 @@ class RuleForm(forms.Form):
     window_days = forms.IntegerField(label=_("Window (days)"), min_value=1, initial=90)
     level = forms.ChoiceField(label=_("Level"), choices=AlertLevel.choices)
     effective_from = forms.DateField(label=_("Effective from"), widget=date_input())
+    count_targeted_reviews = forms.BooleanField(
+        label=_("Errors from targeted reviews (a complaint, a coaching request) count"), required=False
+    )
+    exclude_flagged_reviewers = forms.BooleanField(
+        label=_("Errors logged by reviewers flagged in calibration do not count"), required=False
+    )
 
 
 class ConsentForm(forms.Form):

@@ -47,6 +47,8 @@ def rule_list(request: HttpRequest) -> HttpResponse:
                     window_days=data["window_days"],
                     level=data["level"],
                     effective_from=data["effective_from"],
+                    count_targeted_reviews=data["count_targeted_reviews"],
+                    exclude_flagged_reviewers=data["exclude_flagged_reviewers"],
                 ),
                 acting_user=user,
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reviews.domain.scoring import AnswerValue, CriterionSpec, answer_problems
 from reviews.domain.texts import gettext_noop
@@ -75,6 +75,21 @@ def check_item_decisions(
                     not_applicable=decision.corrected_not_applicable,
                 )
     return fields, corrections
+
+
+def uphold_all(decisions: Sequence[ItemDecision], rationale: str) -> list[ItemDecision]:
+    """ "Uphold all items": every item stands, uncorrected; an item without its own reason takes the
+    overall rationale (which has its own minimum length)."""
+    return [
+        replace(
+            d,
+            overturned=False,
+            rationale=d.rationale if d.rationale.strip() else rationale,
+            corrected_points=None,
+            corrected_not_applicable=False,
+        )
+        for d in decisions
+    ]
 
 
 def add_working_days(start: dt.date, days: int) -> dt.date:

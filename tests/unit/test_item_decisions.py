@@ -44,3 +44,12 @@ def test_an_items_reason_has_a_minimum_length():
     )
     assert list(fields) == ["items[1]"]
     assert str(fields["items[1]"][0]) == "Explain this item's decision in at least 10 characters."
+
+
+def test_uphold_all_keeps_every_item_uncorrected_and_gives_a_reasonless_item_the_overall_rationale():
+    from reviews.domain.appeals import uphold_all
+
+    upheld = uphold_all(
+        [ItemDecision(1, True, "Eigen reden bij de fout."), ItemDecision(2, True, " ", corrected_points=3)], RATIONALE
+    )
+    assert upheld == [ItemDecision(1, False, "Eigen reden bij de fout."), ItemDecision(2, False, RATIONALE)]

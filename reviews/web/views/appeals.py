@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
+from reviews.domain.appeals import uphold_all
 from reviews.domain.errors import DomainError
 from reviews.models import OPEN_APPEAL_STATUSES, Appeal, AppealStatus
 from reviews.selectors import CALL_READER_ROLES, appeal_items_prefetch, appeals_visible_to, with_overdue
@@ -93,21 +94,20 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     items = list(appeal.items.all())
     form = AppealDecisionForm(request.POST, items=items)
     if form.is_valid():
-        # "Uphold all": every item stands, each with its own reason or else the overall rationale.
-        uphold_all = request.POST.get("action") == "uphold_all"
         decisions = []
         for item in items:
             corrected = form.cleaned_data.get(f"i{item.pk}_corrected") or ""
-            item_reason = form.cleaned_data[f"i{item.pk}_rationale"]
             decisions.append(
                 appeal_decisions.ItemDecision(
                     item_id=item.pk,
-                    overturned=False if uphold_all else form.cleaned_data[f"i{item.pk}_overturned"],
-                    rationale=item_reason if item_reason.strip() or not uphold_all else form.cleaned_data["rationale"],
+                    overturned=form.cleaned_data[f"i{item.pk}_overturned"],
+                    rationale=form.cleaned_data[f"i{item.pk}_rationale"],
                     corrected_points=int(corrected) if corrected not in ("", NOT_APPLICABLE) else None,
                     corrected_not_applicable=corrected == NOT_APPLICABLE,
                 )
             )
+        if request.POST.get("action") == "uphold_all":
+            decisions = uphold_all(decisions, form.cleaned_data["rationale"])
         try:
             appeal_decisions.appeal_decide(
                 appeal=appeal,

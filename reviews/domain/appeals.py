@@ -78,8 +78,8 @@ def check_item_decisions(
 
 
 def uphold_all(decisions: Sequence[ItemDecision], rationale: str) -> list[ItemDecision]:
-    """ "Uphold all items": every item stands, uncorrected; an item without its own reason takes the
-    overall rationale (which has its own minimum length)."""
+    """Every item stands, uncorrected (the handler's "uphold all items"); an item without its own reason
+    takes the overall rationale, which has its own minimum length."""
     return [
         replace(
             d,

@@ -77,3 +77,16 @@ def test_the_refusal_names_the_object_and_its_state_and_carries_them_as_data():
     with pytest.raises(InvalidTransition, match="the scorecard version has the status “Published”") as refused:
         scorecard_version_transition(ScorecardVersionState.PUBLISHED, ScorecardVersionAction.EDIT, "qa_lead")
     assert refused.value.params == {"state": "published", "action": "edit"}
+
+
+def test_a_refusal_names_each_state_as_the_pages_label_it():
+    """The domain cannot import the models, so it keeps its own state labels: they must stay the models'."""
+    from django.utils import translation
+
+    from reviews.domain.transitions import STATE_LABELS
+    from reviews.models import AlertStatus, AppealStatus, EvaluationStatus, RuleVersionStatus, ScorecardVersionStatus
+
+    with translation.override("en"):
+        for choices in (AlertStatus, AppealStatus, EvaluationStatus, RuleVersionStatus, ScorecardVersionStatus):
+            for value, label in choices.choices:
+                assert STATE_LABELS.get(value) == str(label), (choices.__name__, value)

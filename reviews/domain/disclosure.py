@@ -9,7 +9,7 @@ suppression), repeated until no row or column has exactly one hidden cell.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 Table = Mapping[str, Mapping[str, int]]
 Shown = dict[str, dict[str, int | None]]
@@ -43,3 +43,14 @@ def suppress_table(table: Table, k: int, *, row_totals: bool, column_totals: boo
     for r, c in hidden:
         shown[r][c] = None
     return shown
+
+
+def every_cell_safe(cells: Iterable[tuple[int, int]], k: int) -> bool:
+    """Whether answers about any union of these cells ((people, counted) per cell) may be published.
+
+    A scoped answer (a team, an employment type, any union of them) is a sum over cells, and two
+    scopes that differ by one cell give that cell by subtraction. So such answers are safe only when
+    every cell is: at least k people, and a count of 0 or at least k. Sums of safe cells are safe,
+    however an asker combines them.
+    """
+    return all(people >= k and (counted == 0 or counted >= k) for people, counted in cells)

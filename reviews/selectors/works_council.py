@@ -259,8 +259,9 @@ def group_breakdown(*, start: dt.datetime, end: dt.datetime) -> dict[str, Any]:
                     "ratio_to_overall": round(rate / overall_rate, 2)
                     if visible and rate is not None and overall_rate
                     else None,
-                    # The flag is computed on the full data: a disparity is reported even where counts are hidden.
-                    "disparity_flag": flagged,
+                    # A flag about a group whose counts are hidden would itself say something about them:
+                    # it is shown only where the counts it rests on are (null: hidden, like them).
+                    "disparity_flag": flagged if visible else None,
                 }
             )
         result[dimension] = rows

@@ -12,12 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from reviews.domain.disclosure import suppress_small_cells
+from reviews.domain.disclosure import every_cell_safe, suppress_small_cells
 from reviews.domain.errors import DomainError, NotPermitted
 from reviews.domain.thresholds import RuleSpec, evaluate_rule
 from reviews.models import AuditAction, RuleVersion, RuleVersionStatus
 from reviews.selectors.consistency import flagged_reviewer_ids
-from reviews.selectors.thresholds import agent_profiles, candidate_errors, facts_for_rule, in_rule_scope
+from reviews.selectors.thresholds import AgentProfile, agent_profiles, candidate_errors, facts_for_rule, in_rule_scope
 from reviews.services.audit import audit_record
 from reviews.services.rules import terms_of
 
@@ -33,10 +33,13 @@ class PreviewGroup:
 class Preview:
     as_of: dt.datetime
     window_days: int
-    agents_in_scope: int
+    agents_in_scope: int | None
     agents_flagged: int | None
     by_employment_type: list[PreviewGroup]
     k: int
+    # A preview of part of the organisation whose figures could be subtracted from another preview's to
+    # reveal a group below k: nothing is counted, and the page says why.
+    withheld: bool = False
 
 
 @transaction.atomic
@@ -52,7 +55,11 @@ def rule_version_preview(*, version: RuleVersion, acting_user: User, as_of: dt.d
         raise DomainError(_("Preview a draft or proposed version."), code="not_previewable")
     as_of = as_of or timezone.now()
     terms = terms_of(version)
-    agents = in_rule_scope(agent_profiles(), version)
+    profiles = agent_profiles()
+    agents = in_rule_scope(profiles, version)
+    scoped = bool(terms.team_ids or terms.employment_types)
+    # A scoped preview is judged against the whole organisation (what another scope would show).
+    population = {pk: p.employment_type for pk, p in profiles.items()} if scoped else agents
     spec = RuleSpec(
         counted_types=terms.counted_type_codes,
         count_n=terms.count_n,
@@ -60,7 +67,7 @@ def rule_version_preview(*, version: RuleVersion, acting_user: User, as_of: dt.d
         counting_from=as_of - dt.timedelta(days=terms.window_days + 1),
     )
     candidates = candidate_errors(
-        agent_ids=list(agents),
+        agent_ids=list(population),
         type_codes=terms.counted_type_codes,
         after=as_of - dt.timedelta(days=terms.window_days),
         until=as_of,
@@ -68,10 +75,25 @@ def rule_version_preview(*, version: RuleVersion, acting_user: User, as_of: dt.d
         excluded_reviewer_ids=flagged_reviewer_ids(as_of=as_of) if terms.exclude_flagged_reviewers else (),
     )
     facts = facts_for_rule(
-        candidates, agent_ids=agents, used={}, rule_id=None, count_targeted_reviews=terms.count_targeted_reviews
+        candidates, agent_ids=population, used={}, rule_id=None, count_targeted_reviews=terms.count_targeted_reviews
     )
-    flagged_ids = {f.agent_id for f in evaluate_rule(facts, spec, as_of)}
+    flagged_everywhere = {f.agent_id for f in evaluate_rule(facts, spec, as_of)}
+    flagged_ids = flagged_everywhere & agents.keys()
     k = settings.SMALL_CELL_K
+    if scoped and not _cells_safe(profiles, flagged_everywhere, k):
+        return _recorded(
+            Preview(
+                as_of=as_of,
+                window_days=terms.window_days,
+                agents_in_scope=None,
+                agents_flagged=None,
+                by_employment_type=[],
+                k=k,
+                withheld=True,
+            ),
+            version,
+            acting_user,
+        )
     group_sizes = Counter(agents.values())
     group_flagged = Counter(agents[agent_id] for agent_id in flagged_ids)
     shown_flagged = suppress_small_cells({t: group_flagged.get(t, 0) for t in group_sizes}, k)
@@ -87,10 +109,23 @@ def rule_version_preview(*, version: RuleVersion, acting_user: User, as_of: dt.d
         ],
         k=k,
     )
+    return _recorded(preview, version, acting_user)
+
+
+def _cells_safe(profiles: dict[int, AgentProfile], flagged: set[int], k: int) -> bool:
+    """Every team-and-employment-type group of the organisation large enough to subtract safely."""
+    cells: dict[tuple[int | None, str], tuple[int, int]] = {}
+    for pk, profile in profiles.items():
+        people, counted = cells.get((profile.team_id, profile.employment_type), (0, 0))
+        cells[(profile.team_id, profile.employment_type)] = (people + 1, counted + (pk in flagged))
+    return every_cell_safe(cells.values(), k)
+
+
+def _recorded(preview: Preview, version: RuleVersion, acting_user: User) -> Preview:
     audit_record(
         actor=acting_user,
         action=AuditAction.RULE_VERSION_PREVIEWED,
         obj=version,
-        data={"rule_id": version.rule_id, "as_of": as_of.isoformat()},
+        data={"rule_id": version.rule_id, "as_of": preview.as_of.isoformat(), "withheld": preview.withheld},
     )
     return preview

@@ -62,6 +62,8 @@ def test_small_cells_are_suppressed_with_the_default_k(world, used_rule):
     assert sum(1 for key in ("open", "dismissed", "retracted", "quarantined") if row[key] is None) == 1  # its partner
     groups = client_for(world.council).get("/api/v1/works-council/group-breakdown/").json()
     assert all(r["with_confirmed_warning"] is None for r in groups["employment_type"])
+    # A flag on a group whose counts are hidden would disclose something about it: hidden too.
+    assert all(r["disparity_flag"] is None for r in groups["employment_type"])
 
 
 def test_group_breakdown_flags_a_group_hit_harder_than_the_rest(world, used_rule, settings):

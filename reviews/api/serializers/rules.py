@@ -145,7 +145,11 @@ class PreviewGroupSerializer(serializers.Serializer[Any]):
 class PreviewSerializer(serializers.Serializer[Any]):
     as_of = strict.DateTimeField()
     window_days = strict.IntegerField()
-    agents_in_scope = strict.IntegerField()
+    agents_in_scope = strict.IntegerField(allow_null=True, help_text="null: withheld (see withheld)")
     agents_flagged = strict.IntegerField(allow_null=True)
     by_employment_type = PreviewGroupSerializer(many=True)
+    withheld = strict.BooleanField(
+        help_text="A preview of part of the organisation shows no figures while some team-and-employment-type "
+        "group has fewer than k people or between 1 and k-1 flagged: subtracting two previews would reveal it"
+    )
     k = strict.IntegerField(help_text="Cells counting fewer people than k are suppressed")

@@ -51,6 +51,9 @@ class User(AbstractUser):
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
     employment_type = models.CharField(max_length=20, choices=EmploymentType.choices, blank=True)
     employee_number = models.CharField(max_length=32, blank=True)
+    # Someone who left, once nothing about them or by them is kept: name, e-mail and employee number
+    # erased, the username replaced by their pseudonym (what the works council always saw).
+    personal_data_erased_at = models.DateTimeField(null=True, blank=True)
 
     objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 

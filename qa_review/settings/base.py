@@ -286,6 +286,11 @@ RETENTION_DAYS = {
     "transcripts": env.int("RETENTION_TRANSCRIPTS_DAYS", default=180),
     "evaluations": env.int("RETENTION_EVALUATIONS_DAYS", default=730),
     "audit_payloads": env.int("RETENTION_AUDIT_PAYLOADS_DAYS", default=7 * 365),
+    # A call's metadata (who, when, how long) once no evaluation of it is kept any more.
+    "calls": env.int("RETENTION_CALLS_DAYS", default=730),
+    "notifications": env.int("RETENTION_NOTIFICATIONS_DAYS", default=365),
+    # Closed calibration sessions, as a whole (participants, blind scorings, results), after closing.
+    "calibration_sessions": env.int("RETENTION_CALIBRATION_SESSIONS_DAYS", default=730),
 }
 RETENTION_SCHEDULE_ENABLED = env.bool("RETENTION_SCHEDULE_ENABLED", default=True)
 # Appeals: calendar days after an evaluation was shown in which the agent may appeal,

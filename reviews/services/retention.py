@@ -7,7 +7,15 @@
   stay and count what expired), their closed appeals, then the evaluations with their answers
   and critical errors; a call's revisions go together;
 - audit payloads older than theirs are erased, keeping the event, its hashes and the payload's
-  digest, so the audit chain still verifies.
+  digest, so the audit chain still verifies;
+- closed calibration sessions older than theirs go as a whole (participants, blind scorings);
+- a call's metadata goes after its period once none of its evaluations or calibration sessions is
+  kept (with its sampling assignment);
+- notifications older than theirs are deleted, read or not;
+- a person who left (inactive) keeps no personal data once nothing about them or by them is kept:
+  no evaluation of their calls or by them, no call of theirs, no open alert or appeal. Their name,
+  e-mail and employee number are erased and their username becomes their pseudonym, so the rows
+  that stay (audit events, decided alerts, runs) point at a pseudonymous person.
 
 A call whose evaluation is held by an open appeal keeps its recording, transcript and
 evaluations: the appeal needs them. Evaluations whose critical errors are evidence of an open
@@ -26,16 +34,22 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.models import User
 from reviews.models import (
     OPEN_APPEAL_STATUSES,
+    Alert,
     AlertEvidence,
     AlertStatus,
     Appeal,
     AuditAction,
     AuditEvent,
+    CalibrationSession,
+    CalibrationStatus,
     Call,
     CriticalError,
     Evaluation,
+    Notification,
+    ReviewAssignment,
 )
 from reviews.services.alerts import alerts_expire_evidence
 from reviews.services.audit import audit_record
@@ -129,11 +143,75 @@ def _erase_audit_payloads(cutoff: dt.datetime) -> int:
         )
 
 
+def _remove_calibration_sessions(cutoff: dt.datetime) -> int:
+    removed = 0
+    expired = CalibrationSession.objects.filter(status=CalibrationStatus.CLOSED, closed_at__lt=cutoff)
+    while ids := list(expired.order_by("pk").values_list("pk", flat=True)[:BATCH]):
+        with transaction.atomic():
+            Evaluation.objects.filter(calibration_session_id__in=ids).delete()
+            removed += CalibrationSession.objects.filter(pk__in=ids).delete()[1].get("reviews.CalibrationSession", 0)
+    return removed
+
+
+def _remove_calls(cutoff: dt.datetime, held: set[int]) -> int:
+    removed = 0
+    expired = (
+        Call.objects.filter(started_at__lt=cutoff, evaluations__isnull=True, calibration_sessions__isnull=True)
+        .exclude(pk__in=held)
+        .distinct()
+    )
+    while batch := list(expired.order_by("pk")[:BATCH]):
+        with transaction.atomic():
+            ids = [call.pk for call in batch]
+            ReviewAssignment.objects.filter(call_id__in=ids).delete()
+            removed += Call.objects.filter(pk__in=ids).delete()[1].get("reviews.Call", 0)
+            for call in batch:
+                if call.recording:
+                    transaction.on_commit(partial(call.recording.storage.delete, call.recording.name or ""))
+    return removed
+
+
+def _remove_notifications(cutoff: dt.datetime) -> int:
+    with transaction.atomic():
+        return Notification.objects.filter(created_at__lt=cutoff).delete()[1].get("reviews.Notification", 0)
+
+
+def _erase_leavers(now: dt.datetime) -> int:
+    leavers = (
+        User.objects.filter(is_active=False, personal_data_erased_at__isnull=True)
+        .exclude(pk__in=Call.objects.values("agent_id"))
+        .exclude(pk__in=Evaluation.objects.values("reviewer_id"))
+        .exclude(pk__in=Alert.objects.filter(status=AlertStatus.OPEN).values("agent_id"))
+        .exclude(pk__in=Appeal.objects.filter(status__in=OPEN_APPEAL_STATUSES).values("agent_id"))
+    )
+    erased = 0
+    for user in leavers.order_by("pk"):
+        with transaction.atomic():
+            user.username = user.pseudonym
+            user.first_name = user.last_name = user.email = user.employee_number = ""
+            user.set_unusable_password()
+            user.personal_data_erased_at = now
+            user.save(
+                update_fields=[
+                    "username",
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "employee_number",
+                    "password",
+                    "personal_data_erased_at",
+                ]
+            )
+        erased += 1
+    return erased
+
+
 def retention_apply(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Apply every retention period once; returns {data class: items removed}."""
     now = now or timezone.now()
     days = settings.RETENTION_DAYS
     held = _held_call_ids()
+    calibration_sessions = _remove_calibration_sessions(now - dt.timedelta(days=days["calibration_sessions"]))
     evaluations, errors, extra = _remove_evaluations(now - dt.timedelta(days=days["evaluations"]), held)
     counts = {
         "recordings": _erase_recordings(now - dt.timedelta(days=days["recordings"]), held),
@@ -141,10 +219,16 @@ def retention_apply(*, now: dt.datetime | None = None) -> dict[str, int]:
         "evaluations": evaluations,
         "critical_errors": errors,
         "audit_payloads": _erase_audit_payloads(now - dt.timedelta(days=days["audit_payloads"])),
+        "calibration_sessions": calibration_sessions,
+        "calls": _remove_calls(now - dt.timedelta(days=days["calls"]), held),
+        "notifications": _remove_notifications(now - dt.timedelta(days=days["notifications"])),
+        # Runs last: whoever the steps above left without any evaluation or call.
+        "leavers": _erase_leavers(now),
     }
+    periods = {"critical_errors": days["evaluations"], "leavers": days["evaluations"]}
     with transaction.atomic():
         for data_class, count in counts.items():
-            period = days["evaluations" if data_class == "critical_errors" else data_class]
+            period = periods.get(data_class) or days[data_class]
             data: dict[str, object] = {"removed": count, "days": period, "held_by_open_appeals": len(held)}
             if data_class == "evaluations":
                 data.update(extra)

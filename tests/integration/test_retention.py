@@ -57,7 +57,17 @@ def test_expired_data_leaves_held_data_stays_and_the_chain_still_verifies(
 
     with django_capture_on_commit_callbacks(execute=True):
         counts = retention_apply(now=now)
-    assert counts == {"recordings": 1, "transcripts": 1, "evaluations": 0, "critical_errors": 0, "audit_payloads": 1}
+    assert counts == {
+        "recordings": 1,
+        "transcripts": 1,
+        "evaluations": 0,
+        "critical_errors": 0,
+        "audit_payloads": 1,
+        "calibration_sessions": 0,
+        "calls": 0,
+        "notifications": 0,
+        "leavers": 0,
+    }
 
     expired.refresh_from_db()
     assert (expired.recording.name, expired.transcript) == ("", "")
@@ -196,3 +206,66 @@ def test_the_audit_log_still_refuses_any_other_change(world):
         AuditEvent.objects.filter(pk=event.pk).delete()
     event.refresh_from_db()
     assert event.action == "reviews.call_import.created" and not event.payload_erased
+
+
+def test_calls_notifications_calibration_sessions_and_leavers_leave_after_their_periods(world, published_version):
+    """Time travel: a year and more later, what has been kept long enough goes, class by class, audited."""
+    from reviews.models import CalibrationSession, Notification, ReviewAssignment
+    from reviews.services.calibration import calibration_score, calibration_session_close, calibration_session_create
+    from reviews.services.evaluations import AnswerInput
+    from tests.conftest import criteria_of
+    from tests.factories import UserFactory
+
+    start = timezone.now()
+    leaver = UserFactory.create(username="vertrekker", team=world.agent.team, first_name="Lotte", last_name="Laan")
+    leaver.employee_number, leaver.email = "E9999", "lotte@example.org"
+    leaver.save()
+    with time_machine.travel(start, tick=False):
+        old = scored_call(reviewer=world.supervisor, agent=leaver, version=published_version, started_at=start)
+        session = calibration_session_create(
+            call=CallFactory.create(agent=world.agent, started_at=start),
+            scorecard_version=published_version,
+            title="Kalibratie januari",
+            participants=[world.supervisor, world.other_supervisor],
+            acting_user=world.qa_lead,
+        )
+        answers = [AnswerInput(criterion_id=c.pk, points=1) for c in criteria_of(published_version)]
+        for participant in (world.supervisor, world.other_supervisor):
+            calibration_score(session=session, answers=answers, acting_user=participant)
+        calibration_session_close(session=session, acting_user=world.qa_lead)
+        Notification.objects.create(
+            recipient=world.agent, kind="appeal_decided", params={}, object_type="x", object_id="1"
+        )
+    leaver.is_active = False  # left the organisation
+    leaver.save(update_fields=["is_active"])
+    recent = CallFactory.create(agent=world.agent, started_at=start + dt.timedelta(days=700))
+
+    # After 400 days only the notification has had its time; the leaver's evaluation still stands.
+    later = start + dt.timedelta(days=400)
+    with time_machine.travel(later, tick=False):
+        counts = retention_apply(now=later)
+    assert (counts["notifications"], counts["calls"], counts["calibration_sessions"], counts["leavers"]) == (1, 0, 0, 0)
+    leaver.refresh_from_db()
+    assert leaver.last_name == "Laan"
+
+    # After 731 days the evaluation goes, then its call (metadata), the closed session as a whole, and the
+    # leaver's personal data; what stays points at their pseudonym.
+    much_later = start + dt.timedelta(days=731)
+    with time_machine.travel(much_later, tick=False):
+        counts = retention_apply(now=much_later)
+    assert (counts["evaluations"], counts["calls"], counts["calibration_sessions"], counts["leavers"]) == (1, 2, 1, 1)
+    assert not Call.objects.filter(pk=old.call_id).exists() and Call.objects.filter(pk=recent.pk).exists()
+    assert not CalibrationSession.objects.exists() and not ReviewAssignment.objects.filter(call_id=old.call_id).exists()
+    leaver.refresh_from_db()
+    assert (leaver.first_name, leaver.last_name, leaver.email, leaver.employee_number) == ("", "", "", "")
+    assert leaver.username == leaver.pseudonym and not leaver.has_usable_password()
+    assert leaver.personal_data_erased_at is not None
+    applied = {
+        e.object_id: e.data["removed"]
+        for e in AuditEvent.objects.filter(action="reviews.retention.applied").order_by("sequence")
+    }
+    assert applied["leavers"] == 1 and applied["calls"] == 2
+    assert audit_chain_verify().ok
+    # Active people keep their names, whatever their age in the tool.
+    world.agent.refresh_from_db()
+    assert world.agent.personal_data_erased_at is None and world.agent.last_name

@@ -15,7 +15,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 
 from reviews.models import RunTrigger
 from reviews.services import call_imports, retention, sampling
-from reviews.services.audit_checkpoints import audit_checkpoint_write
+from reviews.services.audit_checkpoints import audit_checkpoint_email, audit_checkpoint_write
 from reviews.services.scoring import (
     scoring_chunk_process,
     scoring_run_create,
@@ -175,6 +175,11 @@ def retention_daily() -> dict[str, int]:
 
 @shared_task(name="reviews.tasks.audit_checkpoint_publish", acks_late=True, autoretry_for=RETRYABLE, max_retries=5)
 def audit_checkpoint_publish() -> str:
-    """Daily: the audit chain's head as a signed file in AUDIT_CHECKPOINT_DIR (writing it twice is harmless)."""
-    path = audit_checkpoint_write(directory=Path(settings.AUDIT_CHECKPOINT_DIR))
+    """Daily: the audit chain's head as a signed file in AUDIT_CHECKPOINT_DIR and, with AUDIT_CHECKPOINT_EMAIL,
+    by e-mail to the works council (a repeat is harmless)."""
+    path = (
+        audit_checkpoint_write(directory=Path(settings.AUDIT_CHECKPOINT_DIR)) if settings.AUDIT_CHECKPOINT_DIR else None
+    )
+    if settings.AUDIT_CHECKPOINT_EMAIL:
+        audit_checkpoint_email()
     return str(path or "")

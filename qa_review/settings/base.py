@@ -323,6 +323,12 @@ BEAT_HEARTBEAT_MAX_AGE_SECONDS = env.float(
 # Audit checkpoints: beat writes the chain's head daily as a signed file here (empty: off), for the works
 # council to keep outside the database (docs/operations.md, "Audit log").
 AUDIT_CHECKPOINT_DIR = env.str("AUDIT_CHECKPOINT_DIR", default="")
+# ... and e-mails it to every active works-council member with an address (off by default).
+AUDIT_CHECKPOINT_EMAIL = env.bool("AUDIT_CHECKPOINT_EMAIL", default=False)
+
+# E-mail: EMAIL_URL such as smtp+tls://user:password@mail.example.org:587; by default nothing is sent.
+vars().update(env.email_url("EMAIL_URL", default="dummymail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="qa_review <qa-review@localhost>")
 
 CELERY_BEAT_SCHEDULE = {
     "scoring-reconcile": {
@@ -346,7 +352,7 @@ CELERY_BEAT_SCHEDULE = {
                 "schedule": crontab(hour=5, minute=0),
             }
         }
-        if AUDIT_CHECKPOINT_DIR
+        if AUDIT_CHECKPOINT_DIR or AUDIT_CHECKPOINT_EMAIL
         else {}
     ),
     **(

@@ -12,9 +12,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.core import signing
-from django.utils import timezone
+from django.core.mail import send_mail
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from accounts.models import Role, User
 from reviews.domain.audit_chain import Checkpoint
 from reviews.models import AuditEvent
 
@@ -51,3 +55,28 @@ def audit_checkpoint_read(path: Path) -> Checkpoint:
     if signed.get("checkpoint") != content.get("checkpoint"):
         raise ValueError(f"{path}: the checkpoint differs from the one signed")
     return Checkpoint.parse(signed["checkpoint"])
+
+
+def audit_checkpoint_email() -> int:
+    """E-mail the current head to every active works-council member with an address; how many were sent.
+
+    The message holds only the checkpoint and how to use it: nothing about any person.
+    """
+    checkpoint = audit_checkpoint_current()
+    if checkpoint is None:
+        return 0
+    recipients = list(
+        User.objects.filter(role=Role.WORKS_COUNCIL, is_active=True).exclude(email="").values_list("email", flat=True)
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("qa_review audit checkpoint #%(n)s") % {"n": checkpoint.sequence}
+        body = _(
+            "Keep this line outside qa_review (in your own mail, a printout, the minutes):\n\n%(checkpoint)s\n\n"
+            "It proves how far the audit log reached today. To check later that nothing was removed from it or "
+            "rewritten, open /api/v1/audit/verify/?expect=%(checkpoint)s or give it to "
+            "'manage.py verify_audit_log --expect'. A failure there means the log no longer contains what it "
+            "contained today."
+        ) % {"checkpoint": str(checkpoint)}
+    for address in recipients:
+        send_mail(subject, body, None, [address])
+    return len(recipients)

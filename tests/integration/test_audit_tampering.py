@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from reviews.domain.audit_chain import Checkpoint
 from reviews.models import AuditEvent
 from reviews.services.audit import audit_chain_verify
 from reviews.services.audit_checkpoints import audit_checkpoint_current, audit_checkpoint_read, audit_checkpoint_write
@@ -133,3 +134,31 @@ def test_a_malformed_checkpoint_is_a_400_with_the_form_it_takes(world) -> None:
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_checkpoint"
     assert "Een controlepunt schrijft u als VOLGNUMMER:HASH" in response.json()["detail"]
+
+
+def test_the_daily_checkpoint_is_mailed_to_the_works_council_and_says_nothing_about_anyone(world, settings) -> None:
+    from django.core import mail
+
+    from reviews.tasks import audit_checkpoint_publish
+    from tests.factories import UserFactory
+
+    add_events(2)
+    UserFactory.create(username="or_zonder_mail", role="works_council", email="")
+    UserFactory.create(username="or_vertrokken", role="works_council", is_active=False)
+    settings.AUDIT_CHECKPOINT_DIR = ""
+    settings.AUDIT_CHECKPOINT_EMAIL = False
+    audit_checkpoint_publish()
+    assert mail.outbox == []  # off by default
+
+    settings.AUDIT_CHECKPOINT_EMAIL = True
+    audit_checkpoint_publish()
+    kept = audit_checkpoint_current()
+    assert kept is not None
+    assert [m.to for m in mail.outbox] == [[world.council.email]]
+    (message,) = mail.outbox
+    assert str(kept) in message.body and f"#{kept.sequence}" in message.subject
+    assert "Bewaar deze regel buiten qa_review" in message.body  # in the installation's language
+    for person in (world.agent, world.colleague, world.supervisor):
+        assert person.last_name not in message.body and person.username not in message.body
+    # The mailed line is what verification takes: it matches today's log.
+    assert audit_chain_verify(expect=Checkpoint.parse(str(kept))).ok

@@ -20,10 +20,19 @@ def suppress_small_cells(cells: Mapping[str, int], k: int) -> dict[str, int | No
     return suppress_table({"_": cells}, k, row_totals=True, column_totals=False)["_"]
 
 
-def suppress_table(table: Table, k: int, *, row_totals: bool, column_totals: bool) -> Shown:
-    """Hide cells below k, then add secondary suppression along every line whose total is shown."""
+def suppress_table(
+    table: Table,
+    k: int,
+    *,
+    row_totals: bool,
+    column_totals: bool,
+    also_hide: frozenset[tuple[str, str]] | set[tuple[str, str]] = frozenset(),
+) -> Shown:
+    """Hide cells below k (and ``also_hide``: cells another published table requires hidden), then add
+    secondary suppression along every line whose total is shown."""
     shown: Shown = {row: dict(cells) for row, cells in table.items()}
     hidden = {(r, c) for r, cells in table.items() for c, v in cells.items() if 0 < v < k}
+    hidden |= {(r, c) for r, c in also_hide if r in table and c in table[r]}
     lines: list[list[tuple[str, str]]] = []
     if row_totals:
         lines += [[(r, c) for c in cells] for r, cells in table.items()]

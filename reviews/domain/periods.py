@@ -34,3 +34,15 @@ def add_months(day: dt.date, months: int) -> dt.date:
 def previous_month(today: dt.date) -> str:
     """The last whole month before ``today``, written YYYY-MM."""
     return f"{add_months(month_start(today), -1):%Y-%m}"
+
+
+def period_label(moment: dt.datetime | dt.date, period: str) -> str:
+    """How a month ('2026-05') or a quarter ('2026-Q2') is named in the works council's tables."""
+    return f"{moment.year}-Q{(moment.month - 1) // 3 + 1}" if period == "quarter" else f"{moment:%Y-%m}"
+
+
+def quarter_of(month_key: str) -> str:
+    """A row key of a month ('12:2026-05': rule version 12, May 2026) as its quarter's ('12:2026-Q2')."""
+    row, month = month_key.rsplit(":", 1)
+    year, number = month.split("-")
+    return f"{row}:{year}-Q{(int(number) - 1) // 3 + 1}"

@@ -1,8 +1,7 @@
 """What the works council sees: how rules are used, by whom, on whom. Pseudonymised and aggregated.
 
-No name, username or e-mail leaves these functions: people appear as stable
-pseudonyms (keyed HMAC), and every count of fewer than ``k`` people is
-suppressed (see ``reviews.domain.disclosure``).
+No name, username or e-mail leaves these functions: people appear as stable pseudonyms (keyed
+HMAC), and every count of fewer than ``k`` people is suppressed (``reviews.domain.disclosure``).
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from accounts.pseudonyms import pseudonym_for
 from reviews.domain.disclosure import suppress_table
+from reviews.domain.periods import period_label, quarter_of
 from reviews.models import Alert, AlertStatus, AuditAction, AuditEvent, CriticalError, Evaluation, RuleVersion
 from reviews.selectors.consistency import reviewer_consistency
 from reviews.selectors.thresholds import COUNTING_EVALUATION_STATUSES
@@ -120,14 +120,8 @@ def _period(field: str, period: str) -> Any:
     return TruncQuarter(field) if period == "quarter" else TruncMonth(field)
 
 
-def _label(moment: dt.datetime | dt.date, period: str) -> str:
-    return f"{moment.year}-Q{(moment.month - 1) // 3 + 1}" if period == "quarter" else f"{moment:%Y-%m}"
-
-
-def rule_usage(*, start: dt.datetime, end: dt.datetime, period: str = "month") -> dict[str, Any]:
-    """Per rule version and period: agents whose alerts were opened, and what became of them; deciders."""
-    k = settings.SMALL_CELL_K
-    alerts = Alert.objects.filter(opened_at__gte=start, opened_at__lt=end)
+def _usage_counts(alerts: QuerySet[Alert], period: str) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, Any]]]:
+    """Agents per rule version, period and alert status; with each row's rule, version and period."""
     counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(ALERT_STATUSES, 0))
     meta: dict[str, dict[str, Any]] = {}
     for version_id, rule_name, number, bucket, status, agents in (
@@ -136,14 +130,34 @@ def rule_usage(*, start: dt.datetime, end: dt.datetime, period: str = "month") -
         .annotate(agents=Count("agent_id", distinct=True))
         .order_by("rule__name", "rule_version__number", "bucket")
     ):
-        key = f"{version_id}:{_label(bucket, period)}"
+        key = f"{version_id}:{period_label(bucket, period)}"
         counts[key][status] = agents
-        meta[key] = {"rule": rule_name, "version": number, "period": _label(bucket, period)}
-    shown = suppress_table(counts, k, row_totals=True, column_totals=False)
+        meta[key] = {"rule": rule_name, "version": number, "period": period_label(bucket, period)}
+    return counts, meta
+
+
+def rule_usage(*, start: dt.datetime, end: dt.datetime, period: str = "month") -> dict[str, Any]:
+    """Per rule version and period: agents whose alerts were opened, and what became of them; deciders."""
+    k = settings.SMALL_CELL_K
+    alerts = Alert.objects.filter(opened_at__gte=start, opened_at__lt=end)
+    counts, meta = _usage_counts(alerts, period)
+    also_hide: set[tuple[str, str]] = set()
+    hidden_totals: set[str] = set()
+    if period == "quarter":
+        # A quarter's figure only where none of its months' is hidden (else it minus the shown months gives it).
+        months, _month_meta = _usage_counts(alerts, "month")
+        shown_months = suppress_table(months, k, row_totals=True, column_totals=False)
+        for month_key, cells in shown_months.items():
+            quarter_key = quarter_of(month_key)
+            also_hide |= {(quarter_key, status) for status, value in cells.items() if value is None}
+            if 0 < sum(months[month_key].values()) < k:
+                hidden_totals.add(quarter_key)
+    shown = suppress_table(counts, k, row_totals=True, column_totals=False, also_hide=also_hide)
     rows = []
     for key, cells in shown.items():
         total = sum(counts[key].values())
-        rows.append({**meta[key], "agents_total": total if total >= k else None, **cells})
+        visible_total = total >= k and key not in hidden_totals
+        rows.append({**meta[key], "agents_total": total if visible_total else None, **cells})
 
     # Deciders: how often they confirm, and how long after opening the evidence they decide.
     decided = alerts.exclude(decision="").values_list("decided_by_id", "decision", "decided_at", "evidence_viewed_at")
@@ -345,17 +359,24 @@ def pressure_indicators(*, start: dt.datetime, end: dt.datetime, period: str = "
         .values_list("bucket", "type__code")
         .annotate(n=Count("pk"))
     ):
-        over_time[_label(bucket, period)][code] += n
+        over_time[period_label(bucket, period)][code] += n
     for bucket, n in (
         errors.annotate(bucket=_period("observed_at", period))
         .values_list("bucket")
         .annotate(n=Count("agent_id", distinct=True))
     ):
-        agents_per_bucket[_label(bucket, period)] = n
+        agents_per_bucket[period_label(bucket, period)] = n
+    # A quarter shows only where each of its months does (else it minus the others gives the hidden one).
+    months = (
+        errors.annotate(bucket=TruncMonth("observed_at"))
+        .values_list("bucket")
+        .annotate(n=Count("agent_id", distinct=True))
+    )
+    hidden_quarters = {period_label(b, "quarter") for b, n in months if n < k} if period == "quarter" else set()
     signals = []
     for label in sorted(over_time):
         total = sum(over_time[label].values())
-        enough = agents_per_bucket.get(label, 0) >= k
+        enough = agents_per_bucket.get(label, 0) >= k and label not in hidden_quarters
         signals.append(
             {
                 "period": label,

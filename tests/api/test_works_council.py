@@ -280,3 +280,64 @@ def test_the_deployments_old_settings_are_carried_into_existing_versions_and_aud
         str(used_rule.pk),
         {"count_targeted_reviews": True, "exclude_flagged_reviewers": False},
     )
+
+
+def test_a_quarter_never_gives_away_a_month_that_the_monthly_table_hides(world, settings):
+    import time_machine
+
+    from tests.factories import UserFactory
+
+    settings.SMALL_CELL_K = 3
+    version = active_rule(
+        qa_lead=world.qa_lead, council=world.council, at=timezone.make_aware(dt.datetime(2026, 3, 1)), n=1
+    )
+    people = [UserFactory.create(username=f"q{i}", team=world.agent.team) for i in range(10)]
+    # Confirmed alerts about 5 people in April, 4 in May and 1 in June.
+    for month, group in ((4, people[:5]), (5, people[5:9]), (6, people[9:])):
+        when = timezone.make_aware(dt.datetime(2026, month, 15, 12))
+        with time_machine.travel(when, tick=False):
+            for person in group:
+                Alert.objects.create(
+                    agent=person,
+                    rule=version.rule,
+                    rule_version=version,
+                    status="confirmed",
+                    decision="confirmed",
+                    level=version.level,
+                    as_of=when,
+                    window_start=when - dt.timedelta(days=90),
+                    window_end=when,
+                )
+    council = client_for(world.council)
+    span = {"start": "2026-04-01T00:00:00+02:00", "end": "2026-07-01T00:00:00+02:00"}
+    monthly = {r["period"]: r for r in council.get("/api/v1/works-council/rule-usage/", span).json()["rows"]}
+    assert (monthly["2026-04"]["confirmed"], monthly["2026-05"]["confirmed"], monthly["2026-06"]["confirmed"]) == (
+        5,
+        4,
+        None,
+    )
+    (quarter,) = council.get("/api/v1/works-council/rule-usage/", {**span, "period": "quarter"}).json()["rows"]
+    # Shown, 10 would give June's 1 away as 10 - 5 - 4: the quarter hides it, and its total.
+    assert quarter["period"] == "2026-Q2"
+    assert (quarter["confirmed"], quarter["agents_total"]) == (None, None)
+
+
+def test_the_unreported_signal_share_of_a_quarter_hides_with_any_hidden_month(world, published_version, settings):
+    from tests.factories import UserFactory
+
+    settings.SMALL_CELL_K = 3
+    people = [UserFactory.create(username=f"s{i}", team=world.agent.team) for i in range(10)]
+    for month, group in ((4, people[:5]), (5, people[5:9]), (6, people[9:])):
+        for person in group:
+            scored_call(
+                reviewer=world.supervisor,
+                agent=person,
+                version=published_version,
+                started_at=timezone.make_aware(dt.datetime(2026, month, 15, 12)),
+            )
+    span = {"start": "2026-04-01T00:00:00+02:00", "end": "2026-07-01T00:00:00+02:00"}
+    council = client_for(world.council)
+    monthly = council.get("/api/v1/works-council/pressure-indicators/", span).json()["unreported_signal_share"]
+    assert [m["critical_errors"] for m in monthly] == [5, 4, None]
+    quarterly = council.get("/api/v1/works-council/pressure-indicators/", {**span, "period": "quarter"}).json()
+    assert [q["critical_errors"] for q in quarterly["unreported_signal_share"]] == [None]

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import EmploymentType, Role, Team, User
+from reviews import demo_org
 from reviews.correlation import reset_correlation_id, set_correlation_id
 from reviews.models import (
     Appeal,
@@ -301,14 +302,26 @@ def _appeal(users: dict[str, User], call: Call) -> None:
     )
 
 
-def seed_demo(*, password: str | None = None) -> dict[str, int]:
-    """Create the demo world if it is not there yet. Returns counts of what exists."""
+def seed_demo(*, password: str | None = None, organisation: bool = True) -> dict[str, int]:
+    """Create the demo world if it is not there yet. Returns counts of what exists.
+
+    ``organisation``: also the organisation around the personas, with a year of history
+    (``reviews.demo_org``); without it, only the personas' small world (fast, for page tests).
+    """
     token = set_correlation_id(uuid.uuid4())
+    password = password or settings.DEMO_PASSWORD
     try:
         with transaction.atomic():
-            users = _users(password or settings.DEMO_PASSWORD)
-            version_id = _scorecard(users["qa_lead"])
             anchor = timezone.now().replace(minute=0, second=0, microsecond=0)
+            if organisation:
+                # The people and the scorecard were there a year ago; the year's work follows.
+                with demo_org.at(anchor - dt.timedelta(days=30 * demo_org.MONTHS + 10)):
+                    users = _users(password)
+                    version_id = _scorecard(users["qa_lead"])
+                demo_org.seed_organisation(users=users, version_id=version_id, now=anchor, password=password)
+            else:
+                users = _users(password)
+                version_id = _scorecard(users["qa_lead"])
             calls = _calls(users, anchor)
             _evaluate(
                 reviewer=users["supervisor_a"],

@@ -44,13 +44,15 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def demo(transactional_db: None, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def demo(transactional_db: None, settings, tmp_path, request) -> None:  # type: ignore[no-untyped-def]
+    """The personas' world; with ``@pytest.mark.organisation`` also the organisation around them (about
+    15 s more on PostgreSQL, so only where a test needs a year of history)."""
     from reviews.demo import seed_demo
     from tests.conftest import ensure_seeded_error_types
 
     settings.MEDIA_ROOT = tmp_path  # the demo's recordings go to this test's own folder
     ensure_seeded_error_types()  # seeded by a data migration, which a flush between tests removes
-    seed_demo()
+    seed_demo(organisation=request.node.get_closest_marker("organisation") is not None)
 
 
 class Session:

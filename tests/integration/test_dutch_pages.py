@@ -87,7 +87,7 @@ def demo(settings, tmp_path) -> None:
 
     settings.MEDIA_ROOT = tmp_path
     ensure_seeded_error_types()
-    seed_demo()
+    seed_demo(organisation=False)  # the personas' pages; the organisation's own test is test_seed_demo
 
 
 def pages_of(username: str) -> list[str]:

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 
 from reviews.api.fields import MOMENT_HELP, parse_moment
 from reviews.domain.errors import DomainError
+from reviews.domain.periods import Window, council_window, previous_quarter
 
 
 def moment(request: Request, name: str) -> dt.datetime | None:
@@ -36,3 +37,43 @@ def period_kind(request: Request) -> str:
     if period not in ("month", "quarter"):
         raise DomainError("period is month or quarter.", fields={"period": [_("Choose month or quarter.")]})
     return period
+
+
+def council_window_between(start: dt.datetime | None, end: dt.datetime | None) -> Window:
+    """The calendar quarter the works council's figures cover for a requested period.
+
+    Nothing asked: the last complete quarter (whose figures no longer grow day by day). Otherwise
+    the quarter holding the period (end exclusive, in the installation's time zone); a period
+    across two quarters is refused.
+    """
+    zone = timezone.get_default_timezone()
+    if start is None and end is None:
+        return previous_quarter(timezone.localtime(timezone.now(), zone).date())
+    end = end or timezone.now()
+    start = start or end - dt.timedelta(days=90)
+    if start >= end:
+        raise DomainError("start must lie before end.", fields={"start": [_("Must lie before end.")]})
+    first = timezone.localtime(start, zone).date()
+    last = timezone.localtime(end - dt.timedelta(microseconds=1), zone).date()
+    try:
+        return council_window(first, last)
+    except ValueError:
+        raise DomainError(
+            "The works council's figures cover one calendar quarter: start and end must lie in the same quarter.",
+            fields={"start": [_("Choose a period within one calendar quarter, e.g. 1 July to 30 September.")]},
+        ) from None
+
+
+def window_bounds(window: Window) -> tuple[dt.datetime, dt.datetime]:
+    """A window's first moment and the first moment after it, in the installation's time zone."""
+    zone = timezone.get_default_timezone()
+    return tuple(  # type: ignore[return-value]
+        timezone.make_aware(dt.datetime.combine(day, dt.time.min), zone) for day in (window.start, window.end)
+    )
+
+
+def council_range(request: Request) -> tuple[dt.datetime, dt.datetime, Window]:
+    """The works council's window for a request's ``start`` and ``end``: its bounds and the window."""
+    window = council_window_between(moment(request, "start"), moment(request, "end"))
+    start, end = window_bounds(window)
+    return start, end, window

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from typing import NamedTuple
 
 # A month as the product writes it: YYYY-MM, in the years it deals with (1970-2099).
 MONTH_PATTERN = r"^(19[7-9]\d|20\d\d)-(0[1-9]|1[0-2])$"
@@ -46,3 +47,41 @@ def quarter_of(month_key: str) -> str:
     row, month = month_key.rsplit(":", 1)
     year, number = month.split("-")
     return f"{row}:{year}-Q{(int(number) - 1) // 3 + 1}"
+
+
+class Window(NamedTuple):
+    """A calendar quarter: its first day and the first day after it."""
+
+    start: dt.date
+    end: dt.date
+
+    @property
+    def label(self) -> str:
+        return period_label(self.start, "quarter")
+
+
+def quarter_window(day: dt.date) -> Window:
+    """The calendar quarter ``day`` lies in."""
+    start = dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+    return Window(start, add_months(start, 3))
+
+
+def previous_quarter(today: dt.date) -> Window:
+    """The last complete calendar quarter before ``today``: the works council's default window."""
+    return quarter_window(add_months(quarter_window(today).start, -3))
+
+
+def council_window(first: dt.date, last: dt.date) -> Window:
+    """The calendar quarter holding the days ``first`` to ``last`` (both included): the works council's window.
+
+    The council's tables always cover one whole quarter. Two free periods that differ by a day, or
+    a quarter and one of its months, would give what happened in the difference by subtraction (or,
+    for counts of people, bounds on it); quarters never overlap. Within a quarter, a table per month
+    hides a quarter's figure whenever one of its months' is hidden.
+    """
+    if first > last:
+        raise ValueError("the first day lies after the last")
+    window = quarter_window(first)
+    if last >= window.end:
+        raise ValueError("a window lies within one calendar quarter")
+    return window

@@ -9,19 +9,19 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter, defaultdict
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth, TruncQuarter
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
 from accounts.pseudonyms import pseudonym_for
 from reviews.domain.disclosure import suppress_table
 from reviews.domain.periods import period_label, quarter_of
 from reviews.models import Alert, AlertStatus, AuditAction, AuditEvent, CriticalError, Evaluation, RuleVersion
 from reviews.selectors.consistency import reviewer_consistency
+from reviews.selectors.council_groups import group_breakdown as group_breakdown  # re-exported
 from reviews.selectors.thresholds import COUNTING_EVALUATION_STATUSES
 
 TERMS = [
@@ -37,7 +37,6 @@ TERMS = [
     "exclude_flagged_reviewers",
 ]
 ALERT_STATUSES = [s.value for s in AlertStatus]
-WARNING_LEVELS = ("formal_warning", "contract_warning")
 HANDLE_TIME_BANDS = [("< 340 s", 0, 340), ("340-420 s", 340, 421), ("> 420 s", 421, 10**9)]
 # What the council's audit view shows: every registered action about rules, consents, alerts and appeals.
 COUNCIL_ACTION_PREFIXES = ("reviews.threshold_rule.", "reviews.rule_version.", "reviews.alert.", "reviews.appeal.")
@@ -201,85 +200,6 @@ def rule_usage(*, start: dt.datetime, end: dt.datetime, period: str = "month") -
         "median_seconds_evidence_to_decision": round(statistics.median(all_seconds), 1) if all_seconds else None,
         "deciders": deciders,
     }
-
-
-def disparity(rate: float | None, rest_rate: float | None, ratio: float) -> bool:
-    """A group's rate above ``ratio`` times the rest's (the inverse of the four-fifths rule)."""
-    if rate is None or rest_rate is None or rate == 0:
-        return False
-    return rest_rate == 0 or rate > ratio * rest_rate
-
-
-class AgentGroup(NamedTuple):
-    pk: int
-    team: str
-    employment_type: str
-
-
-def group_breakdown(*, start: dt.datetime, end: dt.datetime) -> dict[str, Any]:
-    """Per team and per employment type: how many agents got alerts and confirmed warnings, against the rest."""
-    k = settings.SMALL_CELL_K
-    threshold = settings.GROUP_DISPARITY_RATIO
-    # Plain tuples, not model instances: this reads every agent (measured in bench/RESULTS.md).
-    agents = [
-        AgentGroup(pk, team or "(no team)", employment_type or "(unknown)")
-        for pk, team, employment_type in User.objects.filter(role=Role.AGENT).values_list(
-            "pk", "team__name", "employment_type"
-        )
-    ]
-    with_alert: set[int] = set()
-    with_confirmed: set[int] = set()
-    with_warning: set[int] = set()
-    for agent_id, status, level in Alert.objects.filter(opened_at__gte=start, opened_at__lt=end).values_list(
-        "agent_id", "status", "level"
-    ):
-        with_alert.add(agent_id)
-        if status == AlertStatus.CONFIRMED:
-            with_confirmed.add(agent_id)
-            if level in WARNING_LEVELS:
-                with_warning.add(agent_id)
-    result: dict[str, Any] = {"k": k, "disparity_ratio": threshold}
-    overall_n = len(agents)
-    overall_warning = sum(1 for a in agents if a.pk in with_warning)
-    for dimension, key_of in (
-        ("team", lambda a: a.team),
-        ("employment_type", lambda a: a.employment_type),
-    ):
-        groups: dict[str, dict[str, int]] = defaultdict(
-            lambda: {"agents": 0, "with_alert": 0, "with_confirmed": 0, "with_confirmed_warning": 0}
-        )
-        for agent in agents:
-            cells = groups[key_of(agent)]
-            cells["agents"] += 1
-            cells["with_alert"] += agent.pk in with_alert
-            cells["with_confirmed"] += agent.pk in with_confirmed
-            cells["with_confirmed_warning"] += agent.pk in with_warning
-        shown = suppress_table(groups, k, row_totals=False, column_totals=True)
-        rows = []
-        for name in sorted(groups):
-            cells = groups[name]
-            rest_n = overall_n - cells["agents"]
-            rest_warning = overall_warning - cells["with_confirmed_warning"]
-            rate = cells["with_confirmed_warning"] / cells["agents"] if cells["agents"] else None
-            rest_rate = rest_warning / rest_n if rest_n else None
-            overall_rate = overall_warning / overall_n if overall_n else None
-            visible = shown[name]["agents"] is not None and shown[name]["with_confirmed_warning"] is not None
-            flagged = disparity(rate, rest_rate, threshold)
-            rows.append(
-                {
-                    "group": name,
-                    **shown[name],
-                    "confirmed_warning_rate": round(rate, 3) if visible and rate is not None else None,
-                    "ratio_to_overall": round(rate / overall_rate, 2)
-                    if visible and rate is not None and overall_rate
-                    else None,
-                    # A flag about a group whose counts are hidden would itself say something about them:
-                    # it is shown only where the counts it rests on are (null: hidden, like them).
-                    "disparity_flag": flagged if visible else None,
-                }
-            )
-        result[dimension] = rows
-    return result
 
 
 def reviewer_aggregates(*, start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:

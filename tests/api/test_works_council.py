@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
@@ -16,6 +17,16 @@ from tests.conftest import client_for
 from tests.helpers import active_rule, run_scoring_inline, scored_call
 
 pytestmark = pytest.mark.django_db
+# The council's tables cover one calendar quarter (the last complete one unless asked): these tests
+# run in the middle of a fixed quarter and ask for it, so they hold on any day they are run.
+THIS_QUARTER = {"start": "2026-10-01T00:00:00+02:00", "end": "2027-01-01T00:00:00+01:00"}
+
+
+@pytest.fixture(autouse=True)
+def mid_quarter():
+    with time_machine.travel(dt.datetime(2026, 11, 16, 10, 0, tzinfo=dt.UTC), tick=True):
+        yield
+
 
 ENDPOINTS = [
     "/api/v1/works-council/rule-register/",
@@ -55,12 +66,12 @@ def test_only_the_works_council_reads_these_views(world, used_rule):
 
 
 def test_small_cells_are_suppressed_with_the_default_k(world, used_rule):
-    usage = client_for(world.council).get("/api/v1/works-council/rule-usage/").json()
+    usage = client_for(world.council).get("/api/v1/works-council/rule-usage/", THIS_QUARTER).json()
     assert usage["k"] == 10
     (row,) = usage["rows"]
     assert row["agents_total"] is None and row["confirmed"] is None  # 2 people: below k=10
     assert sum(1 for key in ("open", "dismissed", "retracted", "quarantined") if row[key] is None) == 1  # its partner
-    groups = client_for(world.council).get("/api/v1/works-council/group-breakdown/").json()
+    groups = client_for(world.council).get("/api/v1/works-council/group-breakdown/", THIS_QUARTER).json()
     assert all(r["with_confirmed_warning"] is None for r in groups["employment_type"])
     # A flag on a group whose counts are hidden would disclose something about it: hidden too.
     assert all(r["disparity_flag"] is None for r in groups["employment_type"])
@@ -68,7 +79,7 @@ def test_small_cells_are_suppressed_with_the_default_k(world, used_rule):
 
 def test_group_breakdown_flags_a_group_hit_harder_than_the_rest(world, used_rule, settings):
     settings.SMALL_CELL_K = 1
-    groups = client_for(world.council).get("/api/v1/works-council/group-breakdown/").json()
+    groups = client_for(world.council).get("/api/v1/works-council/group-breakdown/", THIS_QUARTER).json()
     by_type = {r["group"]: r for r in groups["employment_type"]}
     # temp agency: alice, 1 of 1 warned; permanent: bob and charlie, 1 of 2; no fixed-term agents (not listed).
     assert (by_type["temp_agency"]["agents"], by_type["temp_agency"]["with_confirmed_warning"]) == (1, 1)
@@ -84,7 +95,7 @@ def test_group_breakdown_flags_a_group_hit_harder_than_the_rest(world, used_rule
 def test_a_decider_who_confirms_everything_within_seconds_is_flagged(world, used_rule, settings):
     settings.SMALL_CELL_K = 1
     settings.RUBBER_STAMP_MIN_DECISIONS = 2
-    usage = client_for(world.council).get("/api/v1/works-council/rule-usage/").json()
+    usage = client_for(world.council).get("/api/v1/works-council/rule-usage/", THIS_QUARTER).json()
     (decider,) = usage["deciders"]
     assert decider["decider"] == pseudonym_for(world.qa_lead.pk)
     assert (decider["decisions"], decider["confirmation_rate"]) == (2, 1.0)
@@ -98,14 +109,15 @@ def test_a_decider_who_confirms_everything_within_seconds_is_flagged(world, used
 def test_two_decisions_are_too_few_to_call_anyone_a_rubber_stamp(world, used_rule, settings):
     """The default minimum (10 decisions): two quick confirmations say nothing about the person."""
     settings.SMALL_CELL_K = 1
-    usage = client_for(world.council).get("/api/v1/works-council/rule-usage/").json()
+    usage = client_for(world.council).get("/api/v1/works-council/rule-usage/", THIS_QUARTER).json()
     (decider,) = usage["deciders"]
     assert decider["decisions"] == 2
     assert (decider["rubber_stamp"], decider["rubber_stamp_reasons"], decider["too_few_to_judge"]) == (False, [], True)
     assert decider["median_seconds_evidence_to_decision"] is None
     page = Client()
     page.force_login(world.council)
-    assert "te weinig om te oordelen" in page.get("/council/usage/").content.decode()
+    html = page.get("/council/usage/", {"start": "2026-10-01", "end": "2027-01-01"}).content.decode()
+    assert "te weinig om te oordelen" in html
 
 
 def test_the_register_shows_versions_a_readable_diff_and_who_changed_what(world, used_rule):
@@ -153,13 +165,13 @@ def test_no_name_username_or_email_appears_in_any_works_council_response(world, 
     bodies = []
     for url in ENDPOINTS:
         for fmt in ("json", "csv"):
-            response = council.get(url, {"format": fmt})
+            response = council.get(url, {**THIS_QUARTER, "format": fmt})
             assert response.status_code == 200, (url, fmt, response.content[:200])
             bodies.append((f"{url}?format={fmt}", response.content.decode()))
     bodies.append(("/api/v1/audit/verify/", council.get("/api/v1/audit/verify/").content.decode()))
     browser = Client()
     browser.force_login(world.council)
-    report = browser.get("/works-council/report/")
+    report = browser.get("/works-council/report/", THIS_QUARTER)
     assert report.status_code == 200
     bodies.append(("/works-council/report/", report.content.decode()))
     identifying = set()
@@ -183,7 +195,8 @@ def test_every_works_council_read_is_audited(world, used_rule):
 
 def test_csv_export_of_a_table(world, used_rule, settings):
     settings.SMALL_CELL_K = 1
-    response = client_for(world.council).get("/api/v1/works-council/group-breakdown/", {"format": "csv"})
+    url = "/api/v1/works-council/group-breakdown/"
+    response = client_for(world.council).get(url, {**THIS_QUARTER, "format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     lines = response.content.decode().splitlines()
@@ -209,7 +222,7 @@ def test_verify_reports_the_head_and_detects_tampering(world, used_rule):
 
 def test_pressure_indicators_by_handle_time_band(world, used_rule, settings):
     settings.SMALL_CELL_K = 1
-    figures = client_for(world.council).get("/api/v1/works-council/pressure-indicators/").json()
+    figures = client_for(world.council).get("/api/v1/works-council/pressure-indicators/", THIS_QUARTER).json()
     bands = {b["band"]: b for b in figures["handle_time_bands"]}
     assert bands["340-420 s"]["evaluations"] == 2  # scored_call uses 400 s
     assert bands["340-420 s"]["critical_error_rate"] == 1.0

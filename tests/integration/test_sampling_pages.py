@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -75,4 +77,4 @@ def test_the_queue_shows_calls_drawn_for_the_reviewer(world):
     page = page_client(world.other_supervisor, "en").get("/queue/", {"status": "assigned"}).content.decode()
     mine = ReviewAssignment.objects.filter(reviewer=world.other_supervisor)
     assert page.count("drawn for you") == mine.count() > 0
-    assert f"<td>{world.other_agent.get_full_name()}" not in page  # never her own team's agent
+    assert f"<td>{escape(world.other_agent.get_full_name())}" not in page  # never her own team's agent

@@ -57,8 +57,7 @@ def test_the_demo_world_has_the_personas_and_rerunning_changes_nothing(settings,
 
 def assert_every_council_view_shows_figures_above_k(k: int) -> None:
     """The organisation is there for the council to see something: figures, a flag, a hidden group."""
-    import datetime as dt
-
+    from reviews.api.params import council_window_between, window_bounds
     from reviews.selectors.works_council import (
         group_breakdown,
         pressure_indicators,
@@ -66,8 +65,7 @@ def assert_every_council_view_shows_figures_above_k(k: int) -> None:
         rule_usage,
     )
 
-    end = timezone.now()
-    start = end - dt.timedelta(days=90)  # the pages' default period
+    start, end = window_bounds(council_window_between(None, None))  # the pages' default: the last whole quarter
     usage = rule_usage(start=start, end=end)
     assert any((row["confirmed"] or 0) >= k for row in usage["rows"])
     assert [d["too_few_to_judge"] for d in usage["deciders"]] == [False]

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from accounts.models import Role
 from accounts.pseudonyms import pseudonym_for
 from reviews.api.pagination import StandardPagination
-from reviews.api.params import period_kind, time_range
+from reviews.api.params import council_range, period_kind, time_range
 from reviews.api.permissions import RoleAccess, request_user
 from reviews.api.throttles import CsvExportThrottle
 from reviews.domain.audit_chain import Checkpoint
@@ -38,6 +38,14 @@ COUNCIL = frozenset({Role.WORKS_COUNCIL})
 PERIOD_PARAMS = [
     OpenApiParameter("start", OpenApiTypes.DATETIME, description="default: 90 days before end"),
     OpenApiParameter("end", OpenApiTypes.DATETIME, description="default: now"),
+]
+WINDOW_HELP = (
+    "The figures cover the calendar quarter holding start..end (installation time zone; the body's `window` "
+    "says which); a period across two quarters is refused. Default: the last complete quarter."
+)
+WINDOW_PARAMS = [
+    OpenApiParameter("start", OpenApiTypes.DATETIME, description=WINDOW_HELP),
+    OpenApiParameter("end", OpenApiTypes.DATETIME, description="exclusive; see start"),
 ]
 PERIOD_KIND_PARAM = OpenApiParameter("period", OpenApiTypes.STR, enum=["month", "quarter"])
 FORMAT_PARAM = OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"], description="csv for a spreadsheet")
@@ -91,6 +99,13 @@ def _bounds(request: Request) -> dict[str, Any]:
     return {"start": start, "end": end}
 
 
+def _window(request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The council window's bounds (for the selectors) and how the body describes it."""
+    start, end, window = council_range(request)
+    described = {"label": window.label, "start": start.isoformat(), "end": end.isoformat()}
+    return {"start": start, "end": end}, described
+
+
 class RuleRegisterView(CouncilView):
     """Every threshold rule with its full version history, consents, a readable diff between versions,
     and what changed when and by whom (pseudonyms), straight from the audit log."""
@@ -118,17 +133,17 @@ class RuleUsageView(CouncilView):
     view_name = "rule-usage"
 
     @extend_schema(
-        parameters=[*PERIOD_PARAMS, PERIOD_KIND_PARAM, FORMAT_PARAM],
+        parameters=[*WINDOW_PARAMS, PERIOD_KIND_PARAM, FORMAT_PARAM],
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request: Request) -> Response:
         return super().get(request)
 
     def compute(self, request: Request) -> tuple[dict[str, Any], Any, list[dict[str, Any]]]:
-        bounds, period = _bounds(request), period_kind(request)
+        (bounds, window), period = _window(request), period_kind(request)
         usage = rule_usage(**bounds, period=period)
         params = {k: v.isoformat() for k, v in bounds.items()} | {"period": period}
-        return params, usage, usage["rows"]
+        return params, {"window": window, **usage}, usage["rows"]
 
 
 class GroupBreakdownView(CouncilView):
@@ -136,15 +151,15 @@ class GroupBreakdownView(CouncilView):
 
     view_name = "group-breakdown"
 
-    @extend_schema(parameters=[*PERIOD_PARAMS, FORMAT_PARAM], responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(parameters=[*WINDOW_PARAMS, FORMAT_PARAM], responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
         return super().get(request)
 
     def compute(self, request: Request) -> tuple[dict[str, Any], Any, list[dict[str, Any]]]:
-        bounds = _bounds(request)
+        bounds, window = _window(request)
         breakdown = group_breakdown(**bounds)
         rows = [{"dimension": d, **row} for d in ("team", "employment_type") for row in breakdown[d]]
-        return {k: v.isoformat() for k, v in bounds.items()}, breakdown, rows
+        return {k: v.isoformat() for k, v in bounds.items()}, {"window": window, **breakdown}, rows
 
 
 class CouncilReviewerConsistencyView(CouncilView):
@@ -152,14 +167,14 @@ class CouncilReviewerConsistencyView(CouncilView):
 
     view_name = "reviewer-consistency"
 
-    @extend_schema(parameters=[*PERIOD_PARAMS, FORMAT_PARAM], responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(parameters=[*WINDOW_PARAMS, FORMAT_PARAM], responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
         return super().get(request)
 
     def compute(self, request: Request) -> tuple[dict[str, Any], Any, list[dict[str, Any]]]:
-        bounds = _bounds(request)
+        bounds, window = _window(request)
         rows = reviewer_aggregates(**bounds)
-        return {k: v.isoformat() for k, v in bounds.items()}, {"reviewers": rows}, rows
+        return {k: v.isoformat() for k, v in bounds.items()}, {"window": window, "reviewers": rows}, rows
 
 
 class PressureIndicatorsView(CouncilView):
@@ -168,15 +183,15 @@ class PressureIndicatorsView(CouncilView):
     view_name = "pressure-indicators"
 
     @extend_schema(
-        parameters=[*PERIOD_PARAMS, PERIOD_KIND_PARAM, FORMAT_PARAM],
+        parameters=[*WINDOW_PARAMS, PERIOD_KIND_PARAM, FORMAT_PARAM],
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request: Request) -> Response:
         return super().get(request)
 
     def compute(self, request: Request) -> tuple[dict[str, Any], Any, list[dict[str, Any]]]:
-        bounds, period = _bounds(request), period_kind(request)
-        figures = pressure_indicators(**bounds, period=period)
+        (bounds, window), period = _window(request), period_kind(request)
+        figures = {"window": window, **pressure_indicators(**bounds, period=period)}
         rows = [{"table": "handle_time_band", **b} for b in figures["handle_time_bands"]] + [
             {"table": "unreported_signal_share", **s} for s in figures["unreported_signal_share"]
         ]

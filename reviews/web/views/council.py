@@ -5,6 +5,7 @@ Pseudonymised aggregates only (the same selectors as the API); every read is aud
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -20,7 +21,7 @@ from rest_framework.request import Request
 
 from accounts.models import EmploymentType, Role
 from accounts.pseudonyms import pseudonym_for
-from reviews.api.params import time_range
+from reviews.api.params import council_range, council_window_between, window_bounds
 from reviews.domain.errors import DomainError
 from reviews.models import RuleVersion, RuleVersionStatus
 from reviews.selectors import rule_versions_visible_to
@@ -50,6 +51,33 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, Any, Any, str, dict[str, 
     start, end = period_of(form)
     kind = (form.cleaned_data.get("period") if form.is_bound and form.is_valid() else None) or "month"
     return form, start, end, kind, {"start": start.isoformat(), "end": end.isoformat(), "period": kind}
+
+
+def _window(request: HttpRequest) -> tuple[PeriodForm, Any, Any, str, dict[str, Any]]:
+    """Like ``_period``, snapped to the calendar month, quarter or year the council's figures cover.
+
+    The last item is the page's context about the window: the form, the window and its last day.
+    """
+    form = PeriodForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    zone = timezone.get_default_timezone()
+    asked = [
+        timezone.make_aware(dt.datetime.combine(data[name], dt.time.min), zone) if data.get(name) else None
+        for name in ("start", "end")
+    ]
+    try:
+        window = council_window_between(*asked)
+    except DomainError as exc:
+        form.add_error("start", exc.fields.get("start", [exc.message])[0])
+        window = council_window_between(None, None)
+    start, end = window_bounds(window)
+    kind = data.get("period") or "month"
+    context = {"form": form, "window": window, "window_last": window.end - dt.timedelta(days=1)}
+    return form, start, end, kind, context
+
+
+def _params(start: Any, end: Any, kind: str) -> dict[str, str]:
+    return {"start": start.isoformat(), "end": end.isoformat(), "period": kind}
 
 
 def _record(request: HttpRequest, view: str, params: dict[str, str]) -> None:
@@ -164,14 +192,15 @@ def nullify(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(COUNCIL)
 def usage(request: HttpRequest) -> HttpResponse:
-    form, start, end, kind, params = _period(request)
+    _form, start, end, kind, context = _window(request)
+    params = _params(start, end, kind)
     figures = rule_usage(start=start, end=end, period=kind)
     _record(request, "rule-usage", params)
     return render(
         request,
         "web/council/usage.html",
         {
-            "form": form,
+            **context,
             "usage": figures,
             "query": urlencode(params),
             "min_decisions": max(settings.RUBBER_STAMP_MIN_DECISIONS, settings.SMALL_CELL_K),
@@ -181,7 +210,8 @@ def usage(request: HttpRequest) -> HttpResponse:
 
 @role_required(COUNCIL)
 def breakdown(request: HttpRequest) -> HttpResponse:
-    form, start, end, _kind, params = _period(request)
+    _form, start, end, kind, context = _window(request)
+    params = _params(start, end, kind)
     figures = group_breakdown(start=start, end=end)
     labels = dict(EmploymentType.choices)
     for row in figures["employment_type"]:
@@ -203,13 +233,14 @@ def breakdown(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/council/breakdown.html",
-        {"form": form, "figures": figures, "charts": charts, "query": urlencode(params)},
+        {**context, "figures": figures, "charts": charts, "query": urlencode(params)},
     )
 
 
 @role_required(COUNCIL)
 def pressure(request: HttpRequest) -> HttpResponse:
-    form, start, end, kind, params = _period(request)
+    _form, start, end, kind, context = _window(request)
+    params = _params(start, end, kind)
     figures = pressure_indicators(start=start, end=end, period=kind)
     reviewers = reviewer_aggregates(start=start, end=end)
     band_chart = bar_chart(
@@ -224,7 +255,7 @@ def pressure(request: HttpRequest) -> HttpResponse:
         request,
         "web/council/pressure.html",
         {
-            "form": form,
+            **context,
             "figures": figures,
             "band_chart": band_chart,
             "reviewers": reviewers,
@@ -288,12 +319,14 @@ def verify(request: HttpRequest) -> HttpResponse:
 def report(request: HttpRequest) -> HttpResponse:
     """The printable report (HTML styled for print) of one period, for the council's minutes."""
     try:
-        start, end = time_range(Request(request))
+        start, end, window = council_range(Request(request))
     except DomainError as exc:
         return HttpResponseBadRequest(exc.message)
     context = {
         "start": start,
         "end": end,
+        "window": window,
+        "window_last": window.end - dt.timedelta(days=1),
         "generated_at": timezone.now(),
         "register": rule_register(),
         "usage": rule_usage(start=start, end=end, period="month"),

@@ -1,4 +1,5 @@
-"""An attacker who combines every answer the what-if preview gives, solved with linear programming.
+"""An attacker who combines every answer the what-if preview and the council's tables give, solved
+with linear programming.
 
 The works council (or anyone who can draft rules and preview them) may ask the preview of one rule
 under every scope: each team, each employment type, and every union of them. Each published count is
@@ -14,14 +15,16 @@ import datetime as dt
 import itertools
 
 import pytest
+import time_machine
 from django.utils import timezone
 from scipy.optimize import linprog
 
-from accounts.models import EmploymentType
+from accounts.models import EmploymentType, Team
 from reviews.services.rule_preview import rule_version_preview
 from reviews.services.rules import threshold_rule_create
+from tests.conftest import client_for
 from tests.factories import TeamFactory, UserFactory
-from tests.helpers import rule_terms, scored_call
+from tests.helpers import active_rule, rule_terms, run_scoring_inline, scored_call
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +125,109 @@ def test_a_scoped_preview_is_withheld_with_its_reason_only_while_a_group_is_smal
     settings.SMALL_CELL_K = 1  # now no group is small: the same scope is answered
     shown = rule_version_preview(version=only_c, acting_user=world.council)
     assert (shown.withheld, shown.agents_in_scope, shown.agents_flagged) == (False, 5, 3)
+
+
+def test_every_council_table_together_pins_no_small_group(world, published_version, settings):
+    """The group breakdown (per team, per employment type), rule usage (per month and per quarter),
+    the pressure indicators and the whole organisation's preview, all for the same quarter and the
+    same rule: every figure they publish about group sizes and alerted agents becomes an equation
+    over the team-by-employment-type cells (sizes s, alerted x, 0 <= x <= s), and each small group
+    must stay undetermined from 0 upward."""
+    settings.SMALL_CELL_K = K
+    world.published_version = published_version
+    with time_machine.travel(dt.datetime(2026, 11, 16, 10, 0, tzinfo=dt.UTC), tick=True):
+        _people, flagged, _team_ids = build_world(world)
+        active_rule(qa_lead=world.qa_lead, council=world.council, at=timezone.now() - dt.timedelta(days=10), n=1)
+        run_scoring_inline()
+        council = client_for(world.council)
+        quarter = {"start": "2026-10-01T00:00:00+02:00", "end": "2027-01-01T00:00:00+01:00"}
+        breakdown = council.get("/api/v1/works-council/group-breakdown/", quarter).json()
+        usage = [council.get("/api/v1/works-council/rule-usage/", {**quarter, "period": p}).json() for p in PERIODS]
+        pressure = council.get("/api/v1/works-council/pressure-indicators/", quarter).json()
+        same_terms = threshold_rule_create(name="Dezelfde", terms=rule_terms(n=1), acting_user=world.qa_lead)
+        preview = rule_version_preview(version=same_terms.versions.get(), acting_user=world.council)
+    teams = [row["group"] for row in breakdown["team"]]
+    types = [row["group"] for row in breakdown["employment_type"]]
+    cells = list(itertools.product(teams, types))
+    size_of, alerted_of = {}, {}  # a published figure: the cells it sums
+    equations: list[tuple[str, list[tuple[str, str]], int]] = []  # (s or x, cells, value)
+    for dimension, position in (("team", 0), ("employment_type", 1)):
+        for row in breakdown[dimension]:
+            members = [c for c in cells if c[position] == row["group"]]
+            size_of[(dimension, row["group"])] = members
+            alerted_of[(dimension, row["group"])] = members
+            if row["agents"] is not None:
+                equations.append(("s", members, row["agents"]))
+            if row["with_alert"] is not None:
+                equations.append(("x", members, row["with_alert"]))
+    for answer in usage:  # one rule, alerts opened in one month: each row's total is every alerted agent
+        for row in answer["rows"]:
+            if row["agents_total"] is not None:
+                equations.append(("x", cells, row["agents_total"]))
+    for band in pressure["handle_time_bands"]:  # only the alerted agents had calls, all in one band
+        if band["agents"] is not None:
+            equations.append(("x", cells, band["agents"]))
+    assert not preview.withheld
+    if preview.agents_in_scope is not None:
+        equations.append(("s", cells, preview.agents_in_scope))
+    if preview.agents_flagged is not None:
+        equations.append(("x", cells, preview.agents_flagged))
+    for group in preview.by_employment_type:
+        members = [c for c in cells if c[1] == group.employment_type]
+        if group.agents is not None:
+            equations.append(("s", members, group.agents))
+        if group.flagged is not None:
+            equations.append(("x", members, group.flagged))
+
+    names = {c.pk: c.name for c in Team.objects.all()}
+    small_cells = [cell for cell, n in flagged.items() if 0 < n < K]
+    targets = {f"x[{names[t]}, {kind}]": [(names[t], str(kind))] for t, kind in small_cells}
+    for (dimension, group), members in alerted_of.items():
+        row = next(r for r in breakdown[dimension] if r["group"] == group)
+        if row["with_alert"] is None:
+            targets[f"x[{group}]"] = members
+        if row["agents"] is None:
+            targets[f"s[{group}]"] = size_of[(dimension, group)]
+    assert "x[temp_agency]" in targets and "s[temp_agency]" in targets  # the temp worker is hidden
+    for name, members in targets.items():
+        low, high = cell_range(cells, equations, name[0], members)
+        print(f"{name}: feasible [{low:g}, {high:g}] from {len(equations)} published figures")
+        assert low == 0 < high, (name, low, high)
+
+
+PERIODS = ("month", "quarter")
+
+
+def cell_range(cells, equations, kind, members):  # type: ignore[no-untyped-def]
+    """Min and max of the sum of ``kind`` ('s' sizes or 'x' alerted) over ``members`` given every equation."""
+    n = len(cells)
+    index = {c: i for i, c in enumerate(cells)}
+    rows, values = [], []
+    for var, summed, value in equations:
+        row = [0.0] * (2 * n)
+        for c in summed:
+            row[index[c] + (0 if var == "s" else n)] = 1.0
+        rows.append(row)
+        values.append(float(value))
+    inequalities = []  # x_c - s_c <= 0
+    for c in cells:
+        row = [0.0] * (2 * n)
+        row[index[c]], row[index[c] + n] = -1.0, 1.0
+        inequalities.append(row)
+    ends = []
+    for sign in (1.0, -1.0):
+        objective = [0.0] * (2 * n)
+        for c in members:
+            objective[index[c] + (0 if kind == "s" else n)] = sign
+        result = linprog(
+            objective,
+            A_ub=inequalities,
+            b_ub=[0.0] * n,
+            A_eq=rows,
+            b_eq=values,
+            bounds=[(0, 1000)] * (2 * n),
+            method="highs",
+        )
+        assert result.status == 0, result.message
+        ends.append(sign * result.fun)
+    return ends[0], ends[1]

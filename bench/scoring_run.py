@@ -213,18 +213,17 @@ WITH rules AS (
     WHERE v.status = 'active' AND v.review_by >= %(today)s
     GROUP BY v.id
 )
-SELECT r.rule_id, c.agent_id, count(*)
+SELECT r.rule_id, ce.agent_id, count(*)
 FROM reviews_criticalerror ce
 JOIN reviews_criticalerrortype t ON t.id = ce.type_id
 JOIN rules r ON t.code = ANY(r.codes)
 JOIN reviews_evaluation e ON e.id = ce.evaluation_id
-JOIN reviews_call c ON c.id = e.call_id
 WHERE ce.status = 'active' AND t.counts_toward_thresholds
   AND e.status IN ('submitted', 'acknowledged', 'appealed', 'final') AND e.calibration_session_id IS NULL
   AND e.selection <> 'targeted'
   AND ce.observed_at > %(as_of)s - make_interval(days => r.window_days)
   AND ce.observed_at <= %(as_of)s AND ce.observed_at >= r.counting_from
-GROUP BY r.rule_id, c.agent_id, r.count_n
+GROUP BY r.rule_id, ce.agent_id, r.count_n
 HAVING count(*) >= r.count_n
 """
 

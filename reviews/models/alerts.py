@@ -61,6 +61,8 @@ class Alert(models.Model):
         indexes = [
             models.Index(fields=["rule", "status"], name="reviews_alert_rule_status"),
             models.Index(fields=["agent", "status"], name="reviews_alert_agent_status"),
+            # The alert lists, newest first, a page at a time (keyset pagination; bench/RESULTS.md).
+            models.Index(fields=["-opened_at", "-id"], name="reviews_alert_opened"),
         ]
 
     def __str__(self) -> str:

@@ -99,6 +99,8 @@ class Evaluation(models.Model):
         indexes = [
             models.Index(fields=["reviewer", "status"], name="reviews_eval_reviewer_status"),
             models.Index(fields=["status", "-submitted_at"], name="reviews_eval_status_submitted"),
+            # The evaluation lists, newest first, a page at a time (keyset pagination; bench/RESULTS.md).
+            models.Index(fields=["-created_at", "-id"], name="reviews_eval_created"),
         ]
 
     def __str__(self) -> str:

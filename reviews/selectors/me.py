@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Count, Model, Q
+from django.db.models import Model, Q
 from django.db.models.fields.files import FieldFile
 
 from accounts.models import User
@@ -18,6 +18,7 @@ from reviews.selectors import (
     appeals_visible_to,
     evaluations_visible_to,
     notifications_of,
+    with_evidence_counts,
     with_overdue,
 )
 
@@ -100,11 +101,9 @@ def my_overview(user: User) -> dict[str, Any]:
         "critical_errors": CriticalError.objects.filter(agent=user, evaluation__in=evaluations)
         .select_related("type")
         .order_by("observed_at", "pk"),
-        "alerts": Alert.objects.filter(agent=user)
-        .exclude(status=AlertStatus.OPEN)
+        "alerts": with_evidence_counts(Alert.objects.filter(agent=user).exclude(status=AlertStatus.OPEN))
         .select_related("agent", "rule_version__rule", "decided_by")
         .prefetch_related("rule_version__counted_types", alert_evidence_prefetch())
-        .annotate(evidence_count=Count("evidence_links"))
         .order_by("-opened_at"),
         "appeals": with_overdue(appeals_visible_to(user).filter(agent=user)).prefetch_related(
             "items__critical_error__type", "items__criterion"

@@ -8,6 +8,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -79,6 +80,58 @@ def in_rule_scope(profiles: dict[int, AgentProfile], version: RuleVersion) -> di
     }
 
 
+def _candidates(
+    *,
+    type_codes: Collection[str],
+    after: dt.datetime,
+    until: dt.datetime,
+    excluded_reviewer_ids: Collection[int],
+    count_targeted_reviews: bool,
+) -> QuerySet[CriticalError]:
+    """Active critical errors of these types observed in (after, until], from counting evaluations."""
+    rows = CriticalError.objects.filter(
+        observed_at__gt=after,
+        observed_at__lte=until,
+        status=CriticalErrorStatus.ACTIVE,
+        type__code__in=type_codes,
+        # Critical errors stay on the evaluation they were logged in; a later revision (after an
+        # appeal) corrects answers and score, while each error's own status says whether it counts.
+        evaluation__status__in=COUNTING_EVALUATION_STATUSES,
+        evaluation__calibration_session__isnull=True,  # calibration never counts
+    ).exclude(evaluation__reviewer_id__in=excluded_reviewer_ids)
+    if not count_targeted_reviews:
+        rows = rows.exclude(evaluation__selection=Selection.TARGETED)
+    return rows
+
+
+def agents_reaching(
+    *,
+    count_n: int,
+    type_codes: Collection[str],
+    after: dt.datetime,
+    until: dt.datetime,
+    excluded_reviewer_ids: Collection[int] = (),
+    count_targeted_reviews: bool = True,
+) -> set[int]:
+    """Agents with at least ``count_n`` counting errors of these types in (after, until], counted in SQL.
+
+    The what-if preview's question (no earlier decisions, no evidence): the same errors as
+    ``candidate_errors`` and ``reviews.domain.thresholds.counts``, grouped per agent in the database
+    instead of read into Python.
+    """
+    if not type_codes:
+        return set()
+    rows = _candidates(
+        type_codes=type_codes,
+        after=after,
+        until=until,
+        excluded_reviewer_ids=excluded_reviewer_ids,
+        count_targeted_reviews=count_targeted_reviews,
+    ).filter(type__counts_toward_thresholds=True)
+    grouped = rows.order_by().values("agent_id").annotate(n=Count("pk")).filter(n__gte=count_n)
+    return set(grouped.values_list("agent_id", flat=True))
+
+
 def candidate_errors(
     *,
     agent_ids: Collection[int],
@@ -97,19 +150,13 @@ def candidate_errors(
     """
     if not agent_ids or not type_codes:
         return []
-    rows: Any = CriticalError.objects.filter(
-        agent_id__in=agent_ids,
-        observed_at__gt=after,
-        observed_at__lte=until,
-        status=CriticalErrorStatus.ACTIVE,
-        type__code__in=type_codes,
-        # Critical errors stay on the evaluation they were logged in; a later revision (after an
-        # appeal) corrects answers and score, while each error's own status says whether it counts.
-        evaluation__status__in=COUNTING_EVALUATION_STATUSES,
-        evaluation__calibration_session__isnull=True,  # calibration never counts
-    ).exclude(evaluation__reviewer_id__in=excluded_reviewer_ids)
-    if not count_targeted_reviews:
-        rows = rows.exclude(evaluation__selection=Selection.TARGETED)
+    rows: Any = _candidates(
+        type_codes=type_codes,
+        after=after,
+        until=until,
+        excluded_reviewer_ids=excluded_reviewer_ids,
+        count_targeted_reviews=count_targeted_reviews,
+    ).filter(agent_id__in=agent_ids)
     rows = rows.values_list(
         "pk",
         "agent_id",

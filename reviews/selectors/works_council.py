@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import TruncMonth, TruncQuarter
 from django.utils.translation import gettext as _
 
@@ -250,14 +250,30 @@ def pressure_indicators(*, start: dt.datetime, end: dt.datetime, period: str = "
         call__started_at__gte=start,
         call__started_at__lt=end,
     )
-    bands = []
-    for label, low, high in HANDLE_TIME_BANDS:
-        in_band = evaluations.filter(call__handle_time_seconds__gte=low, call__handle_time_seconds__lt=high)
-        figures = in_band.aggregate(
-            evaluations=Count("pk", distinct=True),
+    # One pass over the period's evaluations: each one's band, and whether it has an active critical
+    # error (EXISTS, not a join that would repeat an evaluation per error and need DISTINCT counts).
+    band_of = Case(
+        *[
+            When(call__handle_time_seconds__gte=low, call__handle_time_seconds__lt=high, then=Value(label))
+            for label, low, high in HANDLE_TIME_BANDS
+        ],
+        output_field=CharField(),
+    )
+    has_error = Exists(CriticalError.objects.filter(evaluation=OuterRef("pk"), status="active"))
+    per_band = {
+        row["band"]: row
+        for row in evaluations.annotate(band=band_of, has_error=has_error)
+        .order_by()
+        .values("band")
+        .annotate(
+            evaluations=Count("pk"),
             agents=Count("call__agent_id", distinct=True),
-            with_errors=Count("pk", filter=Q(critical_errors__status="active"), distinct=True),
+            with_errors=Count("pk", filter=Q(has_error=True)),
         )
+    }
+    bands = []
+    for label, _low, _high in HANDLE_TIME_BANDS:
+        figures = per_band.get(label, {"evaluations": 0, "agents": 0, "with_errors": 0})
         enough = figures["agents"] >= k
         bands.append(
             {

@@ -14,10 +14,9 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from reviews.domain.disclosure import every_cell_safe, suppress_small_cells
 from reviews.domain.errors import DomainError, NotPermitted
-from reviews.domain.thresholds import RuleSpec, evaluate_rule
 from reviews.models import AuditAction, RuleVersion, RuleVersionStatus
 from reviews.selectors.consistency import flagged_reviewer_ids
-from reviews.selectors.thresholds import AgentProfile, agent_profiles, candidate_errors, facts_for_rule, in_rule_scope
+from reviews.selectors.thresholds import AgentProfile, agent_profiles, agents_reaching, in_rule_scope
 from reviews.services.audit import audit_record
 from reviews.services.rules import terms_of
 
@@ -60,24 +59,15 @@ def rule_version_preview(*, version: RuleVersion, acting_user: User, as_of: dt.d
     scoped = bool(terms.team_ids or terms.employment_types)
     # A scoped preview is judged against the whole organisation (what another scope would show).
     population = {pk: p.employment_type for pk, p in profiles.items()} if scoped else agents
-    spec = RuleSpec(
-        counted_types=terms.counted_type_codes,
+    # Counted in SQL, grouped per agent: the same errors the scoring run counts (``agents_reaching``).
+    flagged_everywhere = population.keys() & agents_reaching(
         count_n=terms.count_n,
-        window_days=terms.window_days,
-        counting_from=as_of - dt.timedelta(days=terms.window_days + 1),
-    )
-    candidates = candidate_errors(
-        agent_ids=list(population),
         type_codes=terms.counted_type_codes,
         after=as_of - dt.timedelta(days=terms.window_days),
         until=as_of,
         count_targeted_reviews=terms.count_targeted_reviews,
         excluded_reviewer_ids=flagged_reviewer_ids(as_of=as_of) if terms.exclude_flagged_reviewers else (),
     )
-    facts = facts_for_rule(
-        candidates, agent_ids=population, used={}, rule_id=None, count_targeted_reviews=terms.count_targeted_reviews
-    )
-    flagged_everywhere = {f.agent_id for f in evaluate_rule(facts, spec, as_of)}
     flagged_ids = flagged_everywhere & agents.keys()
     k = settings.SMALL_CELL_K
     if scoped and not _cells_safe(profiles, flagged_everywhere, k):

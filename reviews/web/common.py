@@ -81,6 +81,48 @@ def paginate(request: HttpRequest, rows: QuerySet[Any] | list[Any]) -> Page[Any]
     return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+class UncountedPage:
+    """A page of a long list, found without counting the list: "previous" and "next", no total.
+
+    Counting every call a supervisor may see (or every alert) costs more than the page itself at
+    telephony scale; one row past the page says whether there is a next one.
+    """
+
+    paginator = None
+
+    def __init__(self, rows: QuerySet[Any], number: int, size: int = PAGE_SIZE) -> None:
+        fetched = list(rows[(number - 1) * size : number * size + 1])
+        self.object_list, self.number, self._more = fetched[:size], number, len(fetched) > size
+
+    def __iter__(self) -> Any:
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    def has_next(self) -> bool:
+        return self._more
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self._more or self.number > 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+def paginate_uncounted(request: HttpRequest, rows: QuerySet[Any]) -> UncountedPage:
+    """A page of a long list (the queue, alerts, the audit log) without its total; a bad number is page 1."""
+    raw = request.GET.get("page", "1")
+    number = int(raw) if raw.isdigit() and 0 < int(raw) <= 10_000 else 1
+    return UncountedPage(rows, number)
+
+
 def reviewer_choices() -> list[tuple[int, str]]:
     """Supervisors and QA leads, as (id, name) choices for a form."""
     from reviews.selectors.work import active_reviewers

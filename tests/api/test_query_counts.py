@@ -137,6 +137,8 @@ def count_queries(client, url):
         rows = len(body)
     elif "count" in body:
         rows = body["count"]
+    elif "results" in body:  # a keyset page: no total
+        rows = len(body["results"])
     else:  # the overview: several lists
         rows = sum(len(v) for v in body.values() if isinstance(v, list))
     return len(ctx.captured_queries), rows

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from accounts.models import Role
 from reviews.api.filters import IdFilter
+from reviews.api.pagination import keyset
 from reviews.api.permissions import RoleAccess, request_user
 from reviews.api.serializers.alerts import (
     AgentScoreSerializer,
@@ -27,6 +28,7 @@ from reviews.selectors import (
     alert_evidence_prefetch,
     alerts_visible_to,
     scoring_runs_visible_to,
+    with_evidence_counts,
 )
 from reviews.services import alerts as alert_services
 from reviews.services import scoring as scoring_services
@@ -52,13 +54,13 @@ class AlertViewSet(viewsets.ReadOnlyModelViewSet[Alert]):
     read_roles = frozenset({Role.AGENT, Role.SUPERVISOR, Role.QA_LEAD})
     action_roles = {"view_evidence": DECIDERS, "confirm": DECIDERS, "dismiss": DECIDERS}
     filterset_class = AlertFilter
+    pagination_class = keyset("-opened_at", "-id")
 
     def get_queryset(self) -> QuerySet[Alert]:
         return (
-            alerts_visible_to(self.request.user)
+            with_evidence_counts(alerts_visible_to(self.request.user))
             .select_related("rule_version__rule")
             .prefetch_related("rule_version__counted_types", alert_evidence_prefetch())
-            .annotate(evidence_count=Count("evidence_links"))
             .order_by("-opened_at", "-id")
         )
 

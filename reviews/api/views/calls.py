@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from reviews.api.filters import IdFilter, UtcDateTimeFilter
+from reviews.api.pagination import keyset
 from reviews.api.permissions import RoleAccess, request_user
 from reviews.api.ranges import UnsatisfiableRange, parse_range
 from reviews.api.serializers.calls import CallCreateInput, CallSerializer
@@ -123,6 +124,7 @@ class CallViewSet(BinaryErrorsAsJson, mixins.CreateModelMixin, viewsets.ReadOnly
     write_roles = REVIEWER_ROLES
     serializer_class = CallSerializer
     filterset_class = CallFilter
+    pagination_class = keyset("-started_at", "-id")
     # A call may come with its recording: JSON, or multipart with the file.
     parser_classes = [JSONParser, MultiPartParser]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from accounts.models import Role
 from reviews.api.filters import IdFilter, UtcDateTimeFilter
+from reviews.api.pagination import keyset
 from reviews.api.permissions import RoleAccess, request_user
 from reviews.api.serializers.evaluations import (
     CriticalErrorInput,
@@ -33,6 +34,7 @@ from reviews.selectors import (
     CALL_READER_ROLES,
     REVIEWER_ROLES,
     evaluations_visible_to,
+    with_critical_error_counts,
 )
 from reviews.services import evaluations as evaluation_services
 
@@ -61,15 +63,11 @@ class EvaluationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
     write_roles = REVIEWER_ROLES
     action_roles = {"acknowledge": frozenset({Role.AGENT})}
     filterset_class = EvaluationFilter
+    pagination_class = keyset("-created_at", "-id")
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Evaluation]:
-        # Grouped queries drop Meta.ordering, so the order is explicit (pagination needs one).
-        queryset = (
-            evaluations_visible_to(self.request.user)
-            .annotate(critical_error_count=Count("critical_errors", filter=Q(critical_errors__status="active")))
-            .order_by("-created_at", "-id")
-        )
+        queryset = with_critical_error_counts(evaluations_visible_to(self.request.user)).order_by("-created_at", "-id")
         if self.action == "list":
             return queryset
         return queryset.prefetch_related(

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from accounts.pseudonyms import pseudonym_for
-from reviews.api.pagination import StandardPagination
+from reviews.api.pagination import keyset
 from reviews.api.params import council_range, period_kind, time_range
 from reviews.api.permissions import RoleAccess, request_user
 from reviews.api.throttles import CsvExportThrottle
@@ -208,7 +208,8 @@ class CouncilAuditLogView(CouncilView):
         parameters=[
             *PERIOD_PARAMS,
             OpenApiParameter("action", OpenApiTypes.STR, description="action prefix"),
-            OpenApiParameter("page", OpenApiTypes.INT),
+            OpenApiParameter("cursor", OpenApiTypes.STR, description="the `next` or `previous` link's position"),
+            OpenApiParameter("page_size", OpenApiTypes.INT, description="rows per page, 1 to 200"),
             FORMAT_PARAM,
         ],
         responses={200: OpenApiTypes.OBJECT},
@@ -220,7 +221,7 @@ class CouncilAuditLogView(CouncilView):
         bounds = _bounds(request)
         action = request.query_params.get("action", "")
         events = audit_log(action_prefix=action, **bounds)
-        paginator = StandardPagination()
+        paginator = keyset("-sequence")()
         page = paginator.paginate_queryset(events, request, view=self) or []
         rows = [
             {
@@ -237,7 +238,7 @@ class CouncilAuditLogView(CouncilView):
             }
             for e in page
         ]
-        body = {"count": paginator.page.paginator.count if paginator.page else 0, "results": rows}
+        body = {"next": paginator.get_next_link(), "previous": paginator.get_previous_link(), "results": rows}
         return {k: v.isoformat() for k, v in bounds.items()} | {"action": action}, body, rows
 
 

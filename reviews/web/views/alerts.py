@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,10 +12,10 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from reviews.domain.errors import DomainError
 from reviews.models import Alert, AlertStatus
-from reviews.selectors import CALL_READER_ROLES, alert_evidence_prefetch, alerts_visible_to
+from reviews.selectors import CALL_READER_ROLES, alert_evidence_prefetch, alerts_visible_to, with_evidence_counts
 from reviews.services import alerts as alert_services
 from reviews.templatetags.labels import person
-from reviews.web.common import page_user, paginate, report_domain_error, role_required, visible_or_404
+from reviews.web.common import page_user, paginate_uncounted, report_domain_error, role_required, visible_or_404
 from reviews.web.confirm import confirmation, is_confirmed
 from reviews.web.forms import DecisionForm
 
@@ -25,10 +24,9 @@ DECIDERS = (Role.SUPERVISOR, Role.QA_LEAD)
 
 def _alerts(request: HttpRequest):  # type: ignore[no-untyped-def]
     return (
-        alerts_visible_to(page_user(request))
+        with_evidence_counts(alerts_visible_to(page_user(request)))
         .select_related("rule_version__rule")
         .prefetch_related("rule_version__counted_types")
-        .annotate(evidence_count=Count("evidence_links"))
         .order_by("-opened_at", "-pk")
     )
 
@@ -42,7 +40,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/alerts.html",
-        {"page": paginate(request, alerts), "status": status, "statuses": AlertStatus.choices},
+        {"page": paginate_uncounted(request, alerts), "status": status, "statuses": AlertStatus.choices},
     )
 
 

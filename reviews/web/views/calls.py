@@ -30,7 +30,7 @@ from reviews.selectors.scorecards import criteria_in_order
 from reviews.selectors.work import critical_errors_of, draft_of, review_queue
 from reviews.services import evaluations as evaluation_services
 from reviews.templatetags.labels import person
-from reviews.web.common import page_user, paginate, report_domain_error, role_required, visible_or_404
+from reviews.web.common import page_user, paginate_uncounted, report_domain_error, role_required, visible_or_404
 from reviews.web.confirm import confirmation, is_confirmed
 from reviews.web.forms import (
     NOT_APPLICABLE,
@@ -57,7 +57,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     calls = review_queue(
         user, agent_id=filters.get("agent"), channel=filters.get("channel"), state=filters.get("status")
     )
-    return render(request, "web/queue.html", {"form": form, "page": paginate(request, calls)})
+    return render(request, "web/queue.html", {"form": form, "page": paginate_uncounted(request, calls)})
 
 
 def _answers_form(draft: Evaluation, data: Any = None) -> AnswersForm:

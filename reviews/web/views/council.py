@@ -37,7 +37,14 @@ from reviews.services import rules as rule_services
 from reviews.services.audit import audit_chain_verify
 from reviews.services.works_council import audit_verification_record, works_council_read_record
 from reviews.web.charts import bar_chart
-from reviews.web.common import page_user, paginate, period_of, report_domain_error, role_required, visible_or_404
+from reviews.web.common import (
+    page_user,
+    paginate_uncounted,
+    period_of,
+    report_domain_error,
+    role_required,
+    visible_or_404,
+)
 from reviews.web.confirm import confirmation, is_confirmed
 from reviews.web.forms import ConsentForm, NullityForm, PeriodForm
 
@@ -269,7 +276,7 @@ def pressure(request: HttpRequest) -> HttpResponse:
 def audit(request: HttpRequest) -> HttpResponse:
     form, start, end, _kind, params = _period(request)
     events = audit_log(start=start, end=end)
-    page = paginate(request, events)
+    page = paginate_uncounted(request, events)
     rows = [
         {
             "sequence": e.sequence,

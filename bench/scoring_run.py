@@ -202,6 +202,80 @@ def seed(args: argparse.Namespace, as_of: dt.datetime) -> None:
         rule_version.counted_types.set([types[c] for c in counted])
 
 
+def seed_day(args: argparse.Namespace, after: dt.datetime, until: dt.datetime) -> int:
+    """One day of new work in (after, until]: --day-evaluations evaluations of new calls, --day-errors
+    critical errors on them, each evaluation with the audit event its submission records (subject: the
+    agent), written in bulk the way the scoring run writes its own. Returns how many agents it touched."""
+    from django.db import connection, transaction
+
+    from accounts.models import Role, User
+    from reviews.models import AuditAction, CriticalErrorType, Evaluation, ScorecardVersion
+    from reviews.services.audit import PendingEvent, audit_record_many
+
+    rng = random.Random(args.seed + 1)
+    agents = list(User.objects.filter(role=Role.AGENT).values_list("pk", flat=True))
+    reviewers = list(User.objects.filter(role=Role.SUPERVISOR).values_list("pk", flat=True))
+    version_id = ScorecardVersion.objects.values_list("pk", flat=True).first()
+    types = list(CriticalErrorType.objects.values_list("pk", flat=True))
+    span = (until - after).total_seconds()
+    now = dt.datetime.now(dt.UTC)
+    with transaction.atomic():
+        with connection.cursor() as cur:
+            cur.execute("SELECT coalesce(max(id), 0) FROM reviews_call")
+            first_call = cur.fetchone()[0] + 1
+            cur.execute("SELECT coalesce(max(id), 0) FROM reviews_evaluation")
+            first_evaluation = cur.fetchone()[0] + 1
+        raw = connection.connection
+        day = []
+        for i in range(args.day_evaluations):
+            started = after + dt.timedelta(seconds=1 + rng.random() * (span - 2))
+            day.append((first_call + i, first_evaluation + i, rng.choice(agents), started))
+        with raw.cursor() as cur:
+            with cur.copy(
+                "COPY reviews_call (id, source, external_id, agent_id, channel, started_at, handle_time_seconds,"
+                " recording, recording_content_type, transcript, recording_reference, created_at) FROM STDIN"
+            ) as copy:
+                for call_id, _e, agent, started in day:
+                    handle = rng.randint(120, 900)
+                    copy.write_row(
+                        (call_id, "bench-day", f"D{call_id}", agent, "phone", started, handle, *[""] * 4, now)
+                    )
+            with cur.copy(
+                "COPY reviews_evaluation (id, call_id, scorecard_version_id, reviewer_id, status, revision, summary,"
+                " score, points_earned, points_possible, auto_failed, created_at, updated_at, submitted_at,"
+                " revision_reason, selection, target_reason, target_note) FROM STDIN"
+            ) as copy:
+                for call_id, evaluation_id, _agent, _started in day:
+                    earned = rng.randint(4, 10)
+                    reviewer = rng.choice(reviewers)
+                    row = (evaluation_id, call_id, version_id, reviewer, "submitted", 1, "", earned * 10.0, earned, 10)
+                    copy.write_row((*row, False, now, now, now, "", "unplanned", "", ""))
+            with cur.copy(
+                "COPY reviews_criticalerror (evaluation_id, agent_id, type_id, offset_seconds, note, status,"
+                " observed_at, created_at) FROM STDIN"
+            ) as copy:
+                for _ in range(args.day_errors):
+                    _call, evaluation_id, agent, started = rng.choice(day)
+                    copy.write_row((evaluation_id, agent, rng.choice(types), 10, "bench", "active", started, now))
+            cur.execute("SELECT setval('reviews_call_id_seq', (SELECT max(id) FROM reviews_call))")
+            cur.execute("SELECT setval('reviews_evaluation_id_seq', (SELECT max(id) FROM reviews_evaluation))")
+        users = User.objects.in_bulk({agent for _c, _e, agent, _s in day})
+        audit_record_many(
+            [
+                PendingEvent(
+                    actor=None,
+                    action=AuditAction.EVALUATION_SUBMITTED,
+                    object_type=Evaluation._meta.label_lower,
+                    object_id=str(evaluation_id),
+                    subject=users[agent],
+                    data={"bench": "day of new work"},
+                )
+                for _c, evaluation_id, agent, _s in day
+            ]
+        )
+    return len(users)
+
+
 FLOOR_SQL = """
 WITH rules AS (
     SELECT v.rule_id, v.count_n, v.window_days,
@@ -253,6 +327,8 @@ def main() -> None:
     parser.add_argument("--evaluations", type=int, default=200_000)
     parser.add_argument("--errors", type=int, default=60_000)
     parser.add_argument("--rules", type=int, default=5)
+    parser.add_argument("--day-evaluations", type=int, default=5000, help="the next day's new evaluations")
+    parser.add_argument("--day-errors", type=int, default=1500, help="the next day's new critical errors")
     parser.add_argument("--chunk-size", type=int, default=250)
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--seed", type=int, default=20261122)
@@ -289,11 +365,16 @@ def main() -> None:
         as_of = previous.as_of
         AlertEvidence.objects.all().delete()
         Alert.objects.all().delete()
+        from reviews.models import Call, CriticalError, Evaluation
+
+        CriticalError.objects.filter(evaluation__call__source="bench-day").delete()
+        Evaluation.objects.filter(call__source="bench-day").delete()
+        Call.objects.filter(source="bench-day").delete()
         AgentScore.objects.all().delete()
         ScoringChunk.objects.all().delete()
         ScoringRun.objects.all().delete()
     else:
-        as_of = timezone.now()
+        as_of = timezone.now() - dt.timedelta(days=1)  # the next day's work lies in (as_of, now]
         seed(args, as_of)
     seed_seconds = time.perf_counter() - started
 
@@ -319,9 +400,11 @@ def main() -> None:
     try:
         time.sleep(3)  # let the worker connect before the clock starts
 
-        def timed_run() -> tuple[ScoringRun, float, float]:
+        def timed_run(moment: dt.datetime, *, full: bool = True) -> tuple[ScoringRun, float, float]:
             t0 = time.perf_counter()
-            run = scoring_run_create(trigger="command", acting_user=None, as_of=as_of, chunk_size=args.chunk_size)
+            run = scoring_run_create(
+                trigger="command", acting_user=None, as_of=moment, chunk_size=args.chunk_size, full=full
+            )
             peak = 0.0
             while True:
                 run.refresh_from_db()
@@ -333,14 +416,22 @@ def main() -> None:
                 time.sleep(0.1)
             return run, time.perf_counter() - t0, max(peak, peak_rss_mb(worker.pid))
 
-        run, run_seconds, peak = timed_run()
-        rerun, rerun_seconds, rerun_peak = timed_run()
+        run, run_seconds, peak = timed_run(as_of)
+        rerun, rerun_seconds, rerun_peak = timed_run(as_of)
         peak = max(peak, rerun_peak)
+        # The next night: one day of new work, then the nightly (incremental) run, then a full run
+        # over the same moment, which must find nothing the incremental run left.
+        settle, _s, _p = timed_run(as_of, full=False)  # scores the agents the first run's alerts name
+        next_night = as_of + dt.timedelta(days=1)
+        touched = seed_day(args, as_of, next_night)
+        nightly, nightly_seconds, _p = timed_run(next_night, full=False)
+        full_after, full_after_seconds, _p = timed_run(next_night, full=True)
     finally:
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=60)
-    if run.status != "succeeded" or rerun.status != "succeeded":
-        raise SystemExit(f"run failed: {run.error or rerun.error}")
+    runs = (run, rerun, settle, nightly, full_after)
+    if any(r.status != "succeeded" for r in runs):
+        raise SystemExit(f"run failed: {[r.error for r in runs if r.error]}")
 
     floor_times = []
     for _ in range(3):
@@ -362,6 +453,15 @@ def main() -> None:
         f"{args.agents / run_seconds:,.0f} agents/s)"
     )
     print(f"same run again:          {rerun_seconds:8.2f} s  (opened {rerun.alerts_opened} alerts: idempotent)")
+    print(
+        f"next night, after a day of {args.day_evaluations} evaluations and {args.day_errors} errors "
+        f"({touched} agents): incremental run {nightly_seconds:.2f} s over {nightly.total_agents} agents "
+        f"({'incremental' if nightly.incremental_since is not None else 'FULL: the rules or the month changed'}, "
+        f"opened {nightly.alerts_opened}); full run {full_after_seconds:.2f} s over {full_after.total_agents} "
+        f"agents, opened {full_after.alerts_opened} after it "
+        f"({'agree' if full_after.alerts_opened == 0 else 'DISAGREE'}); "
+        f"target < 3 s: {'met' if nightly_seconds < 3 else 'not met'}"
+    )
     print(f"single-SQL floor:        {floor:8.3f} s  (best of 3)")
     print(f"ratio run / floor:       {run_seconds / floor:8.1f}x")
     print(f"worker peak memory:      {peak:8.1f} MB (largest VmHWM of the worker's processes)")
@@ -369,7 +469,7 @@ def main() -> None:
         f"alerts opened:           {alerts:8d}; floor finds {len(firing)} (rule, agent) pairs: "
         f"{'agree' if alerts == len(firing) else 'DISAGREE'}"
     )
-    if alerts != len(firing) or rerun.alerts_opened != 0:
+    if alerts != len(firing) or rerun.alerts_opened != 0 or full_after.alerts_opened != 0:
         raise SystemExit(1)
     if args.drop_after:
         connection.close()

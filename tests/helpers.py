@@ -106,9 +106,13 @@ def active_rule(*, qa_lead: User, council: User, at: dt.datetime | None = None, 
         return rule_version_activate(version=version, acting_user=qa_lead)
 
 
-def run_scoring_inline(as_of: dt.datetime | None = None, chunk_size: int | None = None) -> ScoringRun:
+def run_scoring_inline(
+    as_of: dt.datetime | None = None, chunk_size: int | None = None, *, full: bool = False
+) -> ScoringRun:
     """A whole scoring run processed in this process (the real worker is exercised in test_worker.py)."""
-    run = scoring_run_create(trigger="command", acting_user=None, as_of=as_of, chunk_size=chunk_size, enqueue=False)
+    run = scoring_run_create(
+        trigger="command", acting_user=None, as_of=as_of, chunk_size=chunk_size, enqueue=False, full=full
+    )
     for chunk_id in scoring_run_plan(run_id=run.pk):
         scoring_chunk_process(chunk_id=chunk_id)
     run.refresh_from_db()

@@ -22,6 +22,15 @@ class ScoringRun(BackgroundRun):
     # Reviewers flagged for calibration whose critical errors this run did not count
     # (only when EXCLUDE_FLAGGED_REVIEWER_ERRORS is on).
     excluded_reviewer_ids = models.JSONField(default=list, blank=True)
+    # Incremental scoring. ``full`` asks for every agent whatever changed. Otherwise a run whose
+    # ``fingerprint`` (the firing rule versions and their terms, the excluded reviewers, which error
+    # types count, the month) equals a succeeded run's scores only the agents something was recorded
+    # about since that run's ``audit_sequence`` (the audit log's head when it was planned): an agent
+    # whose counted errors did not grow cannot newly cross a threshold.
+    full = models.BooleanField(default=False)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    audit_sequence = models.PositiveBigIntegerField(null=True, blank=True)
+    incremental_since = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

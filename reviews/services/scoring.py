@@ -37,6 +37,7 @@ from reviews.models import (
     ScoringRun,
 )
 from reviews.selectors.consistency import flagged_reviewer_ids
+from reviews.selectors.scoring_changes import agents_changed_since, audit_head, incremental_basis, scoring_fingerprint
 from reviews.selectors.thresholds import (
     COUNTING_EVALUATION_STATUSES,
     agent_profiles,
@@ -62,10 +63,13 @@ def scoring_run_create(
     as_of: dt.datetime | None = None,
     chunk_size: int | None = None,
     enqueue: bool = True,
+    full: bool = False,
 ) -> ScoringRun:
     """Queue a run. Its work starts after commit, in Celery (in-process when no broker is configured).
 
-    ``enqueue=False`` leaves the run queued for a caller that processes it inline.
+    ``enqueue=False`` leaves the run queued for a caller that processes it inline. ``full`` scores
+    every agent; otherwise a run after a succeeded one under the same rules scores only the agents
+    something was recorded about since (``reviews.selectors.scoring_changes``).
     """
     if acting_user is not None and acting_user.role != Role.QA_LEAD:
         raise NotPermitted(_("Only a QA lead starts scoring runs."), code="role_not_allowed")
@@ -76,7 +80,7 @@ def scoring_run_create(
     size = chunk_size or settings.SCORING_CHUNK_SIZE
     if size < 1:
         raise DomainError(_("Chunks hold at least one agent."), fields={"chunk_size": [_("At least 1.")]})
-    run = ScoringRun.objects.create(as_of=as_of, trigger=trigger, chunk_size=size, created_by=acting_user)
+    run = ScoringRun.objects.create(as_of=as_of, trigger=trigger, chunk_size=size, created_by=acting_user, full=full)
     audit_record(
         actor=acting_user,
         action=AuditAction.SCORING_RUN_QUEUED,
@@ -85,6 +89,7 @@ def scoring_run_create(
             "as_of": as_of.isoformat(),
             "trigger": trigger,
             "chunk_size": size,
+            "full": full,
         },
     )
     if enqueue:
@@ -101,18 +106,29 @@ def scoring_run_plan(*, run_id: int) -> list[int]:
     if run.status in (RunStatus.SUCCEEDED, RunStatus.FAILED):
         return []
     if run.status == RunStatus.QUEUED:
+        head = audit_head()  # read first: whatever is recorded later is scored now or by the next run
         agent_ids = list(
             User.objects.filter(role=Role.AGENT, is_active=True).order_by("pk").values_list("pk", flat=True)
         )
+        versions = firing_rule_versions(run.as_of)
+        if any(v.exclude_flagged_reviewers for v in versions):
+            # Decided once per run, so every chunk applies the same exclusion (to the rule versions whose
+            # consented terms ask for it); visible on the run.
+            run.excluded_reviewer_ids = flagged_reviewer_ids(as_of=run.as_of)
+        run.fingerprint = scoring_fingerprint(
+            as_of=run.as_of, versions=versions, excluded_reviewer_ids=run.excluded_reviewer_ids
+        )
+        run.audit_sequence = head
+        basis = None if run.full else incremental_basis(fingerprint=run.fingerprint, as_of=run.as_of)
+        if basis is not None:
+            changed = agents_changed_since(basis=basis, as_of=run.as_of)
+            agent_ids = [pk for pk in agent_ids if pk in changed]
+            run.incremental_since = basis.audit_sequence
         chunks = [
             ScoringChunk(run=run, index=index, agent_ids=agent_ids[start : start + run.chunk_size])
             for index, start in enumerate(range(0, len(agent_ids), run.chunk_size))
         ]
         ScoringChunk.objects.bulk_create(chunks, ignore_conflicts=True)
-        if any(v.exclude_flagged_reviewers for v in firing_rule_versions(run.as_of)):
-            # Decided once per run, so every chunk applies the same exclusion (to the rule versions whose
-            # consented terms ask for it); visible on the run.
-            run.excluded_reviewer_ids = flagged_reviewer_ids(as_of=run.as_of)
         run.status = RunStatus.RUNNING
         run.started_at = run.heartbeat_at = timezone.now()
         run.total_agents = len(agent_ids)
@@ -125,6 +141,9 @@ def scoring_run_plan(*, run_id: int) -> list[int]:
                 "total_agents",
                 "total_chunks",
                 "excluded_reviewer_ids",
+                "fingerprint",
+                "audit_sequence",
+                "incremental_since",
             ]
         )
         audit_record(
@@ -135,6 +154,7 @@ def scoring_run_plan(*, run_id: int) -> list[int]:
                 "agents": len(agent_ids),
                 "chunks": len(chunks),
                 "excluded_reviewer_ids": run.excluded_reviewer_ids,
+                "incremental_since": run.incremental_since,
             },
         )
         if not chunks:

@@ -362,7 +362,7 @@ def main() -> None:
         previous = ScoringRun.objects.order_by("pk").first()
         if previous is None:
             raise SystemExit("--reuse needs a world from an earlier run")
-        as_of = previous.as_of
+        as_of = min(previous.as_of, timezone.now() - dt.timedelta(days=1))  # the next day must not be future
         AlertEvidence.objects.all().delete()
         Alert.objects.all().delete()
         from reviews.models import Call, CriticalError, Evaluation

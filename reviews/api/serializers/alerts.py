@@ -138,6 +138,8 @@ class ScoringRunSerializer(strict.ModelSerializer[ScoringRun]):
             "total_chunks",
             "processed_chunks",
             "alerts_opened",
+            "full",
+            "incremental_since",
             "progress_percent",
             "created_at",
             "started_at",
@@ -150,6 +152,9 @@ class ScoringRunSerializer(strict.ModelSerializer[ScoringRun]):
 class ScoringRunInput(serializers.Serializer[dict[str, Any]]):
     as_of = AwareDateTimeField(required=False)
     chunk_size = strict.IntegerField(required=False, min_value=1, max_value=5000)
+    full = strict.BooleanField(
+        required=False, help_text="score every agent, not only those with something new since the last run"
+    )
 
 
 class AgentScoreSerializer(strict.ModelSerializer[AgentScore]):

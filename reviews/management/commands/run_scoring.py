@@ -34,6 +34,11 @@ class Command(BaseCommand):
             "--inline", action="store_true", help="process every chunk in this process instead of Celery workers"
         )
         parser.add_argument("--no-wait", action="store_true", help="queue the run and return at once")
+        parser.add_argument(
+            "--full",
+            action="store_true",
+            help="score every agent, not only those with something new since the last run",
+        )
         parser.add_argument("--timeout", type=float, default=3600, help="seconds to wait for workers (default 3600)")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -51,6 +56,7 @@ class Command(BaseCommand):
                 as_of=as_of,
                 chunk_size=options["chunk_size"],
                 enqueue=not options["inline"],
+                full=options["full"],
             )
         except DomainError as exc:
             raise CommandError(f"{exc.message} {exc.fields or ''}".strip()) from exc

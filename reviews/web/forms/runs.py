@@ -12,3 +12,7 @@ class ScoringRunForm(forms.Form):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
+    full = forms.BooleanField(
+        label=_("Score every agent (a full run), not only those with something new since the last run"),
+        required=False,
+    )

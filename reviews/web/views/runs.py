@@ -33,7 +33,9 @@ def run_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         as_of = form.cleaned_data["as_of"]
         try:
-            run = scoring_services.scoring_run_create(trigger=RunTrigger.MANUAL, as_of=as_of, acting_user=user)
+            run = scoring_services.scoring_run_create(
+                trigger=RunTrigger.MANUAL, as_of=as_of, acting_user=user, full=form.cleaned_data["full"]
+            )
             return redirect("web:run", pk=run.pk)
         except DomainError as exc:
             report_domain_error(request, exc, form)

@@ -132,6 +132,20 @@ def tokens() -> tuple[dict[str, str], dict[str, str]]:
     return keys, {"rule": str(rule.pk), "policy": str(policy.pk), "period": previous_month(timezone.localdate())}
 
 
+def server_env() -> dict[str, str]:
+    """The environment gunicorn serves the benchmark world with (BENCH_DATABASE_URL)."""
+    database_url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/qa_review_bench")
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "qa_review.settings.local",
+        "DEBUG": "false",
+        "DATABASE_URL": database_url,
+        "LOG_LEVEL": "WARNING",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "THROTTLE_EXPORT": "1000000/hour",  # the export throttle would answer 429 to a load test
+    }
+
+
 def wait_until_up(url: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -160,16 +174,7 @@ def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install wrk")
 
-    database_url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/qa_review_bench")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "qa_review.settings.local",
-        "DEBUG": "false",
-        "DATABASE_URL": database_url,
-        "LOG_LEVEL": "WARNING",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "THROTTLE_EXPORT": "1000000/hour",  # the export throttle would answer 429 to a load test
-    }
+    env = server_env()
     os.environ.update(env)
     import django
 

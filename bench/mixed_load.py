@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from api_latency import wait_until_up  # noqa: E402
+from api_latency import server_env, wait_until_up  # noqa: E402
 
 # (kind, who, weight): who is "supervisor", "agent", "qa_lead" or "council"; paths below.
 KINDS = [
@@ -121,16 +121,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261130)
     parser.add_argument("--port", type=int, default=8766)
     args = parser.parse_args()
-    database_url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/qa_review_bench")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "qa_review.settings.local",
-        "DEBUG": "false",
-        "DATABASE_URL": database_url,
-        "LOG_LEVEL": "WARNING",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "THROTTLE_EXPORT": "1000000/hour",
-    }
+    env = server_env()
     os.environ.update(env)
     import django
 

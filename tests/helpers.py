@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from reviews.models import Appeal, CriticalErrorType, Evaluation, RuleVersion, ScorecardVersion, ScoringRun
+from reviews.services.appeal_decisions import ItemDecision, appeal_decide
+from reviews.services.appeals import appeal_start_review, appeal_submit
 from reviews.services.evaluations import (
     AnswerInput,
     critical_error_log,
@@ -123,3 +125,25 @@ def assignee_of(appeal: Appeal) -> User:
     """The person an appeal is assigned to (every submitted appeal has one)."""
     assert appeal.assignee is not None, "the appeal has no assignee"
     return appeal.assignee
+
+
+def appeal_decided(evaluation: Evaluation, *, overturn_errors: bool) -> Appeal:
+    """The agent appeals the whole evaluation; its assignee decides, overturning its critical errors or not."""
+    appeal = appeal_submit(
+        evaluation=evaluation,
+        reason="Ik ben het hier niet mee eens, zie opname.",
+        whole_evaluation=True,
+        acting_user=evaluation.call.agent,
+    )
+    appeal_start_review(appeal=appeal, acting_user=assignee_of(appeal))
+    return appeal_decide(
+        appeal=appeal,
+        decisions=[
+            ItemDecision(
+                item_id=item.pk, overturned=overturn_errors and item.kind == "critical_error", rationale="Beoordeeld."
+            )
+            for item in appeal.items.all()
+        ],
+        rationale="Opname volledig teruggeluisterd en beoordeeld.",
+        acting_user=assignee_of(appeal),
+    )

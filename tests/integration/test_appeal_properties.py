@@ -10,9 +10,7 @@ from hypothesis import strategies as st
 
 from reviews.domain.thresholds import ErrorFact, RuleSpec, evaluate_rule
 from reviews.models import Alert, AlertStatus, CriticalError
-from reviews.services.appeal_decisions import ItemDecision, appeal_decide
-from reviews.services.appeals import appeal_start_review, appeal_submit
-from tests.helpers import active_rule, assignee_of, run_scoring_inline, scored_call
+from tests.helpers import active_rule, appeal_decided, run_scoring_inline, scored_call
 
 pytestmark = pytest.mark.django_db
 
@@ -66,26 +64,7 @@ def test_standing_alerts_equal_what_a_fresh_run_over_surviving_errors_opens(
             for evaluation, outcome in zip(evaluations, outcomes, strict=False):
                 if outcome == "skip":
                     continue
-                appeal = appeal_submit(
-                    evaluation=evaluation,
-                    reason="Ik ben het hier niet mee eens, zie opname.",
-                    whole_evaluation=True,
-                    acting_user=evaluation.call.agent,
-                )
-                appeal_start_review(appeal=appeal, acting_user=assignee_of(appeal))
-                appeal_decide(
-                    appeal=appeal,
-                    decisions=[
-                        ItemDecision(
-                            item_id=item.pk,
-                            overturned=outcome == "overturn" and item.kind == "critical_error",
-                            rationale="Beoordeeld.",
-                        )
-                        for item in appeal.items.all()
-                    ],
-                    rationale="Opname volledig teruggeluisterd en beoordeeld.",
-                    acting_user=assignee_of(appeal),
-                )
+                appeal_decided(evaluation, overturn_errors=outcome == "overturn")
                 standing = set(
                     Alert.objects.filter(
                         rule=version.rule, status__in=[AlertStatus.OPEN, AlertStatus.CONFIRMED]

@@ -53,6 +53,9 @@ def test_the_scoring_and_api_latency_benchmarks_run_and_the_run_agrees_with_its_
         for label in labels:
             line = next(line for line in out.splitlines() if line.startswith(label))
             assert " 0 timed out  0 errors" in line and "req/s" in line, out
+        # The mixed load test: a few people for two seconds, every request answered.
+        out = bench("mixed_load.py", "--seconds", "2", "--users", "2", "--teams", "1", env=env)
+        assert "0 failed (target 0: met)" in out, out
     finally:
         import psycopg
 

@@ -18,10 +18,8 @@ from hypothesis import strategies as st
 
 from reviews.models import AgentScore, Alert, AlertEvidence, AlertStatus, Evaluation
 from reviews.services.alerts import alert_decide, alert_view_evidence
-from reviews.services.appeal_decisions import ItemDecision, appeal_decide
-from reviews.services.appeals import appeal_start_review, appeal_submit
 from tests.factories import UserFactory
-from tests.helpers import active_rule, assignee_of, run_scoring_inline, scored_call
+from tests.helpers import active_rule, appeal_decided, run_scoring_inline, scored_call
 
 pytestmark = pytest.mark.django_db
 
@@ -87,28 +85,8 @@ def test_incremental_runs_leave_nothing_for_a_full_run(world, published_version,
                         )
                 elif kind == "appeal":
                     if a < len(evaluations) and evaluations[a].pk not in appealed:
-                        evaluation = evaluations[a]
-                        appealed.add(evaluation.pk)
-                        appeal = appeal_submit(
-                            evaluation=evaluation,
-                            reason="Ik ben het hier niet mee eens, zie opname.",
-                            whole_evaluation=True,
-                            acting_user=evaluation.call.agent,
-                        )
-                        appeal_start_review(appeal=appeal, acting_user=assignee_of(appeal))
-                        appeal_decide(
-                            appeal=appeal,
-                            decisions=[
-                                ItemDecision(
-                                    item_id=item.pk,
-                                    overturned=b and item.kind == "critical_error",
-                                    rationale="Beoordeeld.",
-                                )
-                                for item in appeal.items.all()
-                            ],
-                            rationale="Opname volledig teruggeluisterd en beoordeeld.",
-                            acting_user=assignee_of(appeal),
-                        )
+                        appealed.add(evaluations[a].pk)
+                        appeal_decided(evaluations[a], overturn_errors=b)
                 else:
                     run = run_scoring_inline()
                     incremental += run.incremental_since is not None

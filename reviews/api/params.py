@@ -59,7 +59,7 @@ def council_window_between(start: dt.datetime | None, end: dt.datetime | None) -
         return council_window(first, last)
     except ValueError:
         raise DomainError(
-            "The works council's figures cover one calendar quarter: start and end must lie in the same quarter.",
+            _("The works council's figures cover one calendar quarter: start and end must lie in the same quarter."),
             fields={"start": [_("Choose a period within one calendar quarter, e.g. 1 July to 30 September.")]},
         ) from None
 

@@ -126,3 +126,17 @@ def test_a_period_across_two_quarters_is_refused_in_the_readers_language(evaluat
     )
     assert response.status_code == 400
     assert "kwartaal" in response.json()["fields"]["start"][0]
+
+
+def test_the_printable_report_refuses_a_period_across_two_quarters_in_dutch(evaluated):
+    from django.test import Client
+
+    page = Client()
+    page.force_login(evaluated.council)
+    response = page.get(
+        "/works-council/report/",
+        {"start": midnight(dt.date(2026, 9, 1)), "end": midnight(dt.date(2026, 11, 1))},
+        HTTP_ACCEPT_LANGUAGE="nl",
+    )
+    assert response.status_code == 400
+    assert "kwartaal" in response.content.decode()

@@ -328,7 +328,8 @@ def report(request: HttpRequest) -> HttpResponse:
     try:
         start, end, window = council_range(Request(request))
     except DomainError as exc:
-        return HttpResponseBadRequest(exc.message)
+        # The field's message is in the reader's language (the API's detail may not be).
+        return HttpResponseBadRequest(next(iter(exc.fields.values()), [exc.message])[0])
     context = {
         "start": start,
         "end": end,

@@ -28,6 +28,7 @@ from reviews.models import (
     Criterion,
     CriticalErrorType,
     Evaluation,
+    RootCause,
     Scorecard,
     ScorecardVersion,
     ScorecardVersionStatus,
@@ -215,7 +216,7 @@ def _evaluate(
     call: Call,
     version_id: int,
     points: list[int | None],
-    errors: list[tuple[str, int, str]],
+    errors: list[tuple[str, int, str, str]],
     submit: bool,
     acknowledge: bool = False,
 ) -> None:
@@ -229,12 +230,13 @@ def _evaluate(
         for c, p in zip(criteria, points, strict=True)
     ]
     evaluation_answers_save(evaluation=evaluation, answers=answers, summary="", acting_user=reviewer)
-    for code, offset, note in errors:
+    for code, offset, note, cause in errors:
         critical_error_log(
             evaluation=evaluation,
             error_type=CriticalErrorType.objects.get(code=code),
             offset_seconds=offset,
             note=note,
+            root_cause=RootCause.objects.get(code=cause, is_active=True),
             acting_user=reviewer,
         )
     if submit:
@@ -328,7 +330,7 @@ def seed_demo(*, password: str | None = None, organisation: bool = True) -> dict
                 call=calls["DEMO-AGENT_A1-1"],
                 version_id=version_id,
                 points=[2, 3, 2, 0, 2],
-                errors=[("UNREPORTED_SIGNAL", 95, "Beller noemde bijverdiensten; niet gemeld.")],
+                errors=[("UNREPORTED_SIGNAL", 95, "Beller noemde bijverdiensten; niet gemeld.", "KNOWLEDGE_GAP")],
                 submit=True,
             )
             _evaluate(

@@ -24,6 +24,17 @@ import time_machine
 from django.contrib.auth.hashers import make_password
 
 from accounts.models import EmploymentType, Role, Team, User
+from reviews.demo_world import (
+    ERROR_RATE,
+    ERROR_TYPES,
+    FIRST,
+    LAST,
+    MONTHS,
+    NOTES,
+    SEED,
+    TEAMS,
+    cause_for,
+)
 from reviews.domain.scoring import AnswerValue, CriterionSpec, CriticalPolicy, compute_score
 from reviews.models import (
     Alert,
@@ -35,6 +46,7 @@ from reviews.models import (
     CriticalErrorType,
     Evaluation,
     EvaluationStatus,
+    RootCause,
     ScorecardVersion,
 )
 from reviews.selectors.scorecards import criteria_in_order
@@ -52,36 +64,6 @@ from reviews.services.rules import (
     threshold_rule_create,
 )
 from reviews.services.scoring import scoring_chunk_process, scoring_run_create, scoring_run_plan
-
-SEED = 20261130
-MONTHS = 12
-# (team, agents besides the personas); Team J stays below k on purpose.
-TEAMS = [("Team A", 18), ("Team B", 18)] + [(f"Team {letter}", 24) for letter in "CDEFGHI"] + [("Team J", 8)]
-FIRST = (  # noqa: SIM905
-    "Daan Emma Noah Julia Sem Tess Lucas Sara Finn Nora Milan Lotte Levi Fenna Bram Eva Thijs Roos Jesse Lina "
-    "Mohamed Fatima Yusuf Sanne"
-).split()
-LAST = (  # noqa: SIM905
-    "Jansen Visser Smit Meijer Mulder Bos Vos Peters Hendriks Dekker Brouwer Dijkstra Kok Jacobs Vermeulen "
-    "Willems Yilmaz Amrani Kaya Ouali Schouten Kuipers Prins Maas"
-).split()
-ERROR_RATE: dict[str, float] = {
-    EmploymentType.TEMP_AGENCY: 0.3,
-    EmploymentType.FIXED_TERM: 0.14,
-    EmploymentType.PERMANENT: 0.1,
-}
-ERROR_TYPES = [
-    ("UNREPORTED_SIGNAL", 45),
-    ("WRONG_BENEFIT_INFORMATION", 35),
-    ("PRIVACY_BREACH", 10),
-    ("DISRESPECTFUL_CONDUCT", 10),
-]
-NOTES = {
-    "UNREPORTED_SIGNAL": "Beller noemde inkomsten naast de uitkering; niet gemeld.",
-    "WRONG_BENEFIT_INFORMATION": "Onjuiste ingangsdatum van de uitkering genoemd.",
-    "PRIVACY_BREACH": "Gegevens besproken voordat de identiteit was vastgesteld.",
-    "DISRESPECTFUL_CONDUCT": "Beller onderbroken en afgekapt.",
-}
 
 
 @contextmanager
@@ -221,6 +203,9 @@ def _month_of_work(
     origin: dt.datetime,
 ) -> None:
     types = {t.code: t for t in CriticalErrorType.objects.all()}
+    causes = {c.code: c for c in RootCause.objects.filter(is_active=True)}
+    # Its own stream, so the rest of the world stays what it was before causes existed.
+    cause_rng = random.Random(SEED + 1)
     specs = [CriterionSpec(c.pk, c.max_points, c.na_allowed) for c in criteria]
     calls: list[Call] = []
     plans: list[tuple[int, User, bool]] = []
@@ -302,6 +287,7 @@ def _month_of_work(
                 type=types[code],
                 offset_seconds=(offset := 30 + (17 * i) % 120),
                 note=NOTES[code],
+                root_cause=cause_for(causes, cause_rng, e.call.handle_time_seconds),
                 observed_at=e.call.started_at + dt.timedelta(seconds=offset),
             )
             for i, (e, code) in enumerate(zip(evaluations, errors, strict=True))

@@ -19,6 +19,14 @@ def notification_text(kind: str, params: dict[str, Any]) -> str:
 
     if not params:
         return ""
+    if kind == "alert_retracted" and params.get("because") == "cause_changed":
+        return (
+            _(
+                "An alert about you (rule “%(rule)s”) was retracted: after a root cause was changed, %(remaining)s "
+                "of the counted critical errors remain and the rule needs %(needed)s."
+            )
+            % params
+        )
     if kind == "alert_retracted":
         return (
             _(
@@ -27,6 +35,8 @@ def notification_text(kind: str, params: dict[str, Any]) -> str:
             )
             % params
         )
+    if kind == "root_cause_changed":
+        return _("The root cause of a critical error in evaluation %(evaluation)s was changed; see why there.") % params
     if kind == "appeal_decided":
         outcome = str(AppealStatus(params["outcome"]).label).lower()
         return _("Your appeal on evaluation %(evaluation)s was decided: %(outcome)s.") % {**params, "outcome": outcome}
@@ -39,6 +49,14 @@ def notification_text(kind: str, params: dict[str, Any]) -> str:
 
 
 def retraction_text(params: dict[str, Any]) -> str:
+    if params.get("because") == "cause_changed":
+        return (
+            _(
+                "After a root cause was changed, %(remaining)s of the counted critical errors remain; the rule "
+                "needs %(needed)s."
+            )
+            % params
+        )
     return (
         _("After an appeal, %(remaining)s of the counted critical errors remain; the rule needs %(needed)s.") % params
     )

@@ -9,7 +9,7 @@ import time_machine
 from django.utils import timezone
 
 from accounts.models import User
-from reviews.models import Appeal, CriticalErrorType, Evaluation, RuleVersion, ScorecardVersion, ScoringRun
+from reviews.models import Appeal, CriticalErrorType, Evaluation, RootCause, RuleVersion, ScorecardVersion, ScoringRun
 from reviews.services.appeal_decisions import ItemDecision, appeal_decide
 from reviews.services.appeals import appeal_start_review, appeal_submit
 from reviews.services.evaluations import (
@@ -41,6 +41,7 @@ def scored_call(
     started_at: dt.datetime,
     errors: tuple[str, ...] = ("UNREPORTED_SIGNAL",),
     target_reason: str = "",
+    cause: str = "KNOWLEDGE_GAP",
 ) -> Evaluation:
     """A submitted evaluation of a new call at ``started_at`` with the given critical errors."""
     call = CallFactory.create(agent=agent, started_at=started_at, handle_time_seconds=400)
@@ -58,6 +59,7 @@ def scored_call(
             error_type=CriticalErrorType.objects.get(code=code),
             offset_seconds=10 + offset,
             note="Gehoord in het gesprek.",
+            root_cause=RootCause.objects.get(code=cause, is_active=True),
             acting_user=reviewer,
         )
     return evaluation_submit(evaluation=evaluation, acting_user=reviewer)
@@ -74,6 +76,7 @@ def rule_terms(
     employment_types: frozenset[str] = frozenset(),
     count_targeted_reviews: bool = False,
     exclude_flagged_reviewers: bool = False,
+    exclude_systemic_causes: bool = False,
 ) -> RuleTerms:
     return RuleTerms(
         purpose="Coaching aanbieden wanneer signalen herhaaldelijk niet gemeld worden.",
@@ -86,6 +89,7 @@ def rule_terms(
         employment_types=employment_types,
         count_targeted_reviews=count_targeted_reviews,
         exclude_flagged_reviewers=exclude_flagged_reviewers,
+        exclude_systemic_causes=exclude_systemic_causes,
     )
 
 

@@ -135,6 +135,17 @@ class TypeCodeField(serializers.SlugRelatedField):  # type: ignore[type-arg]
         return super().to_internal_value(data)
 
 
+class CauseCodeField(TypeCodeField):
+    """A root cause in use, by its code (its current version)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        from reviews.models import RootCause
+
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", RootCause.objects.filter(is_active=True))
+        super().__init__(**kwargs)
+
+
 class PrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
     """An object id: a JSON whole number from 1 that a database id can be."""
 
@@ -175,6 +186,10 @@ class TypeCodeSchema(OpenApiSerializerFieldExtension):  # type: ignore[no-untype
         target = schema.get("items", schema)
         target.update({"type": "string", "pattern": CODE_PATTERN, "maxLength": 50})
         return schema
+
+
+class CauseCodeSchema(TypeCodeSchema):
+    target_class = "reviews.api.fields.CauseCodeField"
 
 
 class IdSchema(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]

@@ -3,7 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView, TeamViewSet, TokenView, UserViewSet
 from reviews.api import views
-from reviews.api.views import imports, sampling
+from reviews.api.views import imports, root_causes, sampling
 from reviews.api.views import works_council as council
 
 router = DefaultRouter()
@@ -15,6 +15,7 @@ router.register("scorecard-versions", views.ScorecardVersionViewSet, basename="s
 router.register("sections", views.SectionViewSet, basename="section")
 router.register("criteria", views.CriterionViewSet, basename="criterion")
 router.register("critical-error-types", views.CriticalErrorTypeViewSet, basename="critical-error-type")
+router.register("root-causes", root_causes.RootCauseViewSet, basename="root-cause")
 router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
 router.register("threshold-rules", views.ThresholdRuleViewSet, basename="threshold-rule")
 router.register("alerts", views.AlertViewSet, basename="alert")
@@ -44,6 +45,7 @@ urlpatterns = [
         name="wc-reviewer-consistency",
     ),
     path("works-council/pressure-indicators/", council.PressureIndicatorsView.as_view(), name="wc-pressure"),
+    path("works-council/root-causes/", council.RootCausesView.as_view(), name="wc-root-causes"),
     path("works-council/audit-log/", council.CouncilAuditLogView.as_view(), name="wc-audit-log"),
     path("audit/verify/", council.AuditVerifyView.as_view(), name="audit-verify"),
     path("", include(router.urls)),

@@ -10,6 +10,7 @@ from reviews.models.appeals import (
 from reviews.models.audit import AuditAction, AuditEvent
 from reviews.models.calibration import CalibrationParticipant, CalibrationSession, CalibrationStatus
 from reviews.models.calls import Call, Channel
+from reviews.models.causes import CauseKind, RootCause, RootCauseChange
 from reviews.models.evaluations import (
     Answer,
     CriticalError,
@@ -68,6 +69,7 @@ __all__ = [
     "Call",
     "CallImport",
     "CallImportReject",
+    "CauseKind",
     "Channel",
     "ChunkStatus",
     "ConsentDecision",
@@ -82,6 +84,8 @@ __all__ = [
     "ImportFormat",
     "Notification",
     "ReviewAssignment",
+    "RootCause",
+    "RootCauseChange",
     "RuleVersion",
     "RuleVersionStatus",
     "RunStatus",

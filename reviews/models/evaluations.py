@@ -150,6 +150,10 @@ class CriticalError(models.Model):
     )
     offset_seconds = models.PositiveIntegerField()
     note = models.TextField()
+    # Why it happened (required when logging; errors logged before causes existed have none).
+    root_cause = models.ForeignKey(
+        "reviews.RootCause", null=True, blank=True, on_delete=models.PROTECT, related_name="errors"
+    )
     status = models.CharField(max_length=12, choices=CriticalErrorStatus.choices, default=CriticalErrorStatus.ACTIVE)
     observed_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)

@@ -56,6 +56,9 @@ class RuleVersion(models.Model):
     # whom calibration flagged.
     count_targeted_reviews = models.BooleanField(default=False)
     exclude_flagged_reviewers = models.BooleanField(default=False)
+    # Errors whose root cause is systemic (time pressure, an outage, unclear policy) are the
+    # organisation's, not the agent's: a version may leave them out of the count.
+    exclude_systemic_causes = models.BooleanField(default=False)
     review_by = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

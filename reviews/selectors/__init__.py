@@ -31,6 +31,8 @@ from reviews.models import (
     EvaluationStatus,
     Notification,
     ReviewAssignment,
+    RootCause,
+    RootCauseChange,
     RuleVersion,
     RuleVersionStatus,
     Scorecard,
@@ -151,6 +153,13 @@ def critical_error_types_visible_to(user: Viewer) -> QuerySet[CriticalErrorType]
     return CriticalErrorType.objects.all()
 
 
+def root_causes_visible_to(user: Viewer) -> QuerySet[RootCause]:
+    """Everyone may read the taxonomy, every version of it: what a cause meant when it was given."""
+    if not _known(user):
+        return RootCause.objects.none()
+    return RootCause.objects.all()
+
+
 def alerts_visible_to(user: Viewer) -> QuerySet[Alert]:
     """Open alerts stay with supervisors and the QA lead; the agent sees an alert once it is decided."""
     alerts = Alert.objects.select_related("agent", "agent__team", "rule", "rule_version", "decided_by")
@@ -268,15 +277,27 @@ def with_overdue(appeals: QuerySet[Appeal]) -> QuerySet[Appeal]:
     )
 
 
+def critical_errors_shown() -> QuerySet[CriticalError]:
+    """Critical errors with what showing one needs: its type, its root cause and the cause's changes."""
+    return CriticalError.objects.select_related("type", "root_cause").prefetch_related(
+        Prefetch("root_cause_changes", queryset=RootCauseChange.objects.select_related("previous", "new"))
+    )
+
+
 def alert_evidence_prefetch() -> Prefetch:
     """An alert's counted errors with what showing them needs, in one query for many alerts."""
-    return Prefetch(
-        "evidence", queryset=CriticalError.objects.select_related("type", "evaluation", "evaluation__reviewer")
-    )
+    return Prefetch("evidence", queryset=critical_errors_shown().select_related("evaluation", "evaluation__reviewer"))
 
 
 def appeal_items_prefetch() -> Prefetch:
     """An appeal's contested items with what they contest, in the order they were lodged."""
     return Prefetch(
-        "items", queryset=AppealItem.objects.select_related("critical_error__type", "criterion").order_by("pk")
+        "items",
+        queryset=AppealItem.objects.select_related("critical_error__type", "critical_error__root_cause", "criterion")
+        .prefetch_related(
+            Prefetch(
+                "critical_error__root_cause_changes", queryset=RootCauseChange.objects.select_related("previous", "new")
+            )
+        )
+        .order_by("pk"),
     )

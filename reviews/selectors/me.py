@@ -12,10 +12,12 @@ from django.db.models import Model, Q
 from django.db.models.fields.files import FieldFile
 
 from accounts.models import User
-from reviews.models import AgentScore, Alert, AlertStatus, Answer, CriticalError, Evaluation
+from reviews.models import AgentScore, Alert, AlertStatus, Answer, Evaluation
 from reviews.selectors import (
     alert_evidence_prefetch,
+    appeal_items_prefetch,
     appeals_visible_to,
+    critical_errors_shown,
     evaluations_visible_to,
     notifications_of,
     with_evidence_counts,
@@ -98,16 +100,14 @@ def my_overview(user: User) -> dict[str, Any]:
     evaluations = evaluations_visible_to(user).filter(call__agent=user).order_by("call__started_at", "revision", "pk")
     return {
         "evaluations": evaluations,
-        "critical_errors": CriticalError.objects.filter(agent=user, evaluation__in=evaluations)
-        .select_related("type")
+        "critical_errors": critical_errors_shown()
+        .filter(agent=user, evaluation__in=evaluations)
         .order_by("observed_at", "pk"),
         "alerts": with_evidence_counts(Alert.objects.filter(agent=user).exclude(status=AlertStatus.OPEN))
         .select_related("agent", "rule_version__rule", "decided_by")
         .prefetch_related("rule_version__counted_types", alert_evidence_prefetch())
         .order_by("-opened_at"),
-        "appeals": with_overdue(appeals_visible_to(user).filter(agent=user)).prefetch_related(
-            "items__critical_error__type", "items__criterion"
-        ),
+        "appeals": with_overdue(appeals_visible_to(user).filter(agent=user)).prefetch_related(appeal_items_prefetch()),
         "scores": AgentScore.objects.filter(agent=user).select_related("agent").order_by("period_start"),
         "notifications": notifications_of(user)[:100],
     }

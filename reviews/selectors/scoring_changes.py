@@ -46,6 +46,7 @@ def scoring_fingerprint(
             sorted(v.scope_employment_types or []),
             v.count_targeted_reviews,
             v.exclude_flagged_reviewers,
+            v.exclude_systemic_causes,
         ]
         for v in versions
     )

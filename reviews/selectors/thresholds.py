@@ -18,6 +18,7 @@ from reviews.domain.thresholds import ErrorFact, in_scope
 from reviews.models import (
     AlertEvidence,
     AlertStatus,
+    CauseKind,
     CriticalError,
     CriticalErrorStatus,
     EvaluationStatus,
@@ -51,6 +52,7 @@ class CandidateError:
     # What a rule version's own terms look at: a targeted review's errors, and who logged the error.
     targeted: bool = False
     reviewer_id: int | None = None
+    systemic: bool = False  # of a systemic root cause (time pressure, an outage, unclear policy)
 
 
 def agent_profiles(*, among: Collection[int] | None = None) -> dict[int, AgentProfile]:
@@ -87,6 +89,7 @@ def _candidates(
     until: dt.datetime,
     excluded_reviewer_ids: Collection[int],
     count_targeted_reviews: bool,
+    exclude_systemic_causes: bool = False,
 ) -> QuerySet[CriticalError]:
     """Active critical errors of these types observed in (after, until], from counting evaluations."""
     rows = CriticalError.objects.filter(
@@ -101,6 +104,8 @@ def _candidates(
     ).exclude(evaluation__reviewer_id__in=excluded_reviewer_ids)
     if not count_targeted_reviews:
         rows = rows.exclude(evaluation__selection=Selection.TARGETED)
+    if exclude_systemic_causes:
+        rows = rows.exclude(root_cause__kind=CauseKind.SYSTEMIC)
     return rows
 
 
@@ -112,6 +117,7 @@ def agents_reaching(
     until: dt.datetime,
     excluded_reviewer_ids: Collection[int] = (),
     count_targeted_reviews: bool = True,
+    exclude_systemic_causes: bool = False,
 ) -> set[int]:
     """Agents with at least ``count_n`` counting errors of these types in (after, until], counted in SQL.
 
@@ -127,6 +133,7 @@ def agents_reaching(
         until=until,
         excluded_reviewer_ids=excluded_reviewer_ids,
         count_targeted_reviews=count_targeted_reviews,
+        exclude_systemic_causes=exclude_systemic_causes,
     ).filter(type__counts_toward_thresholds=True)
     grouped = rows.order_by().values("agent_id").annotate(n=Count("pk")).filter(n__gte=count_n)
     return set(grouped.values_list("agent_id", flat=True))
@@ -165,10 +172,13 @@ def candidate_errors(
         "type__counts_toward_thresholds",
         "evaluation__selection",
         "evaluation__reviewer_id",
+        "root_cause__kind",
     )
     return [
-        CandidateError(pk, agent, code, observed, counts, selection == Selection.TARGETED, reviewer)
-        for pk, agent, code, observed, counts, selection, reviewer in rows
+        CandidateError(
+            pk, agent, code, observed, counts, selection == Selection.TARGETED, reviewer, kind == CauseKind.SYSTEMIC
+        )
+        for pk, agent, code, observed, counts, selection, reviewer, kind in rows
     ]
 
 
@@ -192,13 +202,15 @@ def facts_for_rule(
     rule_id: int | None,
     count_targeted_reviews: bool = False,
     excluded_reviewer_ids: Collection[int] = (),
+    exclude_systemic_causes: bool = False,
 ) -> list[ErrorFact]:
     """The candidates of in-scope agents, as the domain's facts for one rule version.
 
     Its terms decide what else counts: a targeted review looks where a problem is expected, so its
     errors count only where the version says so (counting them makes whoever is looked at more often
     look worse); errors logged by ``excluded_reviewer_ids`` (flagged in calibration) do not count
-    where the version excludes them.
+    where the version excludes them; errors of a systemic root cause do not count where the version
+    leaves them out (the organisation caused them, not the agent).
     """
     excluded = frozenset(excluded_reviewer_ids)
     return [
@@ -215,6 +227,7 @@ def facts_for_rule(
         if c.agent_id in agent_ids
         and (count_targeted_reviews or not c.targeted)
         and (c.reviewer_id is None or c.reviewer_id not in excluded)
+        and not (exclude_systemic_causes and c.systemic)
     ]
 
 

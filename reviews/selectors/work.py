@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from accounts.models import Role, User
-from reviews.models import Call, CriticalError, Evaluation, EvaluationStatus, ReviewAssignment
+from reviews.models import Call, CriticalError, Evaluation, EvaluationStatus, ReviewAssignment, RootCauseChange
 from reviews.selectors import calls_visible_to
 
 QUEUE_STATES = ("to_score", "draft", "scored", "assigned")
@@ -61,7 +61,10 @@ def lineage_critical_errors(evaluation: Evaluation) -> QuerySet[CriticalError]:
     """The critical errors of any revision: those logged in its first revision, in recording order."""
     return (
         CriticalError.objects.filter(evaluation=lineage_root(evaluation))
-        .select_related("type")
+        .select_related("type", "root_cause", "evaluation")
+        .prefetch_related(
+            Prefetch("root_cause_changes", queryset=RootCauseChange.objects.select_related("previous", "new"))
+        )
         .order_by("offset_seconds", "pk")
     )
 
@@ -79,4 +82,8 @@ def draft_of(*, call: Call, reviewer_id: int) -> Evaluation | None:
 
 def critical_errors_of(*, evaluation: Evaluation) -> QuerySet[CriticalError]:
     """The critical errors logged in one evaluation, by their moment in the recording."""
-    return CriticalError.objects.filter(evaluation=evaluation).select_related("type").order_by("offset_seconds", "pk")
+    return (
+        CriticalError.objects.filter(evaluation=evaluation)
+        .select_related("type", "root_cause")
+        .order_by("offset_seconds", "pk")
+    )

@@ -21,6 +21,7 @@ from reviews.domain.disclosure import suppress_table
 from reviews.domain.periods import period_label, quarter_of
 from reviews.models import Alert, AlertStatus, AuditAction, AuditEvent, CriticalError, Evaluation, RuleVersion
 from reviews.selectors.consistency import reviewer_consistency
+from reviews.selectors.council_causes import time_pressure_by_band
 from reviews.selectors.council_groups import group_breakdown as group_breakdown  # re-exported
 from reviews.selectors.thresholds import COUNTING_EVALUATION_STATUSES
 
@@ -35,11 +36,20 @@ TERMS = [
     "scope_employment_types",
     "count_targeted_reviews",
     "exclude_flagged_reviewers",
+    "exclude_systemic_causes",
 ]
 ALERT_STATUSES = [s.value for s in AlertStatus]
 HANDLE_TIME_BANDS = [("< 340 s", 0, 340), ("340-420 s", 340, 421), ("> 420 s", 421, 10**9)]
 # What the council's audit view shows: every registered action about rules, consents, alerts and appeals.
-COUNCIL_ACTION_PREFIXES = ("reviews.threshold_rule.", "reviews.rule_version.", "reviews.alert.", "reviews.appeal.")
+# Reclassifying an error's root cause changes what counts toward rules that leave systemic causes out.
+COUNCIL_ACTION_PREFIXES = (
+    "reviews.threshold_rule.",
+    "reviews.rule_version.",
+    "reviews.alert.",
+    "reviews.appeal.",
+    "reviews.root_cause.",
+    "reviews.critical_error.cause_changed",
+)
 COUNCIL_ACTIONS = tuple(action for action in AuditAction.values if action.startswith(COUNCIL_ACTION_PREFIXES))
 
 
@@ -55,6 +65,7 @@ def _terms(version: RuleVersion) -> dict[str, Any]:
         "scope_employment_types": sorted(version.scope_employment_types),
         "count_targeted_reviews": version.count_targeted_reviews,
         "exclude_flagged_reviewers": version.exclude_flagged_reviewers,
+        "exclude_systemic_causes": version.exclude_systemic_causes,
     }
 
 
@@ -271,10 +282,14 @@ def pressure_indicators(*, start: dt.datetime, end: dt.datetime, period: str = "
             with_errors=Count("pk", filter=Q(has_error=True)),
         )
     }
+    causes = time_pressure_by_band(start=start, end=end, bands=HANDLE_TIME_BANDS)
     bands = []
     for label, _low, _high in HANDLE_TIME_BANDS:
         figures = per_band.get(label, {"evaluations": 0, "agents": 0, "with_errors": 0})
         enough = figures["agents"] >= k
+        # Of the band's errors, how many reviewers put down to time pressure (errors of k agents or more).
+        band_errors = causes[label]
+        pressure_known = enough and band_errors["agents"] >= k and band_errors["errors"]
         bands.append(
             {
                 "band": label,
@@ -283,6 +298,7 @@ def pressure_indicators(*, start: dt.datetime, end: dt.datetime, period: str = "
                 "critical_error_rate": round(figures["with_errors"] / figures["evaluations"], 3)
                 if enough and figures["evaluations"]
                 else None,
+                "time_pressure_share": round(band_errors["time_pressure"] / band_errors["errors"], 3) if pressure_known else None,
             }
         )
     errors = CriticalError.objects.filter(

@@ -14,7 +14,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
@@ -27,10 +27,12 @@ from reviews.models import (
     AlertEvidenceView,
     AlertStatus,
     AuditAction,
+    CauseKind,
     CriticalError,
     RuleVersion,
     ScoringRun,
 )
+from reviews.notification_texts import retraction_text
 from reviews.services.audit import PendingEvent, audit_record, audit_record_many
 from reviews.services.notifications import notify
 from reviews.services.texts import EXPLANATION_MAX_CHARS, too_long
@@ -114,10 +116,14 @@ def alert_decide(*, alert: Alert, decision: str, rationale: str, acting_user: Us
     return alert
 
 
-def alerts_recheck_evidence(*, critical_error_ids: list[int], acting_user: User | None) -> list[Alert]:
-    """Retract every open or confirmed alert whose active evidence fell below its rule's N; tell the agent.
+def alerts_recheck_evidence(
+    *, critical_error_ids: list[int], acting_user: User | None, because: str = "appeal"
+) -> list[Alert]:
+    """Retract every open or confirmed alert whose counting evidence fell below its rule's N; tell the agent.
 
-    Runs inside the caller's transaction (an appeal decision). Running it again changes nothing.
+    Counting evidence is active, and (where the rule version leaves systemic causes out) not of a
+    systemic root cause. Runs inside the caller's transaction (an appeal decision, a changed root
+    cause: ``because``). Running it again changes nothing.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("alerts_recheck_evidence runs inside the transaction that changed the evidence")
@@ -133,7 +139,10 @@ def alerts_recheck_evidence(*, critical_error_ids: list[int], acting_user: User 
     retracted = []
     now = timezone.now()
     for alert in affected:
-        remaining = alert.evidence.filter(status="active").count()
+        counting = alert.evidence.filter(status="active")
+        if alert.rule_version.exclude_systemic_causes:
+            counting = counting.exclude(root_cause__kind=CauseKind.SYSTEMIC)
+        remaining = counting.count()
         needed = alert.rule_version.count_n
         if remaining >= needed:
             continue
@@ -142,10 +151,9 @@ def alerts_recheck_evidence(*, critical_error_ids: list[int], acting_user: User 
             AlertState(alert.status), AlertAction.RETRACT, acting_user.role if acting_user else "system"
         ).value
         alert.retracted_at = now
-        alert.retraction_reason = (
-            f"After an appeal, {remaining} of the counted critical errors remain; the rule needs {needed}."
-        )
-        alert.retraction_params = {"remaining": remaining, "needed": needed}
+        alert.retraction_params = {"remaining": remaining, "needed": needed, "because": because}
+        with translation.override("en"):  # the stored fallback; pages render the params in the reader's language
+            alert.retraction_reason = retraction_text(alert.retraction_params)
         alert.save(update_fields=["status", "retracted_at", "retraction_reason", "retraction_params"])
         audit_record(
             actor=acting_user,
@@ -158,7 +166,7 @@ def alerts_recheck_evidence(*, critical_error_ids: list[int], acting_user: User 
             recipient=alert.agent,
             kind="alert_retracted",
             obj=alert,
-            params={"rule": alert.rule_version.rule.name, "remaining": remaining, "needed": needed},
+            params={"rule": alert.rule_version.rule.name, "remaining": remaining, "needed": needed, "because": because},
         )
         retracted.append(alert)
     return retracted

@@ -31,6 +31,7 @@ from reviews.models import (
     CriticalErrorType,
     Evaluation,
     ReviewAssignment,
+    RootCause,
     ScorecardVersion,
     ScorecardVersionStatus,
     Selection,
@@ -262,13 +263,21 @@ def critical_error_log(
     offset_seconds: int,
     note: str,
     criterion: Criterion | None = None,
+    root_cause: RootCause | None = None,
     acting_user: User,
 ) -> CriticalError:
-    """Log a critical error at a moment of the recording, on a draft evaluation."""
+    """Log a critical error at a moment of the recording, on a draft evaluation.
+
+    Why it happened (``root_cause``) is required, except in calibration, where only the judgment is compared.
+    """
     evaluation = _lock_for_reviewer(evaluation, acting_user, EvaluationAction.EDIT)
     field_errors: dict[str, list[str]] = {}
     if not error_type.is_active:
         field_errors["type"] = [_("This critical-error type is no longer in use.")]
+    if root_cause is None and evaluation.calibration_session_id is None:
+        field_errors["root_cause"] = [_("Choose why it happened: the root cause.")]
+    elif root_cause is not None and not root_cause.is_active:
+        field_errors["root_cause"] = [_("This root cause is no longer in use.")]
     if offset_seconds < 0:
         field_errors["offset_seconds"] = [_("The offset cannot be negative.")]
     elif offset_seconds > evaluation.call.handle_time_seconds:
@@ -290,6 +299,7 @@ def critical_error_log(
         criterion=criterion,
         offset_seconds=offset_seconds,
         note=note.strip(),
+        root_cause=root_cause,
         agent_id=evaluation.call.agent_id,
         observed_at=evaluation.call.started_at,
     )
@@ -300,7 +310,12 @@ def critical_error_log(
         action=AuditAction.CRITICAL_ERROR_LOGGED,
         obj=error,
         subject=evaluation.call.agent,
-        data={"evaluation_id": evaluation.pk, "type": error_type.code, "offset_seconds": offset_seconds},
+        data={
+            "evaluation_id": evaluation.pk,
+            "type": error_type.code,
+            "offset_seconds": offset_seconds,
+            "root_cause": None if root_cause is None else {"code": root_cause.code, "version": root_cause.version},
+        },
     )
     return error
 

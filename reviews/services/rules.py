@@ -50,6 +50,7 @@ class RuleTerms:
     employment_types: frozenset[str] = field(default_factory=frozenset)
     count_targeted_reviews: bool = False
     exclude_flagged_reviewers: bool = False
+    exclude_systemic_causes: bool = False
 
 
 def terms_of(version: RuleVersion) -> RuleTerms:
@@ -64,6 +65,7 @@ def terms_of(version: RuleVersion) -> RuleTerms:
         employment_types=frozenset(version.scope_employment_types),
         count_targeted_reviews=version.count_targeted_reviews,
         exclude_flagged_reviewers=version.exclude_flagged_reviewers,
+        exclude_systemic_causes=version.exclude_systemic_causes,
     )
 
 
@@ -110,6 +112,7 @@ def _write_terms(version: RuleVersion, terms: RuleTerms, types: Iterable[Critica
     version.scope_employment_types = sorted(terms.employment_types)
     version.count_targeted_reviews = terms.count_targeted_reviews
     version.exclude_flagged_reviewers = terms.exclude_flagged_reviewers
+    version.exclude_systemic_causes = terms.exclude_systemic_causes
     version.save()
     version.counted_types.set(types)
     version.scope_teams.set(Team.objects.filter(pk__in=terms.team_ids))
@@ -127,6 +130,7 @@ def _terms_data(terms: RuleTerms) -> dict[str, Any]:
         "scope_employment_types": sorted(terms.employment_types),
         "count_targeted_reviews": terms.count_targeted_reviews,
         "exclude_flagged_reviewers": terms.exclude_flagged_reviewers,
+        "exclude_systemic_causes": terms.exclude_systemic_causes,
     }
 
 

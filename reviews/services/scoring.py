@@ -270,6 +270,7 @@ def scoring_chunk_process(*, chunk_id: int) -> bool:
                 rule_id=version.rule_id,
                 count_targeted_reviews=version.count_targeted_reviews,
                 excluded_reviewer_ids=run.excluded_reviewer_ids if version.exclude_flagged_reviewers else (),
+                exclude_systemic_causes=version.exclude_systemic_causes,
             )
             firings = evaluate_rule(facts, spec, run.as_of)
             opened += alerts_open_or_extend(

@@ -21,11 +21,13 @@ from reviews.models import (
     AlertStatus,
     AppealStatus,
     AuditAction,
+    CauseKind,
     Channel,
     ConsentDecision,
     CriticalErrorStatus,
     CriticalErrorType,
     EvaluationStatus,
+    RootCause,
     RuleVersionStatus,
     RunStatus,
     ScorecardVersionStatus,
@@ -40,6 +42,7 @@ KINDS: dict[str, type[TextChoices]] = {
     "alert_status": AlertStatus,
     "appeal_status": AppealStatus,
     "audit_action": AuditAction,
+    "cause_kind": CauseKind,
     "channel": Channel,
     "consent_decision": ConsentDecision,
     "critical_error_status": CriticalErrorStatus,
@@ -78,6 +81,20 @@ def error_type(value: CriticalErrorType | str) -> str:
     return _type_label(found) if found else str(value)
 
 
+def cause_label(cause: RootCause) -> str:
+    """A root cause's name in the page's language, with whether it is individual or systemic."""
+    name = cause.label_nl if get_language() == "nl" else cause.label_en
+    return f"{name or cause.label_en} ({str(CauseKind(cause.kind).label).lower()})"
+
+
+@register.filter
+def root_cause(value: RootCause | None) -> str:
+    """A root cause by its name in the page's language, with its kind (errors logged before causes have none)."""
+    if value is None:
+        return str(_("not recorded"))
+    return cause_label(value)
+
+
 @register.filter
 def error_types(codes: Iterable[str]) -> str:
     """Several critical-error types (codes), by name, in one query."""
@@ -107,6 +124,7 @@ RULE_TERMS = {
     "scope_employment_types": _("Employment types in scope"),
     "count_targeted_reviews": _("Errors from targeted reviews count"),
     "exclude_flagged_reviewers": _("Errors logged by reviewers flagged in calibration do not count"),
+    "exclude_systemic_causes": _("Errors with a systemic root cause do not count"),
 }
 
 

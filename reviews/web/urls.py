@@ -7,6 +7,7 @@ from reviews.web.views import (
     appeals,
     calibration,
     calls,
+    causes,
     council,
     evaluations,
     home,
@@ -45,6 +46,11 @@ urlpatterns = [
     ),
     path("evaluations/<int:pk>/", evaluations.evaluation_detail, name="evaluation"),
     path("evaluations/<int:pk>/acknowledge/", evaluations.evaluation_acknowledge, name="evaluation-acknowledge"),
+    path(
+        "evaluations/<int:pk>/critical-errors/<int:error_id>/root-cause/",
+        evaluations.critical_error_cause,
+        name="critical-error-cause",
+    ),
     path("evaluations/<int:pk>/appeal/", evaluations.appeal_create, name="appeal-create"),
     path("alerts/", alerts.alert_list, name="alerts"),
     path("alerts/<int:pk>/", alerts.alert_detail, name="alert"),
@@ -80,6 +86,9 @@ urlpatterns = [
     path("calibration/", calibration.calibration_list, name="calibrations"),
     path("calibration/<int:pk>/", calibration.calibration_detail, name="calibration"),
     path("consistency/", calibration.consistency, name="consistency"),
+    path("root-causes/", causes.root_causes, name="root-causes"),
+    path("root-causes/<int:pk>/revise/", causes.root_cause_revise, name="root-cause-revise"),
+    path("root-causes/<int:pk>/retire/", causes.root_cause_retire, name="root-cause-retire"),
     # Works council
     path("council/", council.register, name="council-register"),
     path("council/versions/<int:pk>/consent/", council.consent, name="council-consent"),
@@ -87,6 +96,7 @@ urlpatterns = [
     path("council/usage/", council.usage, name="council-usage"),
     path("council/breakdown/", council.breakdown, name="council-breakdown"),
     path("council/pressure/", council.pressure, name="council-pressure"),
+    path("council/causes/", council.causes, name="council-causes"),
     path("council/audit/", council.audit, name="council-audit"),
     path("audit/verify/", council.verify, name="audit-verify"),
 ]

@@ -87,11 +87,23 @@ def test_editing_after_submit_is_a_409_conflict_with_the_state(world, draft, pub
 @pytest.mark.parametrize(
     ("payload", "field"),
     [
-        ({"type": "NO_SUCH_TYPE", "offset_seconds": 5, "note": "n"}, "type"),
-        ({"type": "UNREPORTED_SIGNAL", "offset_seconds": -5, "note": "n"}, "offset_seconds"),
-        ({"type": "UNREPORTED_SIGNAL", "offset_seconds": "x", "note": "n"}, "offset_seconds"),
-        ({"type": "UNREPORTED_SIGNAL", "offset_seconds": 5}, "note"),
-        ({"type": "UNREPORTED_SIGNAL", "offset_seconds": 99999, "note": "n"}, "offset_seconds"),
+        ({"type": "NO_SUCH_TYPE", "offset_seconds": 5, "note": "n", "root_cause": "KNOWLEDGE_GAP"}, "type"),
+        (
+            {"type": "UNREPORTED_SIGNAL", "offset_seconds": -5, "note": "n", "root_cause": "KNOWLEDGE_GAP"},
+            "offset_seconds",
+        ),
+        (
+            {"type": "UNREPORTED_SIGNAL", "offset_seconds": "x", "note": "n", "root_cause": "KNOWLEDGE_GAP"},
+            "offset_seconds",
+        ),
+        ({"type": "UNREPORTED_SIGNAL", "offset_seconds": 5, "root_cause": "KNOWLEDGE_GAP"}, "note"),
+        (
+            {"type": "UNREPORTED_SIGNAL", "offset_seconds": 99999, "note": "n", "root_cause": "KNOWLEDGE_GAP"},
+            "offset_seconds",
+        ),
+        ({"type": "UNREPORTED_SIGNAL", "offset_seconds": 5, "note": "n"}, "root_cause"),
+        ({"type": "UNREPORTED_SIGNAL", "offset_seconds": 5, "note": "n", "root_cause": "NO_SUCH_CAUSE"}, "root_cause"),
+        ({"type": "UNREPORTED_SIGNAL", "offset_seconds": 5, "note": "n", "root_cause": 7}, "root_cause"),
     ],
 )
 def test_bad_critical_errors_are_400_per_field(world, draft, payload, field):

@@ -24,6 +24,7 @@ LISTS = [
     ("qa_lead", "/api/v1/scorecards/"),
     ("qa_lead", "/api/v1/scorecard-versions/"),
     ("qa_lead", "/api/v1/critical-error-types/"),
+    ("supervisor", "/api/v1/root-causes/"),
     ("qa_lead", "/api/v1/evaluations/"),
     ("agent", "/api/v1/evaluations/"),
     ("qa_lead", "/api/v1/threshold-rules/"),
@@ -45,7 +46,10 @@ LISTS = [
 
 def grow(world, published_version, rounds):
     """Add `rounds` more of every kind of row the lists show."""
+    from reviews.models import RootCause
+    from reviews.services.root_causes import critical_error_cause_change, root_cause_create
     from reviews.services.scorecards import criterion_add, scorecard_create, scorecard_version_publish, section_add
+    from tests.helpers import assignee_of
 
     for i in range(rounds):
         grow_sampling(world, f"{i}-{timezone.now().timestamp()}")
@@ -70,11 +74,25 @@ def grow(world, published_version, rounds):
                 version=published_version,
                 started_at=timezone.now() - dt.timedelta(days=2, minutes=i),
             )
-        appeal_submit(
+        appeal = appeal_submit(
             evaluation=evaluation,
             reason="Ik ben het hier niet mee eens, zie opname.",
             whole_evaluation=True,
             acting_user=agent,
+        )
+        # A changed root cause on the appealed error, and one more cause in the taxonomy.
+        critical_error_cause_change(
+            error=evaluation.critical_errors.get(),
+            root_cause=RootCause.objects.get(code="TIME_PRESSURE", is_active=True),
+            reason="De afhandeltijdnorm liet geen ruimte.",
+            acting_user=assignee_of(appeal),
+        )
+        root_cause_create(
+            code=f"CAUSE_{RootCause.objects.count()}",
+            kind="systemic",
+            label_nl="Oorzaak",
+            label_en="Cause",
+            acting_user=world.qa_lead,
         )
         session = calibration_session_create(
             call=CallFactory.create(agent=agent),

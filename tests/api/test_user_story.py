@@ -50,7 +50,12 @@ def test_a_supervisor_scores_a_call_and_the_agent_sees_and_acknowledges_it(world
 
     logged = supervisor.post(
         f"/api/v1/evaluations/{evaluation_id}/critical-errors/",
-        {"type": "UNREPORTED_SIGNAL", "offset_seconds": 95, "note": "Beller noemde zwart werk; niet gemeld."},
+        {
+            "type": "UNREPORTED_SIGNAL",
+            "offset_seconds": 95,
+            "note": "Beller noemde zwart werk; niet gemeld.",
+            "root_cause": "KNOWLEDGE_GAP",
+        },
         format="json",
     )
     assert logged.status_code == 201, logged.content

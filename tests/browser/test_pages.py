@@ -61,6 +61,7 @@ def test_a_supervisor_scores_a_call_end_to_end_with_a_critical_error_at_the_play
     assert page.input_value("#ce-offset") == "95"
     page.select_option("#id_type", "UNREPORTED_SIGNAL")
     page.fill("#id_note", "Beller noemde inkomsten uit verhuur; medewerker meldde het niet.")
+    page.select_option("#id_root_cause", "TIME_PRESSURE")
     page.get_by_role("button", name="Kritieke fout vastleggen").click()
     page.locator("#ce-panel").get_by_role("link", name="1:35").wait_for()  # swapped in by htmx, no page load
     supervisor.shot("supervisor-scoring")
@@ -81,7 +82,7 @@ def test_a_supervisor_scores_a_call_end_to_end_with_a_critical_error_at_the_play
     assert evaluation.status == EvaluationStatus.SUBMITTED
     assert evaluation.answers.count() == 5
     error = CriticalError.objects.get(evaluation=evaluation)
-    assert (error.type.code, error.offset_seconds) == ("UNREPORTED_SIGNAL", 95)
+    assert (error.type.code, error.offset_seconds, error.root_cause.code) == ("UNREPORTED_SIGNAL", 95, "TIME_PRESSURE")
 
 
 def test_an_agent_appeals_a_critical_error_and_an_independent_supervisor_decides_it(open_session):

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from reviews.domain.errors import Conflict, DomainError, InvalidTransition, NotPermitted
-from reviews.models import AuditEvent, CriticalErrorType, EvaluationStatus, ScorecardVersion
+from reviews.models import AuditEvent, CriticalErrorType, EvaluationStatus, RootCause, ScorecardVersion
 from reviews.services.evaluations import (
     AnswerInput,
     critical_error_log,
@@ -35,6 +35,10 @@ def unreported_signal():
     return CriticalErrorType.objects.get(code="UNREPORTED_SIGNAL")
 
 
+def knowledge_gap():
+    return RootCause.objects.get(code="KNOWLEDGE_GAP", is_active=True)
+
+
 def test_a_supervisor_scores_a_call_end_to_end_and_every_step_is_audited(world, published_version, call):
     evaluation = evaluation_create(call=call, scorecard_version=published_version, acting_user=world.supervisor)
     evaluation_answers_save(
@@ -45,6 +49,7 @@ def test_a_supervisor_scores_a_call_end_to_end_and_every_step_is_audited(world, 
         error_type=unreported_signal(),
         offset_seconds=95,
         note="Beller noemde inkomsten uit klussen.",
+        root_cause=knowledge_gap(),
         acting_user=world.supervisor,
     )
     submitted = evaluation_submit(evaluation=evaluation, acting_user=world.supervisor)
@@ -85,7 +90,12 @@ def test_the_zero_policy_auto_fails_an_evaluation_with_an_active_critical_error(
         evaluation=evaluation, answers=full_answers(zero_version, (2, 4, 2)), acting_user=world.supervisor
     )
     critical_error_log(
-        evaluation=evaluation, error_type=unreported_signal(), offset_seconds=10, note="x", acting_user=world.supervisor
+        evaluation=evaluation,
+        error_type=unreported_signal(),
+        offset_seconds=10,
+        note="x",
+        root_cause=knowledge_gap(),
+        acting_user=world.supervisor,
     )
     submitted = evaluation_submit(evaluation=evaluation, acting_user=world.supervisor)
     assert (submitted.score, submitted.auto_failed) == (Decimal("0.0"), True)
@@ -156,7 +166,12 @@ def test_a_submitted_evaluation_cannot_be_changed_in_place(world, published_vers
         evaluation=evaluation, answers=full_answers(published_version), acting_user=world.supervisor
     )
     error = critical_error_log(
-        evaluation=evaluation, error_type=unreported_signal(), offset_seconds=1, note="n", acting_user=world.supervisor
+        evaluation=evaluation,
+        error_type=unreported_signal(),
+        offset_seconds=1,
+        note="n",
+        root_cause=knowledge_gap(),
+        acting_user=world.supervisor,
     )
     evaluation_submit(evaluation=evaluation, acting_user=world.supervisor)
 
@@ -170,6 +185,7 @@ def test_a_submitted_evaluation_cannot_be_changed_in_place(world, published_vers
             error_type=unreported_signal(),
             offset_seconds=2,
             note="n",
+            root_cause=knowledge_gap(),
             acting_user=world.supervisor,
         )
     with pytest.raises(InvalidTransition):
@@ -194,6 +210,7 @@ def test_a_critical_error_must_lie_within_the_call(world, published_version, cal
             error_type=unreported_signal(),
             offset_seconds=361,
             note=" ",
+            root_cause=knowledge_gap(),
             acting_user=world.supervisor,
         )
     assert set(excinfo.value.fields) == {"offset_seconds", "note"}
@@ -202,7 +219,12 @@ def test_a_critical_error_must_lie_within_the_call(world, published_version, cal
 def test_removing_a_critical_error_from_a_draft_is_audited(world, published_version, call):
     evaluation = evaluation_create(call=call, scorecard_version=published_version, acting_user=world.supervisor)
     error = critical_error_log(
-        evaluation=evaluation, error_type=unreported_signal(), offset_seconds=5, note="n", acting_user=world.supervisor
+        evaluation=evaluation,
+        error_type=unreported_signal(),
+        offset_seconds=5,
+        note="n",
+        root_cause=knowledge_gap(),
+        acting_user=world.supervisor,
     )
     critical_error_remove(critical_error=error, acting_user=world.supervisor)
     assert evaluation.critical_errors.count() == 0

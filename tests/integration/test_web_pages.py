@@ -90,7 +90,7 @@ def test_a_critical_error_outside_the_call_is_refused_with_its_reason_and_nothin
     client = page_client(world.supervisor)
     response = client.post(
         f"/calls/{call.pk}/critical-errors/",
-        {"type": "UNREPORTED_SIGNAL", "offset_seconds": "9999", "note": "Te laat."},
+        {"type": "UNREPORTED_SIGNAL", "offset_seconds": "9999", "note": "Te laat.", "root_cause": "KNOWLEDGE_GAP"},
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200  # the panel, re-rendered by htmx with the message

@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import Team
-from reviews.models import AgentScore, Alert, CriticalError, ReviewAssignment
+from reviews.models import AgentScore, Alert, CriticalError, ReviewAssignment, RootCause
 from reviews.services.alerts import alert_view_evidence
 from reviews.services.appeals import appeal_start_review, appeal_submit
 from reviews.services.calibration import calibration_session_create
@@ -87,6 +87,7 @@ def scene(world, published_version, settings, tmp_path) -> Scene:
             "error_type": error.type_id,
             "team": Team.objects.get(name="Team A").pk,
             "user": world.agent.pk,
+            "root_cause": RootCause.objects.get(code="KNOWLEDGE_GAP", is_active=True).pk,
         },
         appeal_items=list(appeal.items.values_list("pk", flat=True)),
     )

@@ -53,7 +53,7 @@ def test_a_full_flow_logs_no_names_numbers_or_transcript_text(world, published_v
     )
     sam.post(
         f"/api/v1/evaluations/{evaluation['id']}/critical-errors/",
-        {"type": "UNREPORTED_SIGNAL", "offset_seconds": 5, "note": NOTE},
+        {"type": "UNREPORTED_SIGNAL", "offset_seconds": 5, "note": NOTE, "root_cause": "CARELESSNESS"},
         format="json",
     )
     sam.post(f"/api/v1/evaluations/{evaluation['id']}/critical-errors/", {"note": NOTE}, format="json")  # a 400

@@ -95,6 +95,8 @@ OBJECT_OF = {
     "/api/v1/sections/": "section",
     "/api/v1/criteria/": "criterion",
     "/api/v1/critical-error-types/": "error_type",
+    "/api/v1/root-causes/": "root_cause",
+    "/root-causes/": "root_cause",
     "/api/v1/teams/": "team",
     "/api/v1/users/": "user",
     "/calls/": "call",
@@ -146,6 +148,22 @@ PAYLOADS = {
         "type": "UNREPORTED_SIGNAL",
         "offset_seconds": 1,
         "note": "Gehoord in het gesprek.",
+        "root_cause": "KNOWLEDGE_GAP",
+    },
+    "POST /api/v1/evaluations/<pk>/critical-errors/<error_id>/root-cause/": lambda scene, world: {
+        "root_cause": "TIME_PRESSURE",
+        "reason": "De afhandeltijdnorm liet geen ruimte.",
+    },
+    "POST /api/v1/root-causes/": lambda scene, world: {
+        "code": "NEW_CAUSE",
+        "kind": "systemic",
+        "label_nl": "Nieuwe oorzaak",
+        "label_en": "New cause",
+    },
+    "POST /api/v1/root-causes/<pk>/revise/": lambda scene, world: {"label_en": "Knowledge gap (revised)"},
+    "POST /evaluations/<pk>/critical-errors/<error_id>/root-cause/": lambda scene, world: {
+        f"cause{scene.ids['error']}-root_cause": "TIME_PRESSURE",
+        f"cause{scene.ids['error']}-reason": "De afhandeltijdnorm liet geen ruimte.",
     },
     "PATCH /api/v1/evaluations/<pk>/": lambda scene, world: {"summary": "Aangepast."},
 }
@@ -168,6 +186,8 @@ def observe(route: str, method: str, persona: str, world, scene: Scene) -> str:
     with transaction.atomic():
         if api and method != "GET":
             response = getattr(client, method.lower())(url, body, format="json")
+        elif body is not None:  # a page's form, posted as a browser does
+            response = client.post(url, body)
         else:
             response = getattr(client, method.lower())(url)
         transaction.set_rollback(True)

@@ -17,10 +17,10 @@ from reviews.models import (
     CalibrationParticipant,
     CalibrationSession,
     Call,
-    CriticalError,
     Evaluation,
     ScorecardVersion,
 )
+from reviews.selectors import critical_errors_shown
 
 
 def display_name(user: User) -> str:
@@ -161,7 +161,7 @@ SESSION_PREFETCHES = (
         "evaluations",
         queryset=Evaluation.objects.prefetch_related(
             Prefetch("answers", queryset=Answer.objects.select_related("criterion")),
-            Prefetch("critical_errors", queryset=CriticalError.objects.select_related("type")),
+            Prefetch("critical_errors", queryset=critical_errors_shown()),
         ),
     ),
 )

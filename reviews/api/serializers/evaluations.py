@@ -15,6 +15,8 @@ from reviews.models import (
     CriticalError,
     CriticalErrorType,
     Evaluation,
+    RootCause,
+    RootCauseChange,
     ScorecardVersion,
     TargetReason,
 )
@@ -32,12 +34,47 @@ class AnswerSerializer(strict.ModelSerializer[Answer]):
         fields = ["criterion", "criterion_text", "max_points", "points", "not_applicable", "comment"]
 
 
+class RootCauseSerializer(strict.ModelSerializer[RootCause]):
+    class Meta:
+        model = RootCause
+        fields = [
+            "id",
+            "code",
+            "version",
+            "kind",
+            "label_nl",
+            "label_en",
+            "description_nl",
+            "description_en",
+            "is_active",
+            "created_at",
+            "retired_at",
+        ]
+
+
+class RootCauseBriefSerializer(strict.ModelSerializer[RootCause]):
+    class Meta:
+        model = RootCause
+        fields = ["code", "version", "kind", "label_nl", "label_en"]
+
+
+class RootCauseChangeSerializer(strict.ModelSerializer[RootCauseChange]):
+    previous = RootCauseBriefSerializer(read_only=True, allow_null=True)
+    new = RootCauseBriefSerializer(read_only=True)
+
+    class Meta:
+        model = RootCauseChange
+        fields = ["previous", "new", "reason", "changed_at"]
+
+
 class CriticalErrorSerializer(strict.ModelSerializer[CriticalError]):
     type: serializers.SlugRelatedField[CriticalErrorType] = serializers.SlugRelatedField(
         slug_field="code", read_only=True
     )
     type_label_nl = strict.CharField(source="type.label_nl", read_only=True)
     type_label_en = strict.CharField(source="type.label_en", read_only=True)
+    root_cause = RootCauseBriefSerializer(read_only=True, allow_null=True)
+    root_cause_changes = RootCauseChangeSerializer(many=True, read_only=True)
 
     class Meta:
         model = CriticalError
@@ -49,10 +86,17 @@ class CriticalErrorSerializer(strict.ModelSerializer[CriticalError]):
             "criterion",
             "offset_seconds",
             "note",
+            "root_cause",
+            "root_cause_changes",
             "status",
             "observed_at",
             "created_at",
         ]
+
+
+class CauseChangeInput(serializers.Serializer[dict[str, Any]]):
+    root_cause = strict.CauseCodeField(help_text="The code of the root cause in use to give the error")
+    reason = strict.CharField(max_length=5000, help_text="Why, for the agent and the record (at least 10 characters)")
 
 
 class EvaluationCallSerializer(strict.ModelSerializer[Call]):
@@ -144,6 +188,7 @@ class EvaluationUpdateInput(serializers.Serializer[dict[str, Any]]):
 
 class CriticalErrorInput(serializers.Serializer[dict[str, Any]]):
     type = strict.TypeCodeField()
+    root_cause = strict.CauseCodeField(help_text="Why it happened: the code of a root cause in use")
     offset_seconds = strict.IntegerField(min_value=0)
     note = strict.CharField(max_length=5000)
     criterion = strict.PrimaryKeyRelatedField(

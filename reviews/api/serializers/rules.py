@@ -58,6 +58,7 @@ class RuleVersionSerializer(strict.ModelSerializer[RuleVersion]):
             "effective_from",
             "count_targeted_reviews",
             "exclude_flagged_reviewers",
+            "exclude_systemic_causes",
             "review_by",
             "created_at",
             "proposed_at",
@@ -108,6 +109,11 @@ class RuleTermsInput(serializers.Serializer[dict[str, Any]]):
     )
     exclude_flagged_reviewers = strict.BooleanField(
         required=False, help_text="Errors logged by reviewers flagged in calibration do not count (default: no)"
+    )
+    exclude_systemic_causes = strict.BooleanField(
+        required=False,
+        help_text="Errors with a systemic root cause (time pressure, an outage, unclear policy) do not count "
+        "(default: no)",
     )
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -28,10 +28,9 @@ from reviews.api.serializers.appeals import (
 from reviews.domain.errors import DomainError
 from reviews.models import (
     Appeal,
-    AppealItem,
     AppealStatus,
 )
-from reviews.selectors import appeals_visible_to, evaluations_visible_to, with_overdue
+from reviews.selectors import appeal_items_prefetch, appeals_visible_to, evaluations_visible_to, with_overdue
 from reviews.selectors.me import my_overview
 from reviews.services import appeal_decisions
 from reviews.services import appeals as appeal_services
@@ -74,12 +73,7 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Appea
     def get_queryset(self) -> QuerySet[Appeal]:
         return (
             with_overdue(appeals_visible_to(self.request.user))
-            .prefetch_related(
-                Prefetch(
-                    "items",
-                    queryset=AppealItem.objects.select_related("critical_error__type", "criterion").order_by("pk"),
-                )
-            )
+            .prefetch_related(appeal_items_prefetch())
             .order_by("-submitted_at", "-id")
         )
 

@@ -17,6 +17,7 @@ from reviews.api.filters import IdFilter, UtcDateTimeFilter
 from reviews.api.pagination import keyset
 from reviews.api.permissions import RoleAccess, request_user
 from reviews.api.serializers.evaluations import (
+    CauseChangeInput,
     CriticalErrorInput,
     CriticalErrorSerializer,
     EvaluationCreateInput,
@@ -26,17 +27,18 @@ from reviews.api.serializers.evaluations import (
 )
 from reviews.models import (
     Answer,
-    CriticalError,
     Evaluation,
     EvaluationStatus,
 )
 from reviews.selectors import (
     CALL_READER_ROLES,
     REVIEWER_ROLES,
+    critical_errors_shown,
     evaluations_visible_to,
     with_critical_error_counts,
 )
 from reviews.services import evaluations as evaluation_services
+from reviews.services.root_causes import critical_error_cause_change
 
 
 class EvaluationFilter(django_filters.FilterSet):
@@ -72,7 +74,7 @@ class EvaluationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
             return queryset
         return queryset.prefetch_related(
             Prefetch("answers", queryset=Answer.objects.select_related("criterion")),
-            Prefetch("critical_errors", queryset=CriticalError.objects.select_related("type")),
+            Prefetch("critical_errors", queryset=critical_errors_shown()),
         )
 
     def get_serializer_class(self) -> type[Any]:
@@ -134,6 +136,7 @@ class EvaluationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
             offset_seconds=data.validated_data["offset_seconds"],
             note=data.validated_data["note"],
             criterion=data.validated_data.get("criterion"),
+            root_cause=data.validated_data["root_cause"],
             acting_user=request_user(request),
         )
         return Response(CriticalErrorSerializer(error).data, status=201)
@@ -145,6 +148,26 @@ class EvaluationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         error = evaluation.critical_errors.get(pk=int(error_id or 0))
         evaluation_services.critical_error_remove(critical_error=error, acting_user=request_user(request))
         return Response(status=204)
+
+    @extend_schema(
+        request=CauseChangeInput,
+        responses={200: CriticalErrorSerializer},
+        summary="Change a critical error's root cause, with a reason (an open alert's decider or an appeal's handler)",
+    )
+    @action(detail=True, methods=["post"], url_path=r"critical-errors/(?P<error_id>\d+)/root-cause")
+    def change_root_cause(self, request: Request, pk: str | None = None, error_id: str | None = None) -> Response:
+        evaluation = self.get_object()
+        error = evaluation.critical_errors.get(pk=int(error_id or 0))
+        data = CauseChangeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        error = critical_error_cause_change(
+            error=error,
+            root_cause=data.validated_data["root_cause"],
+            reason=data.validated_data["reason"],
+            acting_user=request_user(request),
+        )
+        fresh = self.get_queryset().get(pk=evaluation.pk).critical_errors.all()
+        return Response(CriticalErrorSerializer(next(e for e in fresh if e.pk == error.pk)).data)
 
     @extend_schema(request=None, responses={200: EvaluationDetailSerializer}, summary="Submit a complete draft")
     @action(detail=True, methods=["post"])

@@ -23,6 +23,7 @@ from reviews.api.permissions import RoleAccess, request_user
 from reviews.api.throttles import CsvExportThrottle
 from reviews.domain.audit_chain import Checkpoint
 from reviews.domain.errors import DomainError
+from reviews.selectors.council_causes import cause_distribution
 from reviews.selectors.works_council import (
     audit_log,
     group_breakdown,
@@ -162,6 +163,32 @@ class GroupBreakdownView(CouncilView):
         return {k: v.isoformat() for k, v in bounds.items()}, {"window": window, **breakdown}, rows
 
 
+class RootCausesView(CouncilView):
+    """Critical errors per root cause, per team and per employment type, and the systemic share."""
+
+    view_name = "root-causes"
+
+    @extend_schema(parameters=[*WINDOW_PARAMS, FORMAT_PARAM], responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        return super().get(request)
+
+    def compute(self, request: Request) -> tuple[dict[str, Any], Any, list[dict[str, Any]]]:
+        bounds, window = _window(request)
+        figures = cause_distribution(**bounds)
+        rows = [
+            {
+                "dimension": d,
+                "group": row["group"],
+                **row["cells"],
+                "critical_errors": row["critical_errors"],
+                "systemic_share": row["systemic_share"],
+            }
+            for d in ("team", "employment_type")
+            for row in figures[d]
+        ]
+        return {k: v.isoformat() for k, v in bounds.items()}, {"window": window, **figures}, rows
+
+
 class CouncilReviewerConsistencyView(CouncilView):
     """Reviewer consistency per pseudonymised reviewer."""
 
@@ -233,7 +260,9 @@ class CouncilAuditLogView(CouncilView):
                 "object_type": e.object_type,
                 "object_id": e.object_id,
                 "subject": pseudonym_for(e.subject_id) if e.subject_id else None,
-                "data": e.data if e.action.startswith(("reviews.threshold_rule.", "reviews.rule_version.")) else None,
+                "data": e.data
+                if e.action.startswith(("reviews.threshold_rule.", "reviews.rule_version.", "reviews.root_cause."))
+                else None,
                 "hash": e.hash,
             }
             for e in page

@@ -18,7 +18,13 @@ from reviews.web.forms.common import (
     error_type_label,
     set_choices,
 )
-from reviews.web.forms.evaluations import AppealForm, CriticalErrorForm, QueueFilterForm, StartEvaluationForm
+from reviews.web.forms.evaluations import (
+    AppealForm,
+    CauseChangeForm,
+    CriticalErrorForm,
+    QueueFilterForm,
+    StartEvaluationForm,
+)
 from reviews.web.forms.imports import CallImportForm
 from reviews.web.forms.rules import ConsentForm, NullityForm, RuleForm
 from reviews.web.forms.runs import ScoringRunForm
@@ -34,6 +40,7 @@ __all__ = [
     "CalibrationForm",
     "CalibrationScoreForm",
     "CallImportForm",
+    "CauseChangeForm",
     "ConsentForm",
     "CriterionForm",
     "CriticalErrorForm",

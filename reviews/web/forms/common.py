@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reviews.domain.periods import MONTH_PATTERN
 from reviews.models import Criterion, CriticalErrorType
+from reviews.templatetags.labels import cause_label
 
 NOT_APPLICABLE = "na"
 
@@ -37,6 +38,11 @@ def error_type_label(error_type: CriticalErrorType) -> str:
     """The type's name in the page's language (codes never reach a page)."""
     label = error_type.label_nl if get_language() == "nl" else error_type.label_en
     return label or error_type.label_en or error_type.code
+
+
+class CauseField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return cause_label(obj)
 
 
 class ErrorTypeField(forms.ModelChoiceField):  # type: ignore[type-arg]

@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from reviews.models import CriticalErrorType, TargetReason
-from reviews.web.forms.common import ErrorTypeField, FilterForm, set_choices
+from reviews.models import CriticalErrorType, RootCause, TargetReason
+from reviews.web.forms.common import CauseField, ErrorTypeField, FilterForm, set_choices
 
 
 class QueueFilterForm(FilterForm):
@@ -52,6 +52,22 @@ class CriticalErrorForm(forms.Form):
         label=_("Moment in the recording (seconds)"), min_value=0, widget=forms.NumberInput(attrs={"id": "ce-offset"})
     )
     note = forms.CharField(label=_("What happened"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    root_cause = CauseField(
+        label=_("Why it happened (root cause)"),
+        queryset=RootCause.objects.filter(is_active=True).order_by("kind", "label_en"),
+        to_field_name="code",
+    )
+
+
+class CauseChangeForm(forms.Form):
+    root_cause = CauseField(
+        label=_("New root cause"),
+        queryset=RootCause.objects.filter(is_active=True).order_by("kind", "label_en"),
+        to_field_name="code",
+    )
+    reason = forms.CharField(
+        label=_("Why (the agent reads this)"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class AppealForm(forms.Form):

@@ -28,6 +28,10 @@ class RuleForm(forms.Form):
     exclude_flagged_reviewers = forms.BooleanField(
         label=_("Errors logged by reviewers flagged in calibration do not count"), required=False
     )
+    exclude_systemic_causes = forms.BooleanField(
+        label=_("Errors with a systemic root cause (time pressure, an outage, unclear policy) do not count"),
+        required=False,
+    )
 
 
 class ConsentForm(forms.Form):

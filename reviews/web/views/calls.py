@@ -231,6 +231,7 @@ def critical_error_add(request: HttpRequest, pk: int) -> HttpResponse:
                 error_type=form.cleaned_data["type"],
                 offset_seconds=form.cleaned_data["offset_seconds"],
                 note=form.cleaned_data["note"],
+                root_cause=form.cleaned_data["root_cause"],
                 acting_user=user,
             )
             form = CriticalErrorForm()

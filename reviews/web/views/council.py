@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.request import Request
@@ -24,7 +25,8 @@ from accounts.pseudonyms import pseudonym_for
 from reviews.api.params import council_range, council_window_between, window_bounds
 from reviews.domain.errors import DomainError
 from reviews.models import RuleVersion, RuleVersionStatus
-from reviews.selectors import rule_versions_visible_to
+from reviews.selectors import root_causes_visible_to, rule_versions_visible_to
+from reviews.selectors.council_causes import NOT_RECORDED, cause_distribution
 from reviews.selectors.works_council import (
     audit_log,
     group_breakdown,
@@ -106,6 +108,7 @@ def register(request: HttpRequest) -> HttpResponse:
             "nullity_forms": {pk: NullityForm(auto_id=f"id_nullity_{pk}_%s") for pk in version_ids},
             "proposed": RuleVersionStatus.PROPOSED,
             "nullifiable": NULLIFIABLE,
+            "root_causes": root_causes_visible_to(page_user(request)).order_by("code", "-version"),
         },
     )
 
@@ -241,6 +244,29 @@ def breakdown(request: HttpRequest) -> HttpResponse:
         request,
         "web/council/breakdown.html",
         {**context, "figures": figures, "charts": charts, "query": urlencode(params)},
+    )
+
+
+@role_required(COUNCIL)
+def causes(request: HttpRequest) -> HttpResponse:
+    """Why errors happened: critical errors per root cause, per team and per employment type."""
+    _form, start, end, kind, context = _window(request)
+    params = _params(start, end, kind)
+    figures = cause_distribution(start=start, end=end)
+    labels = dict(EmploymentType.choices)
+    for row in figures["employment_type"]:
+        row["group"] = str(labels.get(row["group"], row["group"]))
+    for cause in figures["causes"]:
+        cause["label"] = cause["label_nl"] if get_language() == "nl" else cause["label_en"]
+    columns = [*figures["causes"], {"code": NOT_RECORDED}]
+    for dimension in ("team", "employment_type"):
+        for row in figures[dimension]:
+            row["shown"] = [row["cells"].get(c["code"]) for c in columns]
+    _record(request, "root-causes", params)
+    return render(
+        request,
+        "web/council/causes.html",
+        {**context, "figures": figures, "query": urlencode(params)},
     )
 
 

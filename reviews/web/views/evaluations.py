@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,9 +20,10 @@ from reviews.selectors.scorecards import answers_in_order
 from reviews.selectors.work import lineage_critical_errors
 from reviews.services import appeals as appeal_services
 from reviews.services import evaluations as evaluation_services
+from reviews.services.root_causes import critical_error_cause_change, may_change_cause
 from reviews.templatetags.labels import error_type
 from reviews.web.common import page_user, report_domain_error, role_required, visible_or_404
-from reviews.web.forms import AppealForm
+from reviews.web.forms import AppealForm, CauseChangeForm
 
 APPEALABLE = (EvaluationStatus.SUBMITTED, EvaluationStatus.ACKNOWLEDGED)
 
@@ -54,10 +55,19 @@ def _appeal_form(evaluation: Evaluation, errors: list[CriticalError], data: Any 
 
 
 def _page(
-    request: HttpRequest, evaluation: Evaluation, appeal_form: AppealForm | None = None, status: int = 200
+    request: HttpRequest,
+    evaluation: Evaluation,
+    appeal_form: AppealForm | None = None,
+    status: int = 200,
+    cause_form: tuple[int, CauseChangeForm] | None = None,
 ) -> HttpResponse:
     user = page_user(request)
     errors = _errors_of(evaluation)
+    for error in errors:
+        # Whoever may decide what the error means for the agent may also say why it happened.
+        if error.status == CriticalErrorStatus.ACTIVE and may_change_cause(error, user):
+            given = cause_form[1] if cause_form and cause_form[0] == error.pk else None
+            error.cause_form = given or CauseChangeForm(prefix=f"cause{error.pk}")  # type: ignore[attr-defined]
     is_agent = user.role == Role.AGENT and evaluation.call.agent_id == user.pk
     can_appeal = is_agent and evaluation.status in APPEALABLE and evaluation.superseded_at is None
     history = []
@@ -101,6 +111,30 @@ def evaluation_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         report_domain_error(request, exc)
     return redirect("web:evaluation", pk=pk)
+
+
+@require_POST
+@role_required(Role.SUPERVISOR, Role.QA_LEAD)
+def critical_error_cause(request: HttpRequest, pk: int, error_id: int) -> HttpResponse:
+    """Change an error's root cause, with a reason the agent reads (an alert's decider, an appeal's handler)."""
+    evaluation = _evaluation(request, pk)
+    error = next((e for e in _errors_of(evaluation) if e.pk == error_id), None)
+    if error is None:
+        raise Http404
+    form = CauseChangeForm(request.POST, prefix=f"cause{error.pk}")
+    if form.is_valid():
+        try:
+            critical_error_cause_change(
+                error=error,
+                root_cause=form.cleaned_data["root_cause"],
+                reason=form.cleaned_data["reason"],
+                acting_user=page_user(request),
+            )
+            messages.success(request, _("The root cause was changed; the agent sees it with your reason."))
+            return redirect("web:evaluation", pk=pk)
+        except DomainError as exc:
+            report_domain_error(request, exc, form)
+    return _page(request, evaluation, status=400 if form.errors else 409, cause_form=(error.pk, form))
 
 
 @require_POST

@@ -49,6 +49,7 @@ def rule_list(request: HttpRequest) -> HttpResponse:
                     effective_from=data["effective_from"],
                     count_targeted_reviews=data["count_targeted_reviews"],
                     exclude_flagged_reviewers=data["exclude_flagged_reviewers"],
+                    exclude_systemic_causes=data["exclude_systemic_causes"],
                 ),
                 acting_user=user,
             )

@@ -298,7 +298,9 @@ def pressure_indicators(*, start: dt.datetime, end: dt.datetime, period: str = "
                 "critical_error_rate": round(figures["with_errors"] / figures["evaluations"], 3)
                 if enough and figures["evaluations"]
                 else None,
-                "time_pressure_share": round(band_errors["time_pressure"] / band_errors["errors"], 3) if pressure_known else None,
+                "time_pressure_share": (
+                    round(band_errors["time_pressure"] / band_errors["errors"], 3) if pressure_known else None
+                ),
             }
         )
     errors = CriticalError.objects.filter(

@@ -206,6 +206,7 @@ SPECTACULAR_SETTINGS = {
         "RunStatusEnum": "reviews.models.RunStatus",
         "ChannelEnum": "reviews.models.Channel",
         "AlertLevelEnum": "reviews.models.AlertLevel",
+        "CauseKindEnum": "reviews.models.CauseKind",
         "ConsentDecisionEnum": "reviews.models.ConsentDecision",
         "AppealStatusEnum": "reviews.models.AppealStatus",
         "AppealItemKindEnum": "reviews.models.AppealItemKind",

@@ -33,6 +33,7 @@ def test_logged_errors_appear_on_the_timeline_and_a_marker_seeks_the_recording(o
     page.fill("#ce-offset", "200")
     page.select_option("#id_type", "UNREPORTED_SIGNAL")
     page.fill("#id_note", "Beller noemde bijverdiensten; niet gemeld.")
+    page.select_option("#id_root_cause", "KNOWLEDGE_GAP")
     page.get_by_role("button", name="Kritieke fout vastleggen").click()
     marker = page.get_by_test_id("marker")
     marker.wait_for()  # swapped in out of band with the error panel, no page load
@@ -100,5 +101,6 @@ def test_the_score_follows_the_answers_as_they_change_without_saving(open_sessio
     page.fill("#ce-offset", "30")
     page.select_option("#id_type", "UNREPORTED_SIGNAL")
     page.fill("#id_note", "Signaal niet gemeld.")
+    page.select_option("#id_root_cause", "KNOWLEDGE_GAP")
     page.get_by_role("button", name="Kritieke fout vastleggen").click()
     page.get_by_test_id("live-score").filter(has_text="op 0 gezet").wait_for()

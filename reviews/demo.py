@@ -38,9 +38,9 @@ from reviews.selectors.scorecards import criteria_in_order
 from reviews.services.appeals import appeal_submit
 from reviews.services.audit import audit_record
 from reviews.services.calls import call_create
+from reviews.services.critical_errors import critical_error_log
 from reviews.services.evaluations import (
     AnswerInput,
-    critical_error_log,
     evaluation_acknowledge,
     evaluation_answers_save,
     evaluation_create,

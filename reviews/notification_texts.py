@@ -35,6 +35,10 @@ def notification_text(kind: str, params: dict[str, Any]) -> str:
             )
             % params
         )
+    if kind == "confirmation_assigned":
+        return _("A second opinion on a critical error is asked of you; give it by %(due)s.") % {
+            "due": _date(params["due_on"])
+        }
     if kind == "root_cause_changed":
         return _("The root cause of a critical error in evaluation %(evaluation)s was changed; see why there.") % params
     if kind == "appeal_decided":

@@ -12,9 +12,9 @@ from accounts.models import User
 from reviews.models import Appeal, CriticalErrorType, Evaluation, RootCause, RuleVersion, ScorecardVersion, ScoringRun
 from reviews.services.appeal_decisions import ItemDecision, appeal_decide
 from reviews.services.appeals import appeal_start_review, appeal_submit
+from reviews.services.critical_errors import critical_error_log
 from reviews.services.evaluations import (
     AnswerInput,
-    critical_error_log,
     evaluation_answers_save,
     evaluation_create,
     evaluation_submit,
@@ -77,6 +77,7 @@ def rule_terms(
     count_targeted_reviews: bool = False,
     exclude_flagged_reviewers: bool = False,
     exclude_systemic_causes: bool = False,
+    requires_confirmation: bool = False,
 ) -> RuleTerms:
     return RuleTerms(
         purpose="Coaching aanbieden wanneer signalen herhaaldelijk niet gemeld worden.",
@@ -90,6 +91,7 @@ def rule_terms(
         count_targeted_reviews=count_targeted_reviews,
         exclude_flagged_reviewers=exclude_flagged_reviewers,
         exclude_systemic_causes=exclude_systemic_causes,
+        requires_confirmation=requires_confirmation,
     )
 
 

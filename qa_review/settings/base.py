@@ -297,6 +297,8 @@ RETENTION_SCHEDULE_ENABLED = env.bool("RETENTION_SCHEDULE_ENABLED", default=True
 # Appeals: calendar days after an evaluation was shown in which the agent may appeal,
 # and working days (Monday-Friday) the assignee has to decide.
 APPEAL_WINDOW_DAYS = env.int("APPEAL_WINDOW_DAYS", default=14)
+# Days a second reviewer has to say whether a critical error is there (rules that require confirmation).
+CONFIRMATION_DAYS = env.int("CONFIRMATION_DAYS", default=5)
 APPEAL_DEADLINE_WORKING_DAYS = env.int("APPEAL_DEADLINE_WORKING_DAYS", default=10)
 # Calibration: a reviewer whose latest deviation from the reference (or median) exceeds this many
 # points is flagged (a rule version may exclude flagged reviewers' errors until they recalibrate).

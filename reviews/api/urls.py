@@ -3,7 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView, TeamViewSet, TokenView, UserViewSet
 from reviews.api import views
-from reviews.api.views import imports, root_causes, sampling
+from reviews.api.views import confirmations, imports, root_causes, sampling
 from reviews.api.views import works_council as council
 
 router = DefaultRouter()
@@ -16,6 +16,7 @@ router.register("sections", views.SectionViewSet, basename="section")
 router.register("criteria", views.CriterionViewSet, basename="criterion")
 router.register("critical-error-types", views.CriticalErrorTypeViewSet, basename="critical-error-type")
 router.register("root-causes", root_causes.RootCauseViewSet, basename="root-cause")
+router.register("confirmation-tasks", confirmations.ConfirmationTaskViewSet, basename="confirmation-task")
 router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
 router.register("threshold-rules", views.ThresholdRuleViewSet, basename="threshold-rule")
 router.register("alerts", views.AlertViewSet, basename="alert")

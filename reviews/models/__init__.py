@@ -11,6 +11,7 @@ from reviews.models.audit import AuditAction, AuditEvent
 from reviews.models.calibration import CalibrationParticipant, CalibrationSession, CalibrationStatus
 from reviews.models.calls import Call, Channel
 from reviews.models.causes import CauseKind, RootCause, RootCauseChange
+from reviews.models.confirmations import ConfirmationStatus, ConfirmationTask
 from reviews.models.evaluations import (
     Answer,
     CriticalError,
@@ -72,6 +73,8 @@ __all__ = [
     "CauseKind",
     "Channel",
     "ChunkStatus",
+    "ConfirmationStatus",
+    "ConfirmationTask",
     "ConsentDecision",
     "ConsentRecord",
     "Criterion",

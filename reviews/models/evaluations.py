@@ -155,6 +155,9 @@ class CriticalError(models.Model):
         "reviews.RootCause", null=True, blank=True, on_delete=models.PROTECT, related_name="errors"
     )
     status = models.CharField(max_length=12, choices=CriticalErrorStatus.choices, default=CriticalErrorStatus.ACTIVE)
+    # When a second reviewer (or a QA lead, where they disagreed) confirmed it; rules that require
+    # confirmation count only confirmed errors.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
     observed_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -59,6 +59,8 @@ class RuleVersion(models.Model):
     # Errors whose root cause is systemic (time pressure, an outage, unclear policy) are the
     # organisation's, not the agent's: a version may leave them out of the count.
     exclude_systemic_causes = models.BooleanField(default=False)
+    # A second reviewer must confirm an error, blind, before it counts (``reviews.models.confirmations``).
+    requires_confirmation = models.BooleanField(default=False)
     review_by = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -25,6 +25,7 @@ from reviews.models import (
     CalibrationParticipant,
     CalibrationSession,
     Call,
+    ConfirmationTask,
     CriticalError,
     CriticalErrorType,
     Evaluation,
@@ -96,6 +97,8 @@ def calls_visible_to(user: Viewer) -> QuerySet[Call]:
             # A sampling run may assign a call of another team's agent.
             | Q(pk__in=ReviewAssignment.objects.filter(reviewer=user).values("call_id"))
             | Q(pk__in=Appeal.objects.filter(assignee=user).values("evaluation__call_id"))
+            # A second opinion on one of the call's errors: the recording, not the first judgment.
+            | Q(pk__in=ConfirmationTask.objects.filter(assignee=user).values("critical_error__evaluation__call_id"))
         )
     if user.role == Role.AGENT:
         return calls.filter(agent=user)
@@ -151,6 +154,26 @@ def critical_error_types_visible_to(user: Viewer) -> QuerySet[CriticalErrorType]
     if not _known(user):
         return CriticalErrorType.objects.none()
     return CriticalErrorType.objects.all()
+
+
+def confirmation_tasks_visible_to(user: Viewer) -> QuerySet[ConfirmationTask]:
+    """A second reviewer sees the tasks asked of them; QA leads see all (they decide disagreements)."""
+    tasks = ConfirmationTask.objects.select_related(
+        "critical_error__type",
+        "critical_error__evaluation__call__agent",
+        "critical_error__evaluation__reviewer",
+        "critical_error__root_cause",
+        "assignee",
+        "first_reviewer",
+        "decided_by",
+    ).order_by("due_on", "id")
+    if not _known(user):
+        return tasks.none()
+    if user.role == Role.QA_LEAD:
+        return tasks
+    if user.role == Role.SUPERVISOR:
+        return tasks.filter(assignee=user)
+    return tasks.none()
 
 
 def root_causes_visible_to(user: Viewer) -> QuerySet[RootCause]:
@@ -279,7 +302,7 @@ def with_overdue(appeals: QuerySet[Appeal]) -> QuerySet[Appeal]:
 
 def critical_errors_shown() -> QuerySet[CriticalError]:
     """Critical errors with what showing one needs: its type, its root cause and the cause's changes."""
-    return CriticalError.objects.select_related("type", "root_cause").prefetch_related(
+    return CriticalError.objects.select_related("type", "root_cause", "confirmation").prefetch_related(
         Prefetch("root_cause_changes", queryset=RootCauseChange.objects.select_related("previous", "new"))
     )
 
@@ -293,7 +316,9 @@ def appeal_items_prefetch() -> Prefetch:
     """An appeal's contested items with what they contest, in the order they were lodged."""
     return Prefetch(
         "items",
-        queryset=AppealItem.objects.select_related("critical_error__type", "critical_error__root_cause", "criterion")
+        queryset=AppealItem.objects.select_related(
+            "critical_error__type", "critical_error__root_cause", "critical_error__confirmation", "criterion"
+        )
         .prefetch_related(
             Prefetch(
                 "critical_error__root_cause_changes", queryset=RootCauseChange.objects.select_related("previous", "new")

@@ -15,7 +15,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from reviews.domain.agreement import WilsonInterval, disjoint, wilson_interval
-from reviews.models import AppealItem, CalibrationParticipant, CalibrationStatus, CriticalError, Evaluation
+from reviews.models import (
+    AppealItem,
+    CalibrationParticipant,
+    CalibrationStatus,
+    ConfirmationTask,
+    CriticalError,
+    Evaluation,
+)
 from reviews.selectors.thresholds import COUNTING_EVALUATION_STATUSES
 
 
@@ -44,6 +51,11 @@ class ReviewerConsistency:
     appeal_items_decided: int = 0
     appeal_items_overturned: int = 0
     overturn_rate: float | None = None
+    # Second opinions on this reviewer's errors: how many were given, and in how many the second
+    # reviewer heard the error too.
+    second_opinions: int = 0
+    second_opinions_agreed: int = 0
+    agreement_rate: float | None = None
     flagged: bool = False
     flag_reasons: list[str] = field(default_factory=list)
 
@@ -109,6 +121,15 @@ def reviewer_consistency(*, start: dt.datetime, end: dt.datetime) -> list[Review
         rows[reviewer_id].appeal_items_decided = decided
         rows[reviewer_id].appeal_items_overturned = overturned
         rows[reviewer_id].overturn_rate = round(overturned / decided, 3) if decided else None
+
+    for reviewer_id, answered, agreed in (
+        ConfirmationTask.objects.filter(first_reviewer_id__in=rows, answered_at__gte=start, answered_at__lt=end)
+        .values_list("first_reviewer_id")
+        .annotate(answered=Count("pk"), agreed=Count("pk", filter=Q(found=True)))
+    ):
+        rows[reviewer_id].second_opinions = answered
+        rows[reviewer_id].second_opinions_agreed = agreed
+        rows[reviewer_id].agreement_rate = round(agreed / answered, 3) if answered else None
 
     threshold = settings.CALIBRATION_DEVIATION_THRESHOLD
     for row in rows.values():

@@ -47,6 +47,7 @@ def scoring_fingerprint(
             v.count_targeted_reviews,
             v.exclude_flagged_reviewers,
             v.exclude_systemic_causes,
+            v.requires_confirmation,
         ]
         for v in versions
     )

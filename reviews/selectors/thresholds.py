@@ -53,6 +53,7 @@ class CandidateError:
     targeted: bool = False
     reviewer_id: int | None = None
     systemic: bool = False  # of a systemic root cause (time pressure, an outage, unclear policy)
+    confirmed: bool = False  # a second reviewer (or a QA lead) confirmed it
 
 
 def agent_profiles(*, among: Collection[int] | None = None) -> dict[int, AgentProfile]:
@@ -90,6 +91,7 @@ def _candidates(
     excluded_reviewer_ids: Collection[int],
     count_targeted_reviews: bool,
     exclude_systemic_causes: bool = False,
+    require_confirmation: bool = False,
 ) -> QuerySet[CriticalError]:
     """Active critical errors of these types observed in (after, until], from counting evaluations."""
     rows = CriticalError.objects.filter(
@@ -106,6 +108,8 @@ def _candidates(
         rows = rows.exclude(evaluation__selection=Selection.TARGETED)
     if exclude_systemic_causes:
         rows = rows.exclude(root_cause__kind=CauseKind.SYSTEMIC)
+    if require_confirmation:
+        rows = rows.filter(confirmed_at__isnull=False)
     return rows
 
 
@@ -118,6 +122,7 @@ def agents_reaching(
     excluded_reviewer_ids: Collection[int] = (),
     count_targeted_reviews: bool = True,
     exclude_systemic_causes: bool = False,
+    require_confirmation: bool = False,
 ) -> set[int]:
     """Agents with at least ``count_n`` counting errors of these types in (after, until], counted in SQL.
 
@@ -134,6 +139,7 @@ def agents_reaching(
         excluded_reviewer_ids=excluded_reviewer_ids,
         count_targeted_reviews=count_targeted_reviews,
         exclude_systemic_causes=exclude_systemic_causes,
+        require_confirmation=require_confirmation,
     ).filter(type__counts_toward_thresholds=True)
     grouped = rows.order_by().values("agent_id").annotate(n=Count("pk")).filter(n__gte=count_n)
     return set(grouped.values_list("agent_id", flat=True))
@@ -173,12 +179,21 @@ def candidate_errors(
         "evaluation__selection",
         "evaluation__reviewer_id",
         "root_cause__kind",
+        "confirmed_at",
     )
     return [
         CandidateError(
-            pk, agent, code, observed, counts, selection == Selection.TARGETED, reviewer, kind == CauseKind.SYSTEMIC
+            pk,
+            agent,
+            code,
+            observed,
+            counts,
+            selection == Selection.TARGETED,
+            reviewer,
+            kind == CauseKind.SYSTEMIC,
+            confirmed is not None,
         )
-        for pk, agent, code, observed, counts, selection, reviewer, kind in rows
+        for pk, agent, code, observed, counts, selection, reviewer, kind, confirmed in rows
     ]
 
 
@@ -203,6 +218,7 @@ def facts_for_rule(
     count_targeted_reviews: bool = False,
     excluded_reviewer_ids: Collection[int] = (),
     exclude_systemic_causes: bool = False,
+    require_confirmation: bool = False,
 ) -> list[ErrorFact]:
     """The candidates of in-scope agents, as the domain's facts for one rule version.
 
@@ -210,7 +226,8 @@ def facts_for_rule(
     errors count only where the version says so (counting them makes whoever is looked at more often
     look worse); errors logged by ``excluded_reviewer_ids`` (flagged in calibration) do not count
     where the version excludes them; errors of a systemic root cause do not count where the version
-    leaves them out (the organisation caused them, not the agent).
+    leaves them out (the organisation caused them, not the agent); where the version requires
+    confirmation, only errors a second reviewer (or a QA lead) confirmed count.
     """
     excluded = frozenset(excluded_reviewer_ids)
     return [
@@ -228,6 +245,7 @@ def facts_for_rule(
         and (count_targeted_reviews or not c.targeted)
         and (c.reviewer_id is None or c.reviewer_id not in excluded)
         and not (exclude_systemic_causes and c.systemic)
+        and (c.confirmed or not require_confirmation)
     ]
 
 

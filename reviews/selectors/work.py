@@ -61,7 +61,7 @@ def lineage_critical_errors(evaluation: Evaluation) -> QuerySet[CriticalError]:
     """The critical errors of any revision: those logged in its first revision, in recording order."""
     return (
         CriticalError.objects.filter(evaluation=lineage_root(evaluation))
-        .select_related("type", "root_cause", "evaluation")
+        .select_related("type", "root_cause", "evaluation", "confirmation")
         .prefetch_related(
             Prefetch("root_cause_changes", queryset=RootCauseChange.objects.select_related("previous", "new"))
         )

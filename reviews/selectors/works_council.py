@@ -37,6 +37,7 @@ TERMS = [
     "count_targeted_reviews",
     "exclude_flagged_reviewers",
     "exclude_systemic_causes",
+    "requires_confirmation",
 ]
 ALERT_STATUSES = [s.value for s in AlertStatus]
 HANDLE_TIME_BANDS = [("< 340 s", 0, 340), ("340-420 s", 340, 421), ("> 420 s", 421, 10**9)]
@@ -66,6 +67,7 @@ def _terms(version: RuleVersion) -> dict[str, Any]:
         "count_targeted_reviews": version.count_targeted_reviews,
         "exclude_flagged_reviewers": version.exclude_flagged_reviewers,
         "exclude_systemic_causes": version.exclude_systemic_causes,
+        "requires_confirmation": version.requires_confirmation,
     }
 
 
@@ -236,6 +238,8 @@ def reviewer_aggregates(*, start: dt.datetime, end: dt.datetime) -> list[dict[st
                 "peers_rate_per_100": row.peers_rate_per_100 if compared else None,
                 "rate_outside_peers": row.rate_outside_peers if compared else None,
                 "too_few_to_judge": not compared,
+                # How often a second reviewer heard this reviewer's errors too (given k second opinions).
+                "second_opinion_agreement": row.agreement_rate if enough and row.second_opinions >= k else None,
                 "calibrations": [
                     {
                         "closed_on": c.closed_at.date().isoformat(),

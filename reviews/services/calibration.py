@@ -28,9 +28,9 @@ from reviews.models import (
 )
 from reviews.selectors.scorecards import criteria_in_order
 from reviews.services.audit import audit_record
+from reviews.services.critical_errors import critical_error_log
 from reviews.services.evaluations import (
     AnswerInput,
-    critical_error_log,
     evaluation_answers_save,
     evaluation_create,
     evaluation_submit,

@@ -26,12 +26,9 @@ from reviews.models import (
     CalibrationSession,
     Call,
     Criterion,
-    CriticalError,
     CriticalErrorStatus,
-    CriticalErrorType,
     Evaluation,
     ReviewAssignment,
-    RootCause,
     ScorecardVersion,
     ScorecardVersionStatus,
     Selection,
@@ -39,7 +36,8 @@ from reviews.models import (
 )
 from reviews.selectors.scorecards import criteria_in_order
 from reviews.services.audit import audit_record
-from reviews.services.texts import EXPLANATION_MAX_CHARS, NOTE_MAX_CHARS, too_long
+from reviews.services.confirmations import confirmations_request
+from reviews.services.texts import EXPLANATION_MAX_CHARS, too_long
 
 
 @dataclass(frozen=True)
@@ -78,7 +76,7 @@ def evaluation_score_preview(*, evaluation: Evaluation, answers: Sequence[Answer
     return _score(evaluation, answers)
 
 
-def _store_score(evaluation: Evaluation) -> None:
+def store_score(evaluation: Evaluation) -> None:
     result = _score(evaluation)
     evaluation.score = result.score
     evaluation.points_earned = result.points_earned
@@ -86,7 +84,7 @@ def _store_score(evaluation: Evaluation) -> None:
     evaluation.auto_failed = result.auto_failed
 
 
-def _lock_for_reviewer(evaluation: Evaluation, acting_user: User, action: EvaluationAction) -> Evaluation:
+def lock_for_reviewer(evaluation: Evaluation, acting_user: User, action: EvaluationAction) -> Evaluation:
     """Re-read under a row lock; check the state allows the action and the user is the reviewer."""
     locked = (
         Evaluation.objects.select_for_update(of=("self",))
@@ -198,7 +196,7 @@ def evaluation_answers_save(
     acting_user: User,
 ) -> Evaluation:
     """Save (insert or replace) answers on a draft. Every answer is checked against its criterion."""
-    evaluation = _lock_for_reviewer(evaluation, acting_user, EvaluationAction.EDIT)
+    evaluation = lock_for_reviewer(evaluation, acting_user, EvaluationAction.EDIT)
     specs = {spec.criterion_id: spec for spec in criteria_specs(evaluation.scorecard_version_id)}
     field_errors: dict[str, list[str]] = {}
     seen: set[int] = set()
@@ -237,7 +235,7 @@ def evaluation_answers_save(
         )
     if summary is not None:
         evaluation.summary = summary
-    _store_score(evaluation)
+    store_score(evaluation)
     evaluation.save()
     audit_record(
         actor=acting_user,
@@ -253,87 +251,6 @@ def evaluation_answers_save(
         },
     )
     return evaluation
-
-
-@transaction.atomic
-def critical_error_log(
-    *,
-    evaluation: Evaluation,
-    error_type: CriticalErrorType,
-    offset_seconds: int,
-    note: str,
-    criterion: Criterion | None = None,
-    root_cause: RootCause | None = None,
-    acting_user: User,
-) -> CriticalError:
-    """Log a critical error at a moment of the recording, on a draft evaluation.
-
-    Why it happened (``root_cause``) is required, except in calibration, where only the judgment is compared.
-    """
-    evaluation = _lock_for_reviewer(evaluation, acting_user, EvaluationAction.EDIT)
-    field_errors: dict[str, list[str]] = {}
-    if not error_type.is_active:
-        field_errors["type"] = [_("This critical-error type is no longer in use.")]
-    if root_cause is None and evaluation.calibration_session_id is None:
-        field_errors["root_cause"] = [_("Choose why it happened: the root cause.")]
-    elif root_cause is not None and not root_cause.is_active:
-        field_errors["root_cause"] = [_("This root cause is no longer in use.")]
-    if offset_seconds < 0:
-        field_errors["offset_seconds"] = [_("The offset cannot be negative.")]
-    elif offset_seconds > evaluation.call.handle_time_seconds:
-        field_errors["offset_seconds"] = [
-            _("The call lasted %(seconds)s seconds; the offset must lie within it.")
-            % {"seconds": evaluation.call.handle_time_seconds}
-        ]
-    if not note.strip():
-        field_errors["note"] = [_("Describe what happened at this moment.")]
-    elif too_long(note, NOTE_MAX_CHARS):
-        field_errors["note"] = too_long(note, NOTE_MAX_CHARS)
-    if criterion is not None and criterion.section.version_id != evaluation.scorecard_version_id:
-        field_errors["criterion"] = [_("This criterion is not part of the evaluation's scorecard version.")]
-    if field_errors:
-        raise DomainError(_("The critical error is not valid; nothing was saved."), fields=field_errors)
-    error = CriticalError.objects.create(
-        evaluation=evaluation,
-        type=error_type,
-        criterion=criterion,
-        offset_seconds=offset_seconds,
-        note=note.strip(),
-        root_cause=root_cause,
-        agent_id=evaluation.call.agent_id,
-        observed_at=evaluation.call.started_at,
-    )
-    _store_score(evaluation)
-    evaluation.save()
-    audit_record(
-        actor=acting_user,
-        action=AuditAction.CRITICAL_ERROR_LOGGED,
-        obj=error,
-        subject=evaluation.call.agent,
-        data={
-            "evaluation_id": evaluation.pk,
-            "type": error_type.code,
-            "offset_seconds": offset_seconds,
-            "root_cause": None if root_cause is None else {"code": root_cause.code, "version": root_cause.version},
-        },
-    )
-    return error
-
-
-@transaction.atomic
-def critical_error_remove(*, critical_error: CriticalError, acting_user: User) -> None:
-    """Remove a critical error from a draft (after submission errors are overturned or withdrawn, never deleted)."""
-    evaluation = _lock_for_reviewer(critical_error.evaluation, acting_user, EvaluationAction.EDIT)
-    audit_record(
-        actor=acting_user,
-        action=AuditAction.CRITICAL_ERROR_REMOVED,
-        obj=critical_error,
-        subject=evaluation.call.agent,
-        data={"evaluation_id": evaluation.pk, "type": critical_error.type.code},
-    )
-    critical_error.delete()
-    _store_score(evaluation)
-    evaluation.save()
 
 
 def evaluation_check_complete(*, evaluation: Evaluation) -> None:
@@ -356,14 +273,15 @@ def evaluation_check_complete(*, evaluation: Evaluation) -> None:
 @transaction.atomic
 def evaluation_submit(*, evaluation: Evaluation, acting_user: User) -> Evaluation:
     """Submit a complete draft. Its score is fixed from here on; corrections are new revisions."""
-    evaluation = _lock_for_reviewer(evaluation, acting_user, EvaluationAction.SUBMIT)
+    evaluation = lock_for_reviewer(evaluation, acting_user, EvaluationAction.SUBMIT)
     evaluation_check_complete(evaluation=evaluation)
     evaluation.status = evaluation_transition(
         EvaluationState(evaluation.status), EvaluationAction.SUBMIT, acting_user.role
     ).value
-    _store_score(evaluation)
+    store_score(evaluation)
     evaluation.submitted_at = timezone.now()
     evaluation.save()
+    confirmations_request(evaluation=evaluation)
     audit_record(
         actor=acting_user,
         action=AuditAction.EVALUATION_SUBMITTED,

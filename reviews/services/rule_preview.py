@@ -68,6 +68,7 @@ def rule_version_preview(*, version: RuleVersion, acting_user: User, as_of: dt.d
         count_targeted_reviews=terms.count_targeted_reviews,
         excluded_reviewer_ids=flagged_reviewer_ids(as_of=as_of) if terms.exclude_flagged_reviewers else (),
         exclude_systemic_causes=terms.exclude_systemic_causes,
+        require_confirmation=terms.requires_confirmation,
     )
     flagged_ids = flagged_everywhere & agents.keys()
     k = settings.SMALL_CELL_K

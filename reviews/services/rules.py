@@ -51,6 +51,7 @@ class RuleTerms:
     count_targeted_reviews: bool = False
     exclude_flagged_reviewers: bool = False
     exclude_systemic_causes: bool = False
+    requires_confirmation: bool = False
 
 
 def terms_of(version: RuleVersion) -> RuleTerms:
@@ -66,6 +67,7 @@ def terms_of(version: RuleVersion) -> RuleTerms:
         count_targeted_reviews=version.count_targeted_reviews,
         exclude_flagged_reviewers=version.exclude_flagged_reviewers,
         exclude_systemic_causes=version.exclude_systemic_causes,
+        requires_confirmation=version.requires_confirmation,
     )
 
 
@@ -113,6 +115,7 @@ def _write_terms(version: RuleVersion, terms: RuleTerms, types: Iterable[Critica
     version.count_targeted_reviews = terms.count_targeted_reviews
     version.exclude_flagged_reviewers = terms.exclude_flagged_reviewers
     version.exclude_systemic_causes = terms.exclude_systemic_causes
+    version.requires_confirmation = terms.requires_confirmation
     version.save()
     version.counted_types.set(types)
     version.scope_teams.set(Team.objects.filter(pk__in=terms.team_ids))
@@ -131,6 +134,7 @@ def _terms_data(terms: RuleTerms) -> dict[str, Any]:
         "count_targeted_reviews": terms.count_targeted_reviews,
         "exclude_flagged_reviewers": terms.exclude_flagged_reviewers,
         "exclude_systemic_causes": terms.exclude_systemic_causes,
+        "requires_confirmation": terms.requires_confirmation,
     }
 
 

@@ -271,6 +271,7 @@ def scoring_chunk_process(*, chunk_id: int) -> bool:
                 count_targeted_reviews=version.count_targeted_reviews,
                 excluded_reviewer_ids=run.excluded_reviewer_ids if version.exclude_flagged_reviewers else (),
                 exclude_systemic_causes=version.exclude_systemic_causes,
+                require_confirmation=version.requires_confirmation,
             )
             firings = evaluate_rule(facts, spec, run.as_of)
             opened += alerts_open_or_extend(

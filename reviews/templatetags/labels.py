@@ -23,6 +23,7 @@ from reviews.models import (
     AuditAction,
     CauseKind,
     Channel,
+    ConfirmationStatus,
     ConsentDecision,
     CriticalErrorStatus,
     CriticalErrorType,
@@ -44,6 +45,7 @@ KINDS: dict[str, type[TextChoices]] = {
     "audit_action": AuditAction,
     "cause_kind": CauseKind,
     "channel": Channel,
+    "confirmation_status": ConfirmationStatus,
     "consent_decision": ConsentDecision,
     "critical_error_status": CriticalErrorStatus,
     "employment_type": EmploymentType,
@@ -125,6 +127,7 @@ RULE_TERMS = {
     "count_targeted_reviews": _("Errors from targeted reviews count"),
     "exclude_flagged_reviewers": _("Errors logged by reviewers flagged in calibration do not count"),
     "exclude_systemic_causes": _("Errors with a systemic root cause do not count"),
+    "requires_confirmation": _("Errors count only once a second reviewer confirmed them"),
 }
 
 

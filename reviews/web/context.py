@@ -13,6 +13,7 @@ NAVIGATION = {
     Role.AGENT: [("web:me", _("My evaluations")), ("web:appeals", _("My appeals"))],
     Role.SUPERVISOR: [
         ("web:queue", _("Work queue")),
+        ("web:confirmations", _("Second opinions")),
         ("web:alerts", _("Alerts")),
         ("web:appeals", _("Appeals")),
         ("web:calibrations", _("Calibration")),
@@ -27,6 +28,7 @@ NAVIGATION = {
         ("web:imports", _("Imports")),
         ("web:sampling", _("Sampling")),
         ("web:alerts", _("Alerts")),
+        ("web:confirmations", _("Second opinions")),
         ("web:appeals", _("Appeals")),
         ("web:calibrations", _("Calibration")),
         ("web:consistency", _("Consistency")),

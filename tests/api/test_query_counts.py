@@ -25,6 +25,7 @@ LISTS = [
     ("qa_lead", "/api/v1/scorecard-versions/"),
     ("qa_lead", "/api/v1/critical-error-types/"),
     ("supervisor", "/api/v1/root-causes/"),
+    ("qa_lead", "/api/v1/confirmation-tasks/"),
     ("qa_lead", "/api/v1/evaluations/"),
     ("agent", "/api/v1/evaluations/"),
     ("qa_lead", "/api/v1/threshold-rules/"),
@@ -66,6 +67,14 @@ def grow(world, published_version, rounds):
             at=timezone.now() - dt.timedelta(days=20),
             n=1,
             level="formal_warning",
+        )
+        # A rule that needs a second opinion on every error (it never fires here: nothing is confirmed).
+        active_rule(
+            qa_lead=world.qa_lead,
+            council=world.council,
+            at=timezone.now() - dt.timedelta(days=20),
+            n=5,
+            requires_confirmation=True,
         )
         for who in (world.agent, agent):
             evaluation = scored_call(

@@ -4,10 +4,9 @@ import pytest
 
 from reviews.domain.errors import Conflict, DomainError, InvalidTransition, NotPermitted
 from reviews.models import AuditEvent, CriticalErrorType, EvaluationStatus, RootCause, ScorecardVersion
+from reviews.services.critical_errors import critical_error_log, critical_error_remove
 from reviews.services.evaluations import (
     AnswerInput,
-    critical_error_log,
-    critical_error_remove,
     evaluation_acknowledge,
     evaluation_answers_save,
     evaluation_create,

@@ -22,7 +22,8 @@ from reviews.models import (
 from reviews.selectors.council_causes import cause_distribution
 from reviews.selectors.thresholds import agents_reaching
 from reviews.services.appeals import appeal_start_review, appeal_submit
-from reviews.services.evaluations import critical_error_log, evaluation_create
+from reviews.services.critical_errors import critical_error_log
+from reviews.services.evaluations import evaluation_create
 from reviews.services.root_causes import critical_error_cause_change, root_cause_revise
 from tests.conftest import client_for, wait_for
 from tests.factories import CallFactory

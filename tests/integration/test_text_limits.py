@@ -8,7 +8,8 @@ from django.utils import timezone
 from reviews.domain.errors import DomainError
 from reviews.models import CriticalError, CriticalErrorType
 from reviews.services.appeals import appeal_submit
-from reviews.services.evaluations import critical_error_log, evaluation_create
+from reviews.services.critical_errors import critical_error_log
+from reviews.services.evaluations import evaluation_create
 from tests.helpers import scored_call
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import Team
-from reviews.models import AgentScore, Alert, CriticalError, ReviewAssignment, RootCause
+from reviews.models import AgentScore, Alert, ConfirmationTask, CriticalError, ReviewAssignment, RootCause
 from reviews.services.alerts import alert_view_evidence
 from reviews.services.appeals import appeal_start_review, appeal_submit
 from reviews.services.calibration import calibration_session_create
@@ -51,6 +51,10 @@ def scene(world, published_version, settings, tmp_path) -> Scene:
     # Under review by its assignee (the other team's supervisor), so a decision reaches the
     # rule about who decides rather than stopping at the appeal's state.
     appeal = appeal_start_review(appeal=appeal, acting_user=world.other_supervisor)
+    # A second opinion on alice's error, asked of the other team's supervisor.
+    confirmation = ConfirmationTask.objects.create(
+        critical_error=error, first_reviewer=world.supervisor, assignee=world.other_supervisor, due_on=now.date()
+    )
     session = calibration_session_create(
         call=CallFactory.create(agent=world.agent),
         scorecard_version=published_version,
@@ -88,6 +92,7 @@ def scene(world, published_version, settings, tmp_path) -> Scene:
             "team": Team.objects.get(name="Team A").pk,
             "user": world.agent.pk,
             "root_cause": RootCause.objects.get(code="KNOWLEDGE_GAP", is_active=True).pk,
+            "confirmation": confirmation.pk,
         },
         appeal_items=list(appeal.items.values_list("pk", flat=True)),
     )

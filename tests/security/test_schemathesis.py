@@ -6,6 +6,12 @@ operation and checks each answer: no server error, the status, content type, hea
 body as the schema says, schema-invalid input refused and schema-valid input accepted
 (with the per-operation business-rule exceptions in schemathesis.toml, each with its reason).
 The number of cases per role is printed.
+
+The coverage phase (boundary values of every parameter, about 5,000 cases per role) runs for the QA
+lead, who reaches every operation, and the supervisor, whose reads and writes are scoped; the agent,
+the works council and the admin run the examples and fuzzing phases, since most operations answer
+them with a refusal that the permission matrix checks cell by cell. SCHEMATHESIS_ALL_PHASES=1 runs
+every phase for every role (about twice the time).
 """
 
 import os
@@ -23,7 +29,14 @@ from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ROLES = ["agent_a1", "supervisor_a", "qa_lead", "council", "admin"]
+COVERAGE_ROLES = {"supervisor_a", "qa_lead"}
 MAX_EXAMPLES = "5"
+
+
+def phases(role: str) -> str:
+    if role in COVERAGE_ROLES or os.environ.get("SCHEMATHESIS_ALL_PHASES") == "1":
+        return "examples,coverage,fuzzing"
+    return "examples,fuzzing"
 
 
 @pytest.fixture
@@ -79,7 +92,7 @@ def served_demo():
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def schemathesis(base: str, token: str) -> subprocess.Popen[str]:
+def schemathesis(base: str, token: str, role: str) -> subprocess.Popen[str]:
     """One role's run: every check (schemathesis.toml), one thread (parallel roles are processes)."""
     return subprocess.Popen(
         [
@@ -93,7 +106,7 @@ def schemathesis(base: str, token: str) -> subprocess.Popen[str]:
             "--max-examples",
             MAX_EXAMPLES,
             "--phases",
-            "examples,coverage,fuzzing",
+            phases(role),
             "--seed",
             "20261123",
             # Threads inside one run trip CPython 3.11's AST recursion check in Hypothesis; roles run
@@ -112,7 +125,7 @@ def schemathesis(base: str, token: str) -> subprocess.Popen[str]:
 @pytest.mark.slow
 def test_every_generated_request_gets_an_answer_the_schema_allows_for_every_role(served_demo, capsys):
     base, tokens = served_demo
-    runs = {role: schemathesis(base, tokens[role]) for role in ROLES}
+    runs = {role: schemathesis(base, tokens[role], role) for role in ROLES}
     counts = {}
     failures = {}
     for role, run in runs.items():
@@ -128,5 +141,5 @@ def test_every_generated_request_gets_an_answer_the_schema_allows_for_every_role
             failures[role] = output[start if start >= 0 else -6000 :][:12000]
     with capsys.disabled():
         print(f"\nschemathesis cases per role (all checks): {counts} (total {sum(counts.values())})")
-    assert all(count > 1000 for count in counts.values()), counts
+    assert all(count > (1000 if "coverage" in phases(role) else 100) for role, count in counts.items()), counts
     assert not failures, "\n\n".join(f"--- {role}\n{text}" for role, text in failures.items())

@@ -151,6 +151,9 @@ class ReviewerConsistencySerializer(serializers.Serializer[Any]):
     appeal_items_decided = strict.IntegerField()
     appeal_items_overturned = strict.IntegerField()
     overturn_rate = serializers.FloatField(allow_null=True)
+    second_opinions = strict.IntegerField(help_text="Second opinions given on this reviewer's critical errors")
+    second_opinions_agreed = strict.IntegerField(help_text="Of those, the ones where the second reviewer heard it too")
+    agreement_rate = serializers.FloatField(allow_null=True)
     flagged = strict.BooleanField()
     flag_reasons = serializers.ListField(child=strict.CharField())
 

@@ -75,6 +75,9 @@ class CriticalErrorSerializer(strict.ModelSerializer[CriticalError]):
     type_label_en = strict.CharField(source="type.label_en", read_only=True)
     root_cause = RootCauseBriefSerializer(read_only=True, allow_null=True)
     root_cause_changes = RootCauseChangeSerializer(many=True, read_only=True)
+    confirmation = serializers.SerializerMethodField(
+        help_text="Where a rule needs a second reviewer: open, disputed, confirmed or rejected; null where none"
+    )
 
     class Meta:
         model = CriticalError
@@ -88,10 +91,20 @@ class CriticalErrorSerializer(strict.ModelSerializer[CriticalError]):
             "note",
             "root_cause",
             "root_cause_changes",
+            "confirmation",
+            "confirmed_at",
             "status",
             "observed_at",
             "created_at",
         ]
+
+    def get_confirmation(self, error: CriticalError) -> str | None:
+        return _confirmation_status(error)
+
+
+def _confirmation_status(error: CriticalError) -> str | None:
+    task = getattr(error, "confirmation", None)  # the reverse one-to-one raises when there is none
+    return None if task is None else task.status
 
 
 class CauseChangeInput(serializers.Serializer[dict[str, Any]]):

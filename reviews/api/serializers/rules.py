@@ -59,6 +59,7 @@ class RuleVersionSerializer(strict.ModelSerializer[RuleVersion]):
             "count_targeted_reviews",
             "exclude_flagged_reviewers",
             "exclude_systemic_causes",
+            "requires_confirmation",
             "review_by",
             "created_at",
             "proposed_at",
@@ -114,6 +115,10 @@ class RuleTermsInput(serializers.Serializer[dict[str, Any]]):
         required=False,
         help_text="Errors with a systemic root cause (time pressure, an outage, unclear policy) do not count "
         "(default: no)",
+    )
+    requires_confirmation = strict.BooleanField(
+        required=False,
+        help_text="An error counts only after a second reviewer confirmed it, blind (default: no)",
     )
 
 

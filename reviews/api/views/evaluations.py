@@ -37,6 +37,7 @@ from reviews.selectors import (
     evaluations_visible_to,
     with_critical_error_counts,
 )
+from reviews.services import critical_errors as critical_error_services
 from reviews.services import evaluations as evaluation_services
 from reviews.services.root_causes import critical_error_cause_change
 
@@ -130,7 +131,7 @@ class EvaluationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         evaluation = self.get_object()
         data = CriticalErrorInput(data=request.data)
         data.is_valid(raise_exception=True)
-        error = evaluation_services.critical_error_log(
+        error = critical_error_services.critical_error_log(
             evaluation=evaluation,
             error_type=data.validated_data["type"],
             offset_seconds=data.validated_data["offset_seconds"],
@@ -146,7 +147,7 @@ class EvaluationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
     def remove_critical_error(self, request: Request, pk: str | None = None, error_id: str | None = None) -> Response:
         evaluation = self.get_object()
         error = evaluation.critical_errors.get(pk=int(error_id or 0))
-        evaluation_services.critical_error_remove(critical_error=error, acting_user=request_user(request))
+        critical_error_services.critical_error_remove(critical_error=error, acting_user=request_user(request))
         return Response(status=204)
 
     @extend_schema(

@@ -46,6 +46,7 @@ def _term_changes(data: dict[str, Any]) -> dict[str, Any]:
         "count_targeted_reviews": ("count_targeted_reviews", bool),
         "exclude_flagged_reviewers": ("exclude_flagged_reviewers", bool),
         "exclude_systemic_causes": ("exclude_systemic_causes", bool),
+        "requires_confirmation": ("requires_confirmation", bool),
     }
     return {renames[k][0]: renames[k][1](v) for k, v in data.items() if k in renames}
 

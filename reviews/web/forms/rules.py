@@ -32,6 +32,10 @@ class RuleForm(forms.Form):
         label=_("Errors with a systemic root cause (time pressure, an outage, unclear policy) do not count"),
         required=False,
     )
+    requires_confirmation = forms.BooleanField(
+        label=_("An error counts only after a second reviewer has confirmed it, without seeing the first judgment"),
+        required=False,
+    )
 
 
 class ConsentForm(forms.Form):

@@ -16,18 +16,21 @@ from accounts.models import Role
 from reviews.domain.errors import DomainError
 from reviews.models import (
     Channel,
+    ConfirmationStatus,
     Evaluation,
     EvaluationStatus,
     ScorecardVersionStatus,
 )
 from reviews.selectors import (
     calls_visible_to,
+    confirmation_tasks_visible_to,
     evaluations_visible_to,
     scorecard_versions_visible_to,
     users_visible_to,
 )
 from reviews.selectors.scorecards import criteria_in_order
 from reviews.selectors.work import critical_errors_of, draft_of, review_queue
+from reviews.services import critical_errors as critical_error_services
 from reviews.services import evaluations as evaluation_services
 from reviews.templatetags.labels import person
 from reviews.web.common import page_user, paginate_uncounted, report_domain_error, role_required, visible_or_404
@@ -57,7 +60,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     calls = review_queue(
         user, agent_id=filters.get("agent"), channel=filters.get("channel"), state=filters.get("status")
     )
-    return render(request, "web/queue.html", {"form": form, "page": paginate_uncounted(request, calls)})
+    # Second opinions asked of this reviewer come first: each has a deadline.
+    confirmations = confirmation_tasks_visible_to(user).filter(assignee=user, status=ConfirmationStatus.OPEN)
+    return render(
+        request,
+        "web/queue.html",
+        {"form": form, "page": paginate_uncounted(request, calls), "confirmations": confirmations[:20]},
+    )
 
 
 def _answers_form(draft: Evaluation, data: Any = None) -> AnswersForm:
@@ -226,7 +235,7 @@ def critical_error_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = CriticalErrorForm(request.POST)
     if form.is_valid():
         try:
-            evaluation_services.critical_error_log(
+            critical_error_services.critical_error_log(
                 evaluation=draft,
                 error_type=form.cleaned_data["type"],
                 offset_seconds=form.cleaned_data["offset_seconds"],
@@ -253,7 +262,7 @@ def critical_error_remove(request: HttpRequest, pk: int, error_id: int) -> HttpR
         messages.error(request, _("That critical error is not on your draft."))
         return redirect("web:call", pk=call.pk)
     try:
-        evaluation_services.critical_error_remove(critical_error=error, acting_user=user)
+        critical_error_services.critical_error_remove(critical_error=error, acting_user=user)
     except DomainError as exc:
         report_domain_error(request, exc)
     if request.htmx:  # type: ignore[attr-defined]

@@ -50,6 +50,7 @@ def rule_list(request: HttpRequest) -> HttpResponse:
                     count_targeted_reviews=data["count_targeted_reviews"],
                     exclude_flagged_reviewers=data["exclude_flagged_reviewers"],
                     exclude_systemic_causes=data["exclude_systemic_causes"],
+                    requires_confirmation=data["requires_confirmation"],
                 ),
                 acting_user=user,
             )

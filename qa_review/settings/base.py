@@ -207,6 +207,7 @@ SPECTACULAR_SETTINGS = {
         "ChannelEnum": "reviews.models.Channel",
         "AlertLevelEnum": "reviews.models.AlertLevel",
         "CauseKindEnum": "reviews.models.CauseKind",
+        "ConfirmationStatusEnum": "reviews.models.ConfirmationStatus",
         "ConsentDecisionEnum": "reviews.models.ConsentDecision",
         "AppealStatusEnum": "reviews.models.AppealStatus",
         "AppealItemKindEnum": "reviews.models.AppealItemKind",

@@ -35,6 +35,12 @@ def notification_text(kind: str, params: dict[str, Any]) -> str:
             )
             % params
         )
+    if kind == "coaching_plan_opened":
+        return _("A coaching plan was opened for you; you can read it and add your comment.")
+    if kind == "coaching_session":
+        return _("A coaching session of %(held_on)s was recorded in your plan.") % {"held_on": _date(params["held_on"])}
+    if kind == "coaching_plan_closed":
+        return _("Your coaching plan was closed.")
     if kind == "confirmation_assigned":
         return _("A second opinion on a critical error is asked of you; give it by %(due)s.") % {
             "due": _date(params["due_on"])

@@ -208,6 +208,7 @@ SPECTACULAR_SETTINGS = {
         "AlertLevelEnum": "reviews.models.AlertLevel",
         "CauseKindEnum": "reviews.models.CauseKind",
         "ConfirmationStatusEnum": "reviews.models.ConfirmationStatus",
+        "CoachingStatusEnum": "reviews.models.CoachingStatus",
         "ConsentDecisionEnum": "reviews.models.ConsentDecision",
         "AppealStatusEnum": "reviews.models.AppealStatus",
         "AppealItemKindEnum": "reviews.models.AppealItemKind",

@@ -3,7 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView, TeamViewSet, TokenView, UserViewSet
 from reviews.api import views
-from reviews.api.views import confirmations, imports, root_causes, sampling
+from reviews.api.views import coaching, confirmations, imports, root_causes, sampling
 from reviews.api.views import works_council as council
 
 router = DefaultRouter()
@@ -17,6 +17,7 @@ router.register("criteria", views.CriterionViewSet, basename="criterion")
 router.register("critical-error-types", views.CriticalErrorTypeViewSet, basename="critical-error-type")
 router.register("root-causes", root_causes.RootCauseViewSet, basename="root-cause")
 router.register("confirmation-tasks", confirmations.ConfirmationTaskViewSet, basename="confirmation-task")
+router.register("coaching-plans", coaching.CoachingPlanViewSet, basename="coaching-plan")
 router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
 router.register("threshold-rules", views.ThresholdRuleViewSet, basename="threshold-rule")
 router.register("alerts", views.AlertViewSet, basename="alert")
@@ -47,6 +48,11 @@ urlpatterns = [
     ),
     path("works-council/pressure-indicators/", council.PressureIndicatorsView.as_view(), name="wc-pressure"),
     path("works-council/root-causes/", council.RootCausesView.as_view(), name="wc-root-causes"),
+    path(
+        "works-council/support-before-sanction/",
+        council.SupportBeforeSanctionView.as_view(),
+        name="wc-support-before-sanction",
+    ),
     path("works-council/audit-log/", council.CouncilAuditLogView.as_view(), name="wc-audit-log"),
     path("audit/verify/", council.AuditVerifyView.as_view(), name="audit-verify"),
     path("", include(router.urls)),

@@ -11,6 +11,7 @@ from reviews.models.audit import AuditAction, AuditEvent
 from reviews.models.calibration import CalibrationParticipant, CalibrationSession, CalibrationStatus
 from reviews.models.calls import Call, Channel
 from reviews.models.causes import CauseKind, RootCause, RootCauseChange
+from reviews.models.coaching import CoachingPlan, CoachingSession, CoachingStatus
 from reviews.models.confirmations import ConfirmationStatus, ConfirmationTask
 from reviews.models.evaluations import (
     Answer,
@@ -73,6 +74,9 @@ __all__ = [
     "CauseKind",
     "Channel",
     "ChunkStatus",
+    "CoachingPlan",
+    "CoachingSession",
+    "CoachingStatus",
     "ConfirmationStatus",
     "ConfirmationTask",
     "ConsentDecision",

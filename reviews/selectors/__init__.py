@@ -25,6 +25,8 @@ from reviews.models import (
     CalibrationParticipant,
     CalibrationSession,
     Call,
+    CoachingPlan,
+    CoachingSession,
     ConfirmationTask,
     CriticalError,
     CriticalErrorType,
@@ -154,6 +156,27 @@ def critical_error_types_visible_to(user: Viewer) -> QuerySet[CriticalErrorType]
     if not _known(user):
         return CriticalErrorType.objects.none()
     return CriticalErrorType.objects.all()
+
+
+def coaching_plans_visible_to(user: Viewer) -> QuerySet[CoachingPlan]:
+    """The agent sees their own plans; a supervisor the team's; a QA lead all. The council sees none."""
+    plans = (
+        CoachingPlan.objects.select_related("agent", "agent__team", "opened_by")
+        .prefetch_related(
+            Prefetch("sessions", queryset=CoachingSession.objects.select_related("recorded_by")),
+            "linked_evaluations__call",
+        )
+        .order_by("-opened_at", "-id")
+    )
+    if not _known(user):
+        return plans.none()
+    if user.role == Role.QA_LEAD:
+        return plans
+    if user.role == Role.SUPERVISOR:
+        return plans.filter(agent__team_id=_team_of(user))
+    if user.role == Role.AGENT:
+        return plans.filter(agent=user)
+    return plans.none()
 
 
 def confirmation_tasks_visible_to(user: Viewer) -> QuerySet[ConfirmationTask]:

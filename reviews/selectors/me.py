@@ -12,11 +12,12 @@ from django.db.models import Model, Q
 from django.db.models.fields.files import FieldFile
 
 from accounts.models import User
-from reviews.models import AgentScore, Alert, AlertStatus, Answer, Evaluation
+from reviews.models import AgentScore, Alert, AlertStatus, Answer, CoachingSession, Evaluation
 from reviews.selectors import (
     alert_evidence_prefetch,
     appeal_items_prefetch,
     appeals_visible_to,
+    coaching_plans_visible_to,
     critical_errors_shown,
     evaluations_visible_to,
     notifications_of,
@@ -86,6 +87,9 @@ def personal_data_export(user: User) -> dict[str, Any]:
     records["reviews.answer (of my evaluations)"] = [
         _row(a) for a in Answer.objects.filter(evaluation__in=evaluations).order_by("pk")
     ]
+    records["reviews.coachingsession (of my coaching plans)"] = [
+        _row(s) for s in CoachingSession.objects.filter(plan__agent=user).order_by("pk")
+    ]
     return {
         "format": "qa_review personal data export, version 1",
         "subject": {"id": user.pk, "username": user.username},
@@ -110,4 +114,5 @@ def my_overview(user: User) -> dict[str, Any]:
         "appeals": with_overdue(appeals_visible_to(user).filter(agent=user)).prefetch_related(appeal_items_prefetch()),
         "scores": AgentScore.objects.filter(agent=user).select_related("agent").order_by("period_start"),
         "notifications": notifications_of(user)[:100],
+        "coaching_plans": coaching_plans_visible_to(user).filter(agent=user),
     }

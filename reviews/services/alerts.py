@@ -113,6 +113,10 @@ def alert_decide(*, alert: Alert, decision: str, rationale: str, acting_user: Us
             "evidence": list(alert.evidence_links.values_list("critical_error_id", flat=True)),
         },
     )
+    if alert.status == AlertStatus.CONFIRMED:
+        from reviews.services.coaching import coaching_plan_for_confirmed_alert
+
+        coaching_plan_for_confirmed_alert(alert=alert, acting_user=acting_user)  # coaching before sanction
     return alert
 
 

@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 
 NAVIGATION = {
-    Role.AGENT: [("web:me", _("My evaluations")), ("web:appeals", _("My appeals"))],
+    Role.AGENT: [("web:me", _("My evaluations")), ("web:appeals", _("My appeals")), ("web:coaching", _("Coaching"))],
     Role.SUPERVISOR: [
         ("web:queue", _("Work queue")),
         ("web:confirmations", _("Second opinions")),
         ("web:alerts", _("Alerts")),
+        ("web:coaching", _("Coaching")),
         ("web:appeals", _("Appeals")),
         ("web:calibrations", _("Calibration")),
         ("web:consistency", _("Consistency")),
@@ -29,6 +30,7 @@ NAVIGATION = {
         ("web:sampling", _("Sampling")),
         ("web:alerts", _("Alerts")),
         ("web:confirmations", _("Second opinions")),
+        ("web:coaching", _("Coaching")),
         ("web:appeals", _("Appeals")),
         ("web:calibrations", _("Calibration")),
         ("web:consistency", _("Consistency")),

@@ -26,6 +26,7 @@ LISTS = [
     ("qa_lead", "/api/v1/critical-error-types/"),
     ("supervisor", "/api/v1/root-causes/"),
     ("qa_lead", "/api/v1/confirmation-tasks/"),
+    ("qa_lead", "/api/v1/coaching-plans/"),
     ("qa_lead", "/api/v1/evaluations/"),
     ("agent", "/api/v1/evaluations/"),
     ("qa_lead", "/api/v1/threshold-rules/"),
@@ -48,6 +49,7 @@ LISTS = [
 def grow(world, published_version, rounds):
     """Add `rounds` more of every kind of row the lists show."""
     from reviews.models import RootCause
+    from reviews.services.coaching import coaching_plan_open, coaching_session_add
     from reviews.services.root_causes import critical_error_cause_change, root_cause_create
     from reviews.services.scorecards import criterion_add, scorecard_create, scorecard_version_publish, section_add
     from tests.helpers import assignee_of
@@ -95,6 +97,12 @@ def grow(world, published_version, rounds):
             root_cause=RootCause.objects.get(code="TIME_PRESSURE", is_active=True),
             reason="De afhandeltijdnorm liet geen ruimte.",
             acting_user=assignee_of(appeal),
+        )
+        plan = coaching_plan_open(
+            agent=agent, goals="Melden oefenen.", evaluation=evaluation, acting_user=world.qa_lead
+        )
+        coaching_session_add(
+            plan=plan, held_on=timezone.localdate(), notes="Besproken.", agreed_actions="", acting_user=world.qa_lead
         )
         root_cause_create(
             code=f"CAUSE_{RootCause.objects.count()}",

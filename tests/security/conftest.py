@@ -15,6 +15,7 @@ from reviews.services.alerts import alert_view_evidence
 from reviews.services.appeals import appeal_start_review, appeal_submit
 from reviews.services.calibration import calibration_session_create
 from reviews.services.call_imports import call_import_create
+from reviews.services.coaching import coaching_plan_open
 from tests.conftest import small_wav
 from tests.factories import CallFactory
 from tests.helpers import active_rule, run_scoring_inline, scored_call
@@ -52,6 +53,7 @@ def scene(world, published_version, settings, tmp_path) -> Scene:
     # rule about who decides rather than stopping at the appeal's state.
     appeal = appeal_start_review(appeal=appeal, acting_user=world.other_supervisor)
     # A second opinion on alice's error, asked of the other team's supervisor.
+    plan = coaching_plan_open(agent=world.agent, goals="Signalen melden.", acting_user=world.supervisor)
     confirmation = ConfirmationTask.objects.create(
         critical_error=error, first_reviewer=world.supervisor, assignee=world.other_supervisor, due_on=now.date()
     )
@@ -93,6 +95,7 @@ def scene(world, published_version, settings, tmp_path) -> Scene:
             "user": world.agent.pk,
             "root_cause": RootCause.objects.get(code="KNOWLEDGE_GAP", is_active=True).pk,
             "confirmation": confirmation.pk,
+            "coaching_plan": plan.pk,
         },
         appeal_items=list(appeal.items.values_list("pk", flat=True)),
     )

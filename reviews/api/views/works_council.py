@@ -24,6 +24,7 @@ from reviews.api.throttles import CsvExportThrottle
 from reviews.domain.audit_chain import Checkpoint
 from reviews.domain.errors import DomainError
 from reviews.selectors.council_causes import cause_distribution
+from reviews.selectors.council_support import support_before_sanction, uncoached_warnings_by_rule
 from reviews.selectors.works_council import (
     audit_log,
     group_breakdown,
@@ -187,6 +188,23 @@ class RootCausesView(CouncilView):
             for row in figures[d]
         ]
         return {k: v.isoformat() for k, v in bounds.items()}, {"window": window, **figures}, rows
+
+
+class SupportBeforeSanctionView(CouncilView):
+    """Of the confirmed formal and contract warnings, the share a coaching plan for the agent preceded."""
+
+    view_name = "support-before-sanction"
+
+    @extend_schema(parameters=[*WINDOW_PARAMS, FORMAT_PARAM], responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        return super().get(request)
+
+    def compute(self, request: Request) -> tuple[dict[str, Any], Any, list[dict[str, Any]]]:
+        bounds, window = _window(request)
+        figures = support_before_sanction(**bounds)
+        body = {"window": window, **figures, "uncoached_by_rule": uncoached_warnings_by_rule(**bounds)}
+        rows = [{"dimension": d, **row} for d in ("team", "employment_type") for row in figures[d]]
+        return {k: v.isoformat() for k, v in bounds.items()}, body, rows
 
 
 class CouncilReviewerConsistencyView(CouncilView):

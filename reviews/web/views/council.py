@@ -27,6 +27,7 @@ from reviews.domain.errors import DomainError
 from reviews.models import RuleVersion, RuleVersionStatus
 from reviews.selectors import root_causes_visible_to, rule_versions_visible_to
 from reviews.selectors.council_causes import NOT_RECORDED, cause_distribution
+from reviews.selectors.council_support import support_before_sanction, uncoached_warnings_by_rule
 from reviews.selectors.works_council import (
     audit_log,
     group_breakdown,
@@ -212,6 +213,7 @@ def usage(request: HttpRequest) -> HttpResponse:
         {
             **context,
             "usage": figures,
+            "uncoached": uncoached_warnings_by_rule(start=start, end=end),
             "query": urlencode(params),
             "min_decisions": max(settings.RUBBER_STAMP_MIN_DECISIONS, settings.SMALL_CELL_K),
         },
@@ -239,11 +241,14 @@ def breakdown(request: HttpRequest) -> HttpResponse:
         )
         for dimension in ("team", "employment_type")
     }
+    support = support_before_sanction(start=start, end=end)
+    for row in support["employment_type"]:
+        row["group"] = str(labels.get(row["group"], row["group"]))
     _record(request, "group-breakdown", params)
     return render(
         request,
         "web/council/breakdown.html",
-        {**context, "figures": figures, "charts": charts, "query": urlencode(params)},
+        {**context, "figures": figures, "charts": charts, "support": support, "query": urlencode(params)},
     )
 
 

@@ -84,6 +84,8 @@ def _page(
         "later": evaluations_visible_to(user).filter(previous_revision=evaluation).first(),
         "appeals": appeals_visible_to(user).filter(evaluation=evaluation).order_by("-submitted_at"),
         "is_agent": is_agent,
+        "can_coach": user.role == Role.QA_LEAD
+        or (user.role == Role.SUPERVISOR and user.team_id == evaluation.call.agent.team_id),
         "can_acknowledge": is_agent and evaluation.status == EvaluationStatus.SUBMITTED,
         "can_appeal": can_appeal,
         "appeal_form": appeal_form or (_appeal_form(evaluation, errors) if can_appeal else None),

@@ -30,6 +30,7 @@ def me(request: HttpRequest) -> HttpResponse:
             "critical_errors": overview["critical_errors"],
             "alerts": overview["alerts"],
             "appeals": overview["appeals"],
+            "coaching_plans": overview["coaching_plans"],
             "notifications": overview["notifications"],
         },
     )

@@ -25,6 +25,7 @@ from reviews.models import (
     Appeal,
     AuditAction,
     Call,
+    CoachingPlan,
     Criterion,
     CriticalErrorType,
     Evaluation,
@@ -38,6 +39,7 @@ from reviews.selectors.scorecards import criteria_in_order
 from reviews.services.appeals import appeal_submit
 from reviews.services.audit import audit_record
 from reviews.services.calls import call_create
+from reviews.services.coaching import coaching_plan_open, coaching_session_add
 from reviews.services.critical_errors import critical_error_log
 from reviews.services.evaluations import (
     AnswerInput,
@@ -304,6 +306,25 @@ def _appeal(users: dict[str, User], call: Call) -> None:
     )
 
 
+def _coaching(users: dict[str, User], call: Call) -> None:
+    """supervisor_a coaches agent_a1 on reporting signals, from the evaluation with the unreported signal."""
+    if CoachingPlan.objects.filter(agent=users["agent_a1"]).exists():
+        return
+    plan = coaching_plan_open(
+        agent=users["agent_a1"],
+        goals="Signalen over inkomsten naast de uitkering herkennen en altijd melden; bij twijfel navragen.",
+        evaluation=Evaluation.objects.get(call=call, previous_revision__isnull=True),
+        acting_user=users["supervisor_a"],
+    )
+    coaching_session_add(
+        plan=plan,
+        held_on=timezone.localdate(),
+        notes="Het gesprek samen teruggeluisterd vanaf 1:35; besproken waarom bijverdiensten gemeld worden.",
+        agreed_actions="Bij twijfel altijd melden; over twee weken samen twee nieuwe gesprekken terugluisteren.",
+        acting_user=users["supervisor_a"],
+    )
+
+
 def seed_demo(*, password: str | None = None, organisation: bool = True) -> dict[str, int]:
     """Create the demo world if it is not there yet. Returns counts of what exists.
 
@@ -360,6 +381,7 @@ def seed_demo(*, password: str | None = None, organisation: bool = True) -> dict
             )
             _rules(users)
             _appeal(users, calls["DEMO-AGENT_B1-1"])
+            _coaching(users, calls["DEMO-AGENT_A1-1"])
     finally:
         reset_correlation_id(token)
     return {

@@ -173,6 +173,14 @@ def retention_daily() -> dict[str, int]:
     return retention.retention_apply()
 
 
+@shared_task(name="reviews.tasks.digests_daily", acks_late=True, autoretry_for=RETRYABLE, max_retries=5)
+def digests_daily() -> int:
+    """The morning e-mail digest (DIGEST_EMAILS): at most one per person a day, so a retry is harmless."""
+    from reviews.services.digests import digests_send
+
+    return digests_send()
+
+
 @shared_task(name="reviews.tasks.audit_checkpoint_publish", acks_late=True, autoretry_for=RETRYABLE, max_retries=5)
 def audit_checkpoint_publish() -> str:
     """Daily: the audit chain's head as a signed file in AUDIT_CHECKPOINT_DIR and, with AUDIT_CHECKPOINT_EMAIL,

@@ -334,6 +334,11 @@ AUDIT_CHECKPOINT_EMAIL = env.bool("AUDIT_CHECKPOINT_EMAIL", default=False)
 # E-mail: EMAIL_URL such as smtp+tls://user:password@mail.example.org:587; by default nothing is sent.
 vars().update(env.email_url("EMAIL_URL", default="dummymail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="qa_review <qa-review@localhost>")
+# The morning digest: "something waits for you in qa_review" with links under SITE_URL (kinds and
+# counts only, never a score, a name or an error). Off by default, and in the demo.
+DIGEST_EMAILS = env.bool("DIGEST_EMAILS", default=False)
+DIGEST_HOUR = env.int("DIGEST_HOUR", default=7)
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 CELERY_BEAT_SCHEDULE = {
     "scoring-reconcile": {
@@ -358,6 +363,16 @@ CELERY_BEAT_SCHEDULE = {
             }
         }
         if AUDIT_CHECKPOINT_DIR or AUDIT_CHECKPOINT_EMAIL
+        else {}
+    ),
+    **(
+        {
+            "morning-digest": {
+                "task": "reviews.tasks.digests_daily",
+                "schedule": crontab(hour=DIGEST_HOUR, minute=0),
+            }
+        }
+        if DIGEST_EMAILS
         else {}
     ),
     **(

@@ -13,6 +13,7 @@ from reviews.models.calls import Call, Channel
 from reviews.models.causes import CauseKind, RootCause, RootCauseChange
 from reviews.models.coaching import CoachingPlan, CoachingSession, CoachingStatus
 from reviews.models.confirmations import ConfirmationStatus, ConfirmationTask
+from reviews.models.digests import DigestDelivery
 from reviews.models.evaluations import (
     Answer,
     CriticalError,
@@ -86,6 +87,7 @@ __all__ = [
     "CriticalErrorStatus",
     "CriticalErrorType",
     "CriticalPolicy",
+    "DigestDelivery",
     "Evaluation",
     "EvaluationStatus",
     "ImportFormat",

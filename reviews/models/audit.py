@@ -53,6 +53,7 @@ class AuditAction(models.TextChoices):
     CRITICAL_ERROR_REMOVED = "reviews.critical_error.removed", _("Critical error: removed")
     CRITICAL_ERROR_TYPE_CREATED = "reviews.critical_error_type.created", _("Critical error type: created")
     CRITICAL_ERROR_TYPE_UPDATED = "reviews.critical_error_type.updated", _("Critical error type: updated")
+    DIGEST_SENT = "reviews.digest.sent", _("Digest: e-mailed")
     EVALUATION_ACKNOWLEDGED = "reviews.evaluation.acknowledged", _("Evaluation: acknowledged")
     EVALUATION_ANSWERS_SAVED = "reviews.evaluation.answers_saved", _("Evaluation: answers saved")
     EVALUATION_CREATED = "reviews.evaluation.created", _("Evaluation: created")

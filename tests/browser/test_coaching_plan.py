@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
-from reviews.models import CoachingPlan, Evaluation
+from reviews.models import Evaluation
 from reviews.services.coaching import coaching_plan_open, coaching_session_add
 
 pytestmark = pytest.mark.browser
@@ -37,5 +37,6 @@ def test_the_agent_sees_the_whole_plan_and_adds_their_comment(open_session):
     page.get_by_role("button", name="Mijn opmerking opslaan").click()
     page.get_by_text("Uw opmerking is bij het plan opgeslagen.").wait_for()
     assert page.get_by_test_id("coaching-comment").inner_text().startswith("Ik wist niet")
-    assert CoachingPlan.objects.get().agent_comment.startswith("Ik wist niet")
+    plan.refresh_from_db()
+    assert plan.agent_comment.startswith("Ik wist niet")
     session.shot("agent-coaching-plan")

@@ -76,8 +76,13 @@ def start_run(fault_world, redis_server, worker) -> tuple[int, int]:
     return run_id, progress(run_id)[1]
 
 
-def run_ended(run_id: int, timeout: float) -> None:
-    wait_for(lambda: run_state(run_id).status in ("succeeded", "failed"), timeout=timeout, what="the run to end")
+def run_ended(run_id: int, timeout: float, worker=None) -> None:  # type: ignore[no-untyped-def]
+    try:
+        wait_for(lambda: run_state(run_id).status in ("succeeded", "failed"), timeout=timeout, what="the run to end")
+    except AssertionError as exc:  # say where the run stood and what the worker last did
+        done, total = progress(run_id)
+        logs = worker.logs()[-6000:] if worker is not None else ""
+        raise AssertionError(f"{exc}: {done} of {total} chunks done\n{logs}") from None
 
 
 def test_kill_9_of_the_worker_at_random_points_still_ends_the_run_exactly_once(
@@ -120,7 +125,7 @@ def test_a_redis_restart_mid_run_loses_nothing(fault_world, fault_rng, redis_ser
     print(f"restarted Redis after {lost_at} of {total} chunks")
     assert lost_at < total
 
-    run_ended(run_id, timeout=180)
+    run_ended(run_id, timeout=180, worker=worker)
     assert_exactly_once(run_id, expected)
     reconciled = AuditEvent.objects.filter(action="reviews.scoring_run.reconciled", object_id=str(run_id))
     assert reconciled.exists(), worker.logs()[-3000:]

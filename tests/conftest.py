@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from rest_framework.test import APIClient
 
 from accounts.models import EmploymentType, Role, User
-from reviews.models import Call, Criterion, CriticalErrorType, RootCause, ScorecardVersion
+from reviews.models import Call, Criterion, CriticalErrorType, ScorecardVersion
 from reviews.selectors.scorecards import criteria_in_order
 from reviews.services.scorecards import criterion_add, scorecard_create, scorecard_version_publish, section_add
 from tests.factories import CallFactory, TeamFactory, UserFactory
@@ -39,24 +39,15 @@ def ensure_seeded_error_types() -> None:
     """Transactional tests flush every table, including the migrations' seeded types and causes; put them back."""
     import importlib
 
+    from django.apps import apps as django_apps
+
     seeded = importlib.import_module("reviews.migrations.0002_seed_critical_error_types").TYPES
     for code, label_nl, label_en, description in seeded:
         CriticalErrorType.objects.get_or_create(
             code=code, defaults={"label_nl": label_nl, "label_en": label_en, "description": description}
         )
-    causes = importlib.import_module("reviews.migrations.0023_root_causes").CAUSES
-    for code, kind, label_nl, label_en, description_nl, description_en in causes:
-        RootCause.objects.get_or_create(
-            code=code,
-            version=1,
-            defaults={
-                "kind": kind,
-                "label_nl": label_nl,
-                "label_en": label_en,
-                "description_nl": description_nl,
-                "description_en": description_en,
-            },
-        )
+    # The migration's own seed, run against the current models (it only needs ``get_model``).
+    importlib.import_module("reviews.migrations.0023_root_causes").seed(django_apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,7 @@ from django.db.models import Count, Q
 
 from reviews.domain.disclosure import suppress_table
 from reviews.models import CauseKind, CriticalError, CriticalErrorStatus, RootCause
+from reviews.selectors.council_groups import NO_TEAM, UNKNOWN_TYPE
 from reviews.selectors.thresholds import COUNTING_EVALUATION_STATUSES
 
 TIME_PRESSURE = "TIME_PRESSURE"
@@ -46,7 +47,10 @@ def cause_distribution(*, start: dt.datetime, end: dt.datetime) -> dict[str, Any
             for c in sorted(causes.values(), key=lambda c: (c.kind, c.code))
         ],
     }
-    for dimension, field in (("team", "agent__team__name"), ("employment_type", "agent__employment_type")):
+    for dimension, field, nobody in (
+        ("team", "agent__team__name", NO_TEAM),
+        ("employment_type", "agent__employment_type", UNKNOWN_TYPE),
+    ):
         rows = (
             _counted(start, end)
             .order_by()
@@ -57,7 +61,7 @@ def cause_distribution(*, start: dt.datetime, end: dt.datetime) -> dict[str, Any
         agents: dict[tuple[str, str], int] = {}
         systemic = {code for code, c in causes.items() if c.kind == CauseKind.SYSTEMIC}
         for group, code, n, people in rows:
-            group = group or "(none)"
+            group = group or nobody
             column = code or NOT_RECORDED
             errors[group][column] = n
             agents[(group, column)] = people

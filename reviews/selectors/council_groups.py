@@ -14,6 +14,9 @@ from reviews.domain.disclosure import suppress_table
 from reviews.models import Alert, AlertStatus
 
 WARNING_LEVELS = ("formal_warning", "contract_warning")
+# The groups of agents without a team or an employment type (pages show them in the reader's language).
+NO_TEAM = "(no team)"
+UNKNOWN_TYPE = "(unknown)"
 DIMENSIONS = ("team", "employment_type")
 COUNTED = ("with_alert", "with_confirmed", "with_confirmed_warning")
 
@@ -69,7 +72,7 @@ def group_breakdown(*, start: dt.datetime, end: dt.datetime) -> dict[str, Any]:
     threshold = settings.GROUP_DISPARITY_RATIO
     # Plain tuples, not model instances: this reads every agent (measured in bench/RESULTS.md).
     agents = [
-        AgentGroup(pk, team or "(no team)", employment_type or "(unknown)")
+        AgentGroup(pk, team or NO_TEAM, employment_type or UNKNOWN_TYPE)
         for pk, team, employment_type in User.objects.filter(role=Role.AGENT).values_list(
             "pk", "team__name", "employment_type"
         )

@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef
 
 from reviews.domain.disclosure import suppress_table
 from reviews.models import Alert, AlertStatus, CoachingPlan
-from reviews.selectors.council_groups import WARNING_LEVELS
+from reviews.selectors.council_groups import NO_TEAM, UNKNOWN_TYPE, WARNING_LEVELS
 
 
 def confirmed_warnings(*, start: dt.datetime, end: dt.datetime) -> Any:
@@ -41,7 +41,7 @@ def support_before_sanction(*, start: dt.datetime, end: dt.datetime) -> dict[str
         table: dict[str, dict[str, int]] = defaultdict(lambda: {"warnings": 0, "preceded_by_coaching": 0})
         agents: dict[str, set[int]] = defaultdict(set)
         for row in rows:
-            group = row[position] or "(none)"
+            group = row[position] or (NO_TEAM if dimension == "team" else UNKNOWN_TYPE)
             table[group]["warnings"] += 1
             table[group]["preceded_by_coaching"] += bool(row[3])
             agents[group].add(row[0])

@@ -40,7 +40,9 @@ from reviews.services.texts import EXPLANATION_MAX_CHARS, too_long
 RATIONALE_MIN_CHARS = 20
 
 
-def _check_decider(alert: Alert, acting_user: User) -> None:
+def check_decider(alert: Alert, acting_user: User) -> None:
+    """Raise unless the person may decide this alert: the agent's own supervisor or a QA lead who
+    logged none of its evidence."""
     if acting_user.role == Role.SUPERVISOR and acting_user.team_id != alert.agent.team_id:
         raise NotPermitted(_("Only the agent's own supervisor or a QA lead decides this alert."), code="not_decider")
     reviewed = CriticalError.objects.filter(alerts=alert, evaluation__reviewer=acting_user).exists()
@@ -75,7 +77,7 @@ def alert_decide(*, alert: Alert, decision: str, rationale: str, acting_user: Us
     if action is None:
         raise DomainError(_("Decide 'confirm' or 'dismiss'."), fields={"decision": [_("Choose confirm or dismiss.")]})
     next_state = alert_transition(AlertState(alert.status), action, acting_user.role)
-    _check_decider(alert, acting_user)
+    check_decider(alert, acting_user)
     if too_long(rationale, EXPLANATION_MAX_CHARS):
         raise DomainError(
             _("The rationale is too long; nothing was saved."),

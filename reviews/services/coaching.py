@@ -27,12 +27,16 @@ from reviews.services.notifications import notify
 from reviews.services.texts import EXPLANATION_MAX_CHARS, too_long
 
 
-def _check_coach(agent: User, acting_user: User) -> None:
+def may_coach(agent: User, user: User) -> bool:
     """The agent's own supervisor or a QA lead coaches; nobody coaches themselves."""
-    allowed = acting_user.role == Role.QA_LEAD or (
-        acting_user.role == Role.SUPERVISOR and acting_user.team_id is not None and acting_user.team_id == agent.team_id
+    allowed = user.role == Role.QA_LEAD or (
+        user.role == Role.SUPERVISOR and user.team_id is not None and user.team_id == agent.team_id
     )
-    if not allowed or acting_user.pk == agent.pk:
+    return allowed and user.pk != agent.pk
+
+
+def _check_coach(agent: User, acting_user: User) -> None:
+    if not may_coach(agent, acting_user):
         raise NotPermitted(_("Only the agent's own supervisor or a QA lead coaches this agent."), code="not_coach")
 
 

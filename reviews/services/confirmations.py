@@ -156,13 +156,19 @@ def confirmation_answer(*, task: ConfirmationTask, found: bool, note: str, actin
     return task
 
 
+def may_decide_disagreement(task: ConfirmationTask, user: User, *, any_status: bool = False) -> bool:
+    """A QA lead who is neither of the two reviewers (and, unless ``any_status``, the task is disputed)."""
+    neither = user.role == Role.QA_LEAD and user.pk not in (task.first_reviewer_id, task.assignee_id)
+    return neither and (any_status or task.status == ConfirmationStatus.DISPUTED)
+
+
 @transaction.atomic
 def confirmation_decide(
     *, task: ConfirmationTask, confirmed: bool, rationale: str, acting_user: User
 ) -> ConfirmationTask:
     """Where the two reviewers disagree, a QA lead who is neither of them decides, with a reason."""
     task = _locked(task)
-    if acting_user.role != Role.QA_LEAD or acting_user.pk in (task.first_reviewer_id, task.assignee_id):
+    if not may_decide_disagreement(task, acting_user, any_status=True):
         raise NotPermitted(
             _("A QA lead who is neither of the two reviewers decides a disagreement."), code="not_decider"
         )

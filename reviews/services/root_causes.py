@@ -31,7 +31,7 @@ from reviews.models import (
     RootCause,
     RootCauseChange,
 )
-from reviews.services.alerts import alerts_recheck_evidence
+from reviews.services.alerts import alerts_recheck_evidence, check_decider
 from reviews.services.audit import audit_record
 from reviews.services.notifications import notify
 from reviews.services.permissions import require_qa_lead
@@ -156,13 +156,13 @@ def may_change_cause(error: CriticalError, user: User) -> bool:
         evaluation_id=error.evaluation_id, assignee=user, status__in=OPEN_APPEAL_STATUSES
     ).exists():
         return True
-    alerts = Alert.objects.filter(evidence=error, status=AlertStatus.OPEN)
-    if user.role == Role.SUPERVISOR:
-        if user.team_id is None:
-            return False
-        alerts = alerts.filter(agent__team_id=user.team_id)
-    # The decider never logged any of the alert's evidence (``alerts._check_decider``).
-    return alerts.exclude(evidence__evaluation__reviewer=user).exists()
+    for alert in Alert.objects.filter(evidence=error, status=AlertStatus.OPEN).select_related("agent"):
+        try:
+            check_decider(alert, user)  # the same rule as deciding the alert itself
+        except NotPermitted:
+            continue
+        return True
+    return False
 
 
 @transaction.atomic

@@ -44,11 +44,7 @@ def _page(
     error = task.critical_error
     call = error.evaluation.call
     is_assignee = task.assignee_id == user.pk
-    may_decide = (
-        user.role == Role.QA_LEAD
-        and task.status == ConfirmationStatus.DISPUTED
-        and user.pk not in (task.first_reviewer_id, task.assignee_id)
-    )
+    may_decide = confirmation_services.may_decide_disagreement(task, user)
     context = {
         "task": task,
         "error": error,

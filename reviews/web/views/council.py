@@ -27,6 +27,7 @@ from reviews.domain.errors import DomainError
 from reviews.models import RuleVersion, RuleVersionStatus
 from reviews.selectors import root_causes_visible_to, rule_versions_visible_to
 from reviews.selectors.council_causes import NOT_RECORDED, cause_distribution
+from reviews.selectors.council_groups import NO_TEAM, UNKNOWN_TYPE
 from reviews.selectors.council_support import support_before_sanction, uncoached_warnings_by_rule
 from reviews.selectors.works_council import (
     audit_log,
@@ -88,6 +89,14 @@ def _window(request: HttpRequest) -> tuple[PeriodForm, Any, Any, str, dict[str, 
 
 def _params(start: Any, end: Any, kind: str) -> dict[str, str]:
     return {"start": start.isoformat(), "end": end.isoformat(), "period": kind}
+
+
+def _name_groups(figures: dict[str, Any]) -> None:
+    """Groups by name in the reader's language: employment types, and the agents without a team or type."""
+    names = {**dict(EmploymentType.choices), NO_TEAM: _("No team"), UNKNOWN_TYPE: _("Unknown")}
+    for dimension in ("team", "employment_type"):
+        for row in figures[dimension]:
+            row["group"] = str(names.get(row["group"], row["group"]))
 
 
 def _record(request: HttpRequest, view: str, params: dict[str, str]) -> None:
@@ -225,9 +234,7 @@ def breakdown(request: HttpRequest) -> HttpResponse:
     _form, start, end, kind, context = _window(request)
     params = _params(start, end, kind)
     figures = group_breakdown(start=start, end=end)
-    labels = dict(EmploymentType.choices)
-    for row in figures["employment_type"]:
-        row["group"] = str(labels.get(row["group"], row["group"]))
+    _name_groups(figures)
     charts = {
         dimension: bar_chart(
             [
@@ -242,8 +249,7 @@ def breakdown(request: HttpRequest) -> HttpResponse:
         for dimension in ("team", "employment_type")
     }
     support = support_before_sanction(start=start, end=end)
-    for row in support["employment_type"]:
-        row["group"] = str(labels.get(row["group"], row["group"]))
+    _name_groups(support)
     _record(request, "group-breakdown", params)
     return render(
         request,
@@ -258,9 +264,7 @@ def causes(request: HttpRequest) -> HttpResponse:
     _form, start, end, kind, context = _window(request)
     params = _params(start, end, kind)
     figures = cause_distribution(start=start, end=end)
-    labels = dict(EmploymentType.choices)
-    for row in figures["employment_type"]:
-        row["group"] = str(labels.get(row["group"], row["group"]))
+    _name_groups(figures)
     for cause in figures["causes"]:
         cause["label"] = cause["label_nl"] if get_language() == "nl" else cause["label_en"]
     columns = [*figures["causes"], {"code": NOT_RECORDED}]
@@ -374,6 +378,7 @@ def report(request: HttpRequest) -> HttpResponse:
         "pressure": pressure_indicators(start=start, end=end),
         "chain": audit_chain_verify(),
     }
+    _name_groups(context["breakdown"])
     works_council_read_record(
         view="report", params={"start": start.isoformat(), "end": end.isoformat()}, acting_user=page_user(request)
     )

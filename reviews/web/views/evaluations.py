@@ -20,6 +20,7 @@ from reviews.selectors.scorecards import answers_in_order
 from reviews.selectors.work import lineage_critical_errors
 from reviews.services import appeals as appeal_services
 from reviews.services import evaluations as evaluation_services
+from reviews.services.coaching import may_coach
 from reviews.services.root_causes import critical_error_cause_change, may_change_cause
 from reviews.templatetags.labels import error_type
 from reviews.web.common import page_user, report_domain_error, role_required, visible_or_404
@@ -84,8 +85,7 @@ def _page(
         "later": evaluations_visible_to(user).filter(previous_revision=evaluation).first(),
         "appeals": appeals_visible_to(user).filter(evaluation=evaluation).order_by("-submitted_at"),
         "is_agent": is_agent,
-        "can_coach": user.role == Role.QA_LEAD
-        or (user.role == Role.SUPERVISOR and user.team_id == evaluation.call.agent.team_id),
+        "can_coach": may_coach(evaluation.call.agent, user),
         "can_acknowledge": is_agent and evaluation.status == EvaluationStatus.SUBMITTED,
         "can_appeal": can_appeal,
         "appeal_form": appeal_form or (_appeal_form(evaluation, errors) if can_appeal else None),

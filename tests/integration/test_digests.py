@@ -6,6 +6,7 @@ import email
 from email.message import Message
 
 import pytest
+import time_machine
 from aiosmtpd.controller import Controller
 from django.core.management import call_command
 from django.utils import timezone
@@ -17,6 +18,13 @@ from tests.helpers import active_rule, scored_call
 from tests.processes import free_port
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def midday():
+    """These tests compare dates ("tomorrow", "due in 5 days"): at a fixed midday no run crosses midnight."""
+    with time_machine.travel(dt.datetime(2026, 11, 16, 11, 0, tzinfo=dt.UTC), tick=True):
+        yield
 
 
 class Inbox:

@@ -4,6 +4,7 @@ blind to the first judgment, confirmed it, or a QA lead upheld it after a disagr
 import datetime as dt
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from accounts.models import Role
@@ -16,6 +17,13 @@ from tests.factories import TeamFactory, UserFactory
 from tests.helpers import active_rule, run_scoring_inline, scored_call
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def midday():
+    """These tests compare dates ("tomorrow", "due in 5 days"): at a fixed midday no run crosses midnight."""
+    with time_machine.travel(dt.datetime(2026, 11, 16, 11, 0, tzinfo=dt.UTC), tick=True):
+        yield
 
 
 def errors_for(world, published_version, days=(10, 5)):

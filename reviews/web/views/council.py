@@ -365,6 +365,8 @@ def report(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         # The field's message is in the reader's language (the API's detail may not be).
         return HttpResponseBadRequest(next(iter(exc.fields.values()), [exc.message])[0])
+    breakdown = group_breakdown(start=start, end=end)
+    _name_groups(breakdown)
     context = {
         "start": start,
         "end": end,
@@ -373,12 +375,11 @@ def report(request: HttpRequest) -> HttpResponse:
         "generated_at": timezone.now(),
         "register": rule_register(),
         "usage": rule_usage(start=start, end=end, period="month"),
-        "breakdown": group_breakdown(start=start, end=end),
+        "breakdown": breakdown,
         "reviewers": reviewer_aggregates(start=start, end=end),
         "pressure": pressure_indicators(start=start, end=end),
         "chain": audit_chain_verify(),
     }
-    _name_groups(context["breakdown"])
     works_council_read_record(
         view="report", params={"start": start.isoformat(), "end": end.isoformat()}, acting_user=page_user(request)
     )

@@ -12,6 +12,7 @@ import math
 import uuid
 import wave
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -21,6 +22,7 @@ from django.utils import timezone
 from accounts.models import EmploymentType, Role, Team, User
 from reviews import demo_org
 from reviews.correlation import reset_correlation_id, set_correlation_id
+from reviews.demo_self import seed_self_evaluations
 from reviews.models import (
     Appeal,
     AuditAction,
@@ -382,6 +384,9 @@ def seed_demo(*, password: str | None = None, organisation: bool = True) -> dict
             _rules(users)
             _appeal(users, calls["DEMO-AGENT_B1-1"])
             _coaching(users, calls["DEMO-AGENT_A1-1"])
+            seed_self_evaluations(
+                users=users, calls=calls, version_id=version_id, evaluate=partial(_evaluate, submit=True)
+            )
     finally:
         reset_correlation_id(token)
     return {

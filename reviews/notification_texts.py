@@ -35,6 +35,12 @@ def notification_text(kind: str, params: dict[str, Any]) -> str:
             )
             % params
         )
+    if kind == "self_evaluation_invited":
+        return _(
+            "Evaluation %(evaluation)s of your call is ready. You may score the call yourself first, until %(until)s."
+        ) % {"evaluation": params["evaluation"], "until": _date(params["until"])}
+    if kind == "self_evaluation_submitted":
+        return _("The agent scored the call of evaluation %(evaluation)s themselves; compare on its page.") % params
     if kind == "coaching_plan_opened":
         return _("A coaching plan was opened for you; you can read it and add your comment.")
     if kind == "coaching_session":

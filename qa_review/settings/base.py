@@ -209,6 +209,7 @@ SPECTACULAR_SETTINGS = {
         "CauseKindEnum": "reviews.models.CauseKind",
         "ConfirmationStatusEnum": "reviews.models.ConfirmationStatus",
         "CoachingStatusEnum": "reviews.models.CoachingStatus",
+        "SelfEvaluationStatusEnum": "reviews.models.SelfEvaluationStatus",
         "ConsentDecisionEnum": "reviews.models.ConsentDecision",
         "AppealStatusEnum": "reviews.models.AppealStatus",
         "AppealItemKindEnum": "reviews.models.AppealItemKind",
@@ -301,6 +302,8 @@ RETENTION_SCHEDULE_ENABLED = env.bool("RETENTION_SCHEDULE_ENABLED", default=True
 APPEAL_WINDOW_DAYS = env.int("APPEAL_WINDOW_DAYS", default=14)
 # Days a second reviewer has to say whether a critical error is there (rules that require confirmation).
 CONFIRMATION_DAYS = env.int("CONFIRMATION_DAYS", default=5)
+# Days an agent invited to score their own call has before the reviewer's scoring is shown anyway.
+SELF_EVALUATION_DAYS = env.int("SELF_EVALUATION_DAYS", default=3)
 APPEAL_DEADLINE_WORKING_DAYS = env.int("APPEAL_DEADLINE_WORKING_DAYS", default=10)
 # Calibration: a reviewer whose latest deviation from the reference (or median) exceeds this many
 # points is flagged (a rule version may exclude flagged reviewers' errors until they recalibrate).

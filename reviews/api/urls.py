@@ -3,7 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView, TeamViewSet, TokenView, UserViewSet
 from reviews.api import views
-from reviews.api.views import coaching, confirmations, imports, root_causes, sampling
+from reviews.api.views import coaching, confirmations, imports, root_causes, sampling, self_evaluations
 from reviews.api.views import works_council as council
 
 router = DefaultRouter()
@@ -18,6 +18,7 @@ router.register("critical-error-types", views.CriticalErrorTypeViewSet, basename
 router.register("root-causes", root_causes.RootCauseViewSet, basename="root-cause")
 router.register("confirmation-tasks", confirmations.ConfirmationTaskViewSet, basename="confirmation-task")
 router.register("coaching-plans", coaching.CoachingPlanViewSet, basename="coaching-plan")
+router.register("self-evaluations", self_evaluations.SelfEvaluationViewSet, basename="self-evaluation")
 router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
 router.register("threshold-rules", views.ThresholdRuleViewSet, basename="threshold-rule")
 router.register("alerts", views.AlertViewSet, basename="alert")

@@ -48,6 +48,7 @@ from reviews.models.scorecards import (
     Section,
 )
 from reviews.models.scoring import AgentScore, ChunkStatus, ScoringChunk, ScoringRun
+from reviews.models.self_evaluations import SelfAnswer, SelfEvaluation, SelfEvaluationStatus
 
 __all__ = [
     "ACTIVE_RUN_STATUSES",
@@ -108,6 +109,9 @@ __all__ = [
     "ScoringRun",
     "Section",
     "Selection",
+    "SelfAnswer",
+    "SelfEvaluation",
+    "SelfEvaluationStatus",
     "TargetReason",
     "ThresholdRule",
 ]

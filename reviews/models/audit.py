@@ -87,6 +87,10 @@ class AuditAction(models.TextChoices):
     SCORECARD_VERSION_DRAFTED = "reviews.scorecard_version.drafted", _("Scorecard version: drafted")
     SCORECARD_VERSION_PUBLISHED = "reviews.scorecard_version.published", _("Scorecard version: published")
     SCORECARD_VERSION_RETIRED = "reviews.scorecard_version.retired", _("Scorecard version: retired")
+    SCORECARD_VERSION_SELF_EVALUATION = (
+        "reviews.scorecard_version.self_evaluation_set",
+        _("Scorecard version: self-evaluation turned on or off"),
+    )
     SCORECARD_VERSION_UPDATED = "reviews.scorecard_version.updated", _("Scorecard version: updated")
     SCORING_RUN_FAILED = "reviews.scoring_run.failed", _("Scoring run: failed")
     SCORING_RUN_QUEUED = "reviews.scoring_run.queued", _("Scoring run: queued")
@@ -96,6 +100,9 @@ class AuditAction(models.TextChoices):
     SECTION_ADDED = "reviews.section.added", _("Section: added")
     SECTION_DELETED = "reviews.section.deleted", _("Section: deleted")
     SECTION_UPDATED = "reviews.section.updated", _("Section: updated")
+    SELF_EVALUATION_DECLINED = "reviews.self_evaluation.declined", _("Self-evaluation: declined")
+    SELF_EVALUATION_INVITED = "reviews.self_evaluation.invited", _("Self-evaluation: invited")
+    SELF_EVALUATION_SUBMITTED = "reviews.self_evaluation.submitted", _("Self-evaluation: scored by the agent")
     THRESHOLD_RULE_DRAFTED = "reviews.threshold_rule.drafted", _("Threshold rule: drafted")
     USER_CHANGED_BY_SSO = "accounts.user.changed_by_sso", _("User: changed by sso")
     USER_CREATED = "accounts.user.created", _("User: created")

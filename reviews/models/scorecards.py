@@ -45,6 +45,8 @@ class ScorecardVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     retired_at = models.DateTimeField(null=True, blank=True)
+    # Agents are invited to score their own evaluated calls blind (a QA lead's choice; it never counts).
+    self_evaluation = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["scorecard_id", "-number"]

@@ -12,7 +12,7 @@ from django.db.models import Model, Q
 from django.db.models.fields.files import FieldFile
 
 from accounts.models import User
-from reviews.models import AgentScore, Alert, AlertStatus, Answer, CoachingSession, Evaluation
+from reviews.models import AgentScore, Alert, AlertStatus, Answer, CoachingSession, Evaluation, SelfAnswer
 from reviews.selectors import (
     alert_evidence_prefetch,
     appeal_items_prefetch,
@@ -86,6 +86,9 @@ def personal_data_export(user: User) -> dict[str, Any]:
     records["reviews.evaluation (of my calls)"] = [_row(e) for e in evaluations]
     records["reviews.answer (of my evaluations)"] = [
         _row(a) for a in Answer.objects.filter(evaluation__in=evaluations).order_by("pk")
+    ]
+    records["reviews.selfanswer (of my self-evaluations)"] = [
+        _row(a) for a in SelfAnswer.objects.filter(self_evaluation__agent=user).order_by("pk")
     ]
     records["reviews.coachingsession (of my coaching plans)"] = [
         _row(s) for s in CoachingSession.objects.filter(plan__agent=user).order_by("pk")

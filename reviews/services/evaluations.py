@@ -37,6 +37,7 @@ from reviews.models import (
 from reviews.selectors.scorecards import criteria_in_order
 from reviews.services.audit import audit_record
 from reviews.services.confirmations import confirmations_request
+from reviews.services.self_evaluations import self_evaluation_invite
 from reviews.services.texts import EXPLANATION_MAX_CHARS, too_long
 
 
@@ -282,6 +283,7 @@ def evaluation_submit(*, evaluation: Evaluation, acting_user: User) -> Evaluatio
     evaluation.submitted_at = timezone.now()
     evaluation.save()
     confirmations_request(evaluation=evaluation)
+    self_evaluation_invite(evaluation=evaluation)
     audit_record(
         actor=acting_user,
         action=AuditAction.EVALUATION_SUBMITTED,

@@ -34,6 +34,7 @@ from reviews.models import (
     RunStatus,
     ScorecardVersionStatus,
     Selection,
+    SelfEvaluationStatus,
     TargetReason,
 )
 
@@ -57,6 +58,7 @@ KINDS: dict[str, type[TextChoices]] = {
     "run_status": RunStatus,
     "scorecard_version_status": ScorecardVersionStatus,
     "selection": Selection,
+    "self_evaluation_status": SelfEvaluationStatus,
     "target_reason": TargetReason,
 }
 

@@ -106,3 +106,65 @@ def bar_chart(
             )
         )
     return BarChart(width=width, height=height, bars=bars, gridlines=_grid(top, height, unit=unit))
+
+
+@dataclass(frozen=True)
+class TrendLine:
+    label: str
+    css: str  # which of the stylesheet's series colours
+    polyline: str
+    band: str  # the interval as a polygon ("" when not drawn)
+    points: list[Point]
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    width: int
+    height: int
+    lines: list[TrendLine]
+    ticks: list[tuple[float, str]]  # x position and label of each month
+    gridlines: list[tuple[float, str]]
+
+
+def trend_chart(
+    months: Sequence[str],
+    series: Sequence[tuple[str, Sequence[tuple[float | None, float | None, float | None]]]],
+    *,
+    top: float = 100,
+    bands: bool = True,
+    unit: str = "",
+    width: int = 640,
+    height: int = 220,
+) -> TrendChart:
+    """Lines over a month axis, each value with its interval (value, low, high); a suppressed month
+    (value None) breaks nothing but gets no point. Intervals are drawn as bands when ``bands``."""
+    inner = width - PAD_LEFT - PAD_RIGHT
+    step = inner / (len(months) - 1) if len(months) > 1 else 0
+    xs = [round(PAD_LEFT + (step * i if len(months) > 1 else inner / 2), 1) for i in range(len(months))]
+    lines = []
+    for index, (label, values) in enumerate(series):
+        known = [(xs[i], v, lo, hi) for i, (v, lo, hi) in enumerate(values) if v is not None]
+        points = [
+            Point(x=x, y=_y(v, top, height), label=months[xs.index(x)], value=f"{v:g}{unit}") for x, v, _, _ in known
+        ]
+        band = ""
+        if bands and all(lo is not None and hi is not None for _, _, lo, hi in known) and len(known) > 1:
+            upper = [f"{x},{_y(hi or 0, top, height)}" for x, _, _, hi in known]
+            lower = [f"{x},{_y(lo or 0, top, height)}" for x, _, lo, _ in reversed(known)]
+            band = " ".join(upper + lower)
+        lines.append(
+            TrendLine(
+                label=label,
+                css=f"series-{index % 6}",
+                polyline=" ".join(f"{p.x},{p.y}" for p in points),
+                band=band,
+                points=points,
+            )
+        )
+    return TrendChart(
+        width=width,
+        height=height,
+        lines=lines,
+        ticks=list(zip(xs, months, strict=True)),
+        gridlines=_grid(top, height, unit=unit),
+    )

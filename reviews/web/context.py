@@ -13,6 +13,7 @@ NAVIGATION = {
     Role.AGENT: [("web:me", _("My evaluations")), ("web:appeals", _("My appeals")), ("web:coaching", _("Coaching"))],
     Role.SUPERVISOR: [
         ("web:queue", _("Work queue")),
+        ("web:dashboard", _("Dashboard")),
         ("web:confirmations", _("Second opinions")),
         ("web:alerts", _("Alerts")),
         ("web:coaching", _("Coaching")),
@@ -22,6 +23,7 @@ NAVIGATION = {
     ],
     Role.QA_LEAD: [
         ("web:queue", _("Work queue")),
+        ("web:dashboard", _("Dashboard")),
         ("web:scorecards", _("Scorecards")),
         ("web:rules", _("Threshold rules")),
         ("web:root-causes", _("Root causes")),

@@ -11,6 +11,7 @@ from reviews.web.views import (
     coaching,
     confirmations,
     council,
+    dashboards,
     evaluations,
     home,
     imports,
@@ -20,6 +21,7 @@ from reviews.web.views import (
     runs,
     sampling,
     scorecards,
+    self_evaluations,
 )
 
 app_name = "web"
@@ -36,6 +38,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Supervisors (and the QA lead): queue and scoring
     path("queue/", calls.queue, name="queue"),
+    path("dashboard/", dashboards.dashboard_page, name="dashboard"),
     path("calls/<int:pk>/", calls.call_page, name="call"),
     path("calls/<int:pk>/evaluation/", calls.evaluation_start, name="evaluation-start"),
     path("calls/<int:pk>/evaluation/save/", calls.evaluation_save, name="evaluation-save"),
@@ -54,6 +57,12 @@ urlpatterns = [
         name="critical-error-cause",
     ),
     path("evaluations/<int:pk>/appeal/", evaluations.appeal_create, name="appeal-create"),
+    path("self-evaluations/<int:pk>/", self_evaluations.self_evaluation, name="self-evaluation"),
+    path(
+        "self-evaluations/<int:pk>/decline/",
+        self_evaluations.self_evaluation_decline,
+        name="self-evaluation-decline",
+    ),
     path("alerts/", alerts.alert_list, name="alerts"),
     path("alerts/<int:pk>/", alerts.alert_detail, name="alert"),
     path("alerts/<int:pk>/decide/", alerts.alert_decide, name="alert-decide"),

@@ -27,6 +27,8 @@ LISTS = [
     ("supervisor", "/api/v1/root-causes/"),
     ("qa_lead", "/api/v1/confirmation-tasks/"),
     ("qa_lead", "/api/v1/coaching-plans/"),
+    ("qa_lead", "/api/v1/self-evaluations/"),
+    ("agent", "/api/v1/self-evaluations/"),
     ("qa_lead", "/api/v1/evaluations/"),
     ("agent", "/api/v1/evaluations/"),
     ("qa_lead", "/api/v1/threshold-rules/"),
@@ -48,10 +50,12 @@ LISTS = [
 
 def grow(world, published_version, rounds):
     """Add `rounds` more of every kind of row the lists show."""
-    from reviews.models import RootCause
+    from reviews.domain.scoring import AnswerValue
+    from reviews.models import RootCause, ScorecardVersion
     from reviews.services.coaching import coaching_plan_open, coaching_session_add
     from reviews.services.root_causes import critical_error_cause_change, root_cause_create
     from reviews.services.scorecards import criterion_add, scorecard_create, scorecard_version_publish, section_add
+    from reviews.services.self_evaluations import self_evaluation_submit
     from tests.helpers import assignee_of
 
     for i in range(rounds):
@@ -78,6 +82,8 @@ def grow(world, published_version, rounds):
             n=5,
             requires_confirmation=True,
         )
+        # Every evaluation invites its agent to score the call too; the first agent does, with remarks.
+        ScorecardVersion.objects.filter(pk=published_version.pk).update(self_evaluation=True)
         for who in (world.agent, agent):
             evaluation = scored_call(
                 reviewer=world.other_supervisor,
@@ -85,6 +91,13 @@ def grow(world, published_version, rounds):
                 version=published_version,
                 started_at=timezone.now() - dt.timedelta(days=2, minutes=i),
             )
+            if who == world.agent:
+                self_evaluation_submit(
+                    self_evaluation=evaluation.self_evaluation,
+                    answers=[AnswerValue(c.pk, 0, False) for c in criteria_of(published_version)],
+                    comments={c.pk: "Zelf gezien." for c in criteria_of(published_version)},
+                    acting_user=world.agent,
+                )
         appeal = appeal_submit(
             evaluation=evaluation,
             reason="Ik ben het hier niet mee eens, zie opname.",

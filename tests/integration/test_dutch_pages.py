@@ -24,6 +24,7 @@ from reviews.models import (
     CriticalErrorType,
     Evaluation,
     ScorecardVersion,
+    SelfEvaluation,
     ThresholdRule,
 )
 from reviews.templatetags.labels import KINDS
@@ -111,13 +112,20 @@ def pages_of(username: str) -> list[str]:
             f"/evaluations/{e.pk}/"
             for e in Evaluation.objects.filter(call__agent__username="agent_b1").exclude(status="draft")
         ],
+        # An open invitation to self-evaluate (the scoring withheld), its form, and a submitted one's comparison.
+        "agent_a2": [
+            f"/evaluations/{s.evaluation_id}/" for s in SelfEvaluation.objects.filter(agent__username="agent_a2")
+        ] + [f"/self-evaluations/{s.pk}/" for s in SelfEvaluation.objects.filter(agent__username="agent_a2")],
     }  # fmt: skip
+    details["supervisor_a"] += [
+        f"/evaluations/{s.evaluation_id}/" for s in SelfEvaluation.objects.filter(status="submitted")
+    ]
     common = {
-        "supervisor_a": ["/queue/", "/alerts/", "/appeals/", "/calibration/", "/consistency/"],
+        "supervisor_a": ["/queue/", "/dashboard/", "/alerts/", "/appeals/", "/calibration/", "/consistency/"],
         "agent_b1": ["/me/", "/appeals/"],
         "agent_a2": ["/me/"],
-        "qa_lead": ["/queue/", "/scorecards/", "/rules/", "/runs/", "/alerts/", "/appeals/", "/calibration/",
-                    "/consistency/", "/sampling/", "/imports/"],
+        "qa_lead": ["/queue/", "/dashboard/", "/scorecards/", "/rules/", "/runs/", "/alerts/", "/appeals/",
+                    "/calibration/", "/consistency/", "/sampling/", "/imports/"],
         "council": ["/council/", "/council/usage/", "/council/breakdown/", "/council/pressure/", "/council/audit/",
                     "/works-council/report/"],
     }  # fmt: skip

@@ -10,7 +10,15 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import Team
-from reviews.models import AgentScore, Alert, ConfirmationTask, CriticalError, ReviewAssignment, RootCause
+from reviews.models import (
+    AgentScore,
+    Alert,
+    ConfirmationTask,
+    CriticalError,
+    ReviewAssignment,
+    RootCause,
+    SelfEvaluation,
+)
 from reviews.services.alerts import alert_view_evidence
 from reviews.services.appeals import appeal_start_review, appeal_submit
 from reviews.services.calibration import calibration_session_create
@@ -57,6 +65,9 @@ def scene(world, published_version, settings, tmp_path) -> Scene:
     confirmation = ConfirmationTask.objects.create(
         critical_error=error, first_reviewer=world.supervisor, assignee=world.other_supervisor, due_on=now.date()
     )
+    self_evaluation = SelfEvaluation.objects.create(
+        evaluation=evaluation, agent=world.agent, invited_at=now, open_until=now + dt.timedelta(days=3)
+    )
     session = calibration_session_create(
         call=CallFactory.create(agent=world.agent),
         scorecard_version=published_version,
@@ -96,6 +107,7 @@ def scene(world, published_version, settings, tmp_path) -> Scene:
             "root_cause": RootCause.objects.get(code="KNOWLEDGE_GAP", is_active=True).pk,
             "confirmation": confirmation.pk,
             "coaching_plan": plan.pk,
+            "self_evaluation": self_evaluation.pk,
         },
         appeal_items=list(appeal.items.values_list("pk", flat=True)),
     )

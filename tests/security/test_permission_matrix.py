@@ -98,6 +98,8 @@ OBJECT_OF = {
     "/api/v1/root-causes/": "root_cause",
     "/api/v1/confirmation-tasks/": "confirmation",
     "/api/v1/coaching-plans/": "coaching_plan",
+    "/api/v1/self-evaluations/": "self_evaluation",
+    "/self-evaluations/": "self_evaluation",
     "/coaching/": "coaching_plan",
     "/confirmations/": "confirmation",
     "/root-causes/": "root_cause",
@@ -168,6 +170,8 @@ PAYLOADS = {
     "POST /api/v1/confirmation-tasks/<pk>/answer/": lambda scene, world: {"found": True},
     "POST /api/v1/confirmation-tasks/<pk>/decide/": lambda scene, world: {"confirmed": True, "rationale": RATIONALE},
     "POST /confirmations/<pk>/answer/": lambda scene, world: {"found": "yes"},
+    "POST /api/v1/scorecard-versions/<pk>/self-evaluation/": lambda scene, world: {"enabled": True},
+    "POST /api/v1/self-evaluations/<pk>/submit/": lambda scene, world: {"answers": []},
     "POST /api/v1/coaching-plans/": lambda scene, world: {"agent": world.agent.pk, "goals": "Melden oefenen."},
     "POST /api/v1/coaching-plans/<pk>/sessions/": lambda scene, world: {
         "held_on": "2026-11-30",

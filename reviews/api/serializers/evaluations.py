@@ -126,6 +126,28 @@ class EvaluationListSerializer(strict.ModelSerializer[Evaluation]):
     scorecard = strict.CharField(source="scorecard_version.scorecard.name", read_only=True)
     scorecard_version = strict.IntegerField(source="scorecard_version.id", read_only=True)
     critical_error_count = strict.IntegerField(read_only=True)
+    scoring_withheld = serializers.SerializerMethodField(
+        help_text="True while the agent may still score the call themselves (self-evaluation): until then "
+        "the agent gets no score, points, summary or answers. Critical errors are never withheld."
+    )
+
+    # What an agent invited to self-evaluate does not see yet (``withheld`` in the context: evaluation ids).
+    WITHHELD: dict[str, Any] = {
+        "score": None,
+        "points_earned": None,
+        "points_possible": None,
+        "summary": "",
+        "answers": [],
+    }
+
+    def get_scoring_withheld(self, evaluation: Evaluation) -> bool:
+        return evaluation.pk in self.context.get("withheld", ())
+
+    def to_representation(self, instance: Evaluation) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if data["scoring_withheld"]:
+            data.update({key: value for key, value in self.WITHHELD.items() if key in data})
+        return data
 
     class Meta:
         model = Evaluation
@@ -147,11 +169,14 @@ class EvaluationListSerializer(strict.ModelSerializer[Evaluation]):
             "submitted_at",
             "acknowledged_at",
             "superseded_at",
+            "scoring_withheld",
         ]
 
 
 class EvaluationDetailSerializer(EvaluationListSerializer):
     answers = AnswerSerializer(many=True, read_only=True)
+    points_earned = strict.IntegerField(read_only=True, allow_null=True)
+    points_possible = strict.IntegerField(read_only=True, allow_null=True)
     critical_errors = CriticalErrorSerializer(many=True, read_only=True)
     critical_policy = strict.CharField(source="scorecard_version.critical_policy", read_only=True)
 

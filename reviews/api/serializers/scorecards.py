@@ -61,8 +61,10 @@ class ScorecardVersionSerializer(strict.ModelSerializer[ScorecardVersion]):
             "created_at",
             "published_at",
             "retired_at",
+            "self_evaluation",
             "sections",
         ]
+        read_only_fields = ["self_evaluation"]
 
 
 class ScorecardSerializer(strict.ModelSerializer[Scorecard]):
@@ -89,6 +91,10 @@ class ScorecardCreateInput(serializers.Serializer[dict[str, Any]]):
 
 class ScorecardVersionUpdateInput(serializers.Serializer[dict[str, Any]]):
     critical_policy = strict.ChoiceField(choices=CriticalPolicy.choices)
+
+
+class SelfEvaluationSettingInput(serializers.Serializer[dict[str, Any]]):
+    enabled = strict.BooleanField(help_text="Invite agents to score their own calls evaluated with this version")
 
 
 class SectionInput(serializers.Serializer[dict[str, Any]]):

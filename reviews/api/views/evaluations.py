@@ -37,6 +37,7 @@ from reviews.selectors import (
     evaluations_visible_to,
     with_critical_error_counts,
 )
+from reviews.selectors.self_evaluations import withheld_evaluation_ids
 from reviews.services import critical_errors as critical_error_services
 from reviews.services import evaluations as evaluation_services
 from reviews.services.root_causes import critical_error_cause_change
@@ -81,9 +82,13 @@ class EvaluationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
     def get_serializer_class(self) -> type[Any]:
         return EvaluationListSerializer if self.action == "list" else EvaluationDetailSerializer
 
+    def get_serializer_context(self) -> dict[str, Any]:
+        # An agent who may still score a call themselves does not get the reviewer's scoring yet.
+        return {**super().get_serializer_context(), "withheld": withheld_evaluation_ids(self.request.user)}
+
     def _detail(self, evaluation: Evaluation, code: int = 200) -> Response:
         fresh = self.get_queryset().get(pk=evaluation.pk)
-        return Response(EvaluationDetailSerializer(fresh).data, status=code)
+        return Response(EvaluationDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code)
 
     @extend_schema(
         request=EvaluationCreateInput,

@@ -23,6 +23,7 @@ from reviews.api.serializers.scorecards import (
     ScorecardVersionUpdateInput,
     SectionInput,
     SectionSerializer,
+    SelfEvaluationSettingInput,
 )
 from reviews.api.views.common import QA_LEAD_ONLY
 from reviews.models import (
@@ -37,6 +38,7 @@ from reviews.selectors import (
     scorecards_visible_to,
 )
 from reviews.services import scorecards as scorecard_services
+from reviews.services.self_evaluations import scorecard_version_self_evaluation_set
 
 
 class ScorecardViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Scorecard]):
@@ -133,6 +135,20 @@ class ScorecardVersionViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelVie
     def publish(self, request: Request, pk: str | None = None) -> Response:
         version = scorecard_services.scorecard_version_publish(
             version=self.get_object(), acting_user=request_user(request)
+        )
+        return Response(ScorecardVersionSerializer(_version_with_content(version.pk)).data)
+
+    @extend_schema(
+        request=SelfEvaluationSettingInput,
+        responses={200: ScorecardVersionSerializer},
+        summary="Turn self-evaluation on or off (agents score their own evaluated calls blind; it never counts)",
+    )
+    @action(detail=True, methods=["post"], url_path="self-evaluation")
+    def self_evaluation(self, request: Request, pk: str | None = None) -> Response:
+        data = SelfEvaluationSettingInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        version = scorecard_version_self_evaluation_set(
+            version=self.get_object(), enabled=data.validated_data["enabled"], acting_user=request_user(request)
         )
         return Response(ScorecardVersionSerializer(_version_with_content(version.pk)).data)
 

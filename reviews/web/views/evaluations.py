@@ -17,6 +17,7 @@ from reviews.domain.errors import DomainError
 from reviews.models import CriticalError, CriticalErrorStatus, Evaluation, EvaluationStatus
 from reviews.selectors import CALL_READER_ROLES, appeals_visible_to, evaluations_visible_to
 from reviews.selectors.scorecards import answers_in_order
+from reviews.selectors.self_evaluations import score_gap, self_evaluation_of, side_by_side
 from reviews.selectors.work import lineage_critical_errors
 from reviews.services import appeals as appeal_services
 from reviews.services import evaluations as evaluation_services
@@ -77,7 +78,13 @@ def _page(
         current = evaluations_visible_to(user).filter(pk=current.previous_revision_id).first()
         if current is not None:
             history.append(current)
+    own = self_evaluation_of(evaluation, user)
     context = {
+        "self_evaluation": own,
+        # The agent may still score the call blind: the reviewer's scoring waits (critical errors never do).
+        "withheld": bool(is_agent and own is not None and own.is_open),
+        "comparison": side_by_side(own, evaluation) if own else [],
+        "score_gap": score_gap(own, evaluation) if own else None,
         "evaluation": evaluation,
         "call": evaluation.call,
         "errors": errors,

@@ -27,6 +27,7 @@ from reviews.selectors.scorecards import (
     sections_with_criteria,
 )
 from reviews.services import scorecards as scorecard_services
+from reviews.services.self_evaluations import scorecard_version_self_evaluation_set
 from reviews.web.common import (
     page_user,
     report_domain_error,
@@ -123,6 +124,16 @@ def _new_version(page: _VersionPage) -> HttpResponse:
     return redirect("web:scorecard-version", pk=draft.pk)
 
 
+def _self_evaluation(page: _VersionPage) -> HttpResponse:
+    enabled = page.request.POST.get("enabled") == "on"
+    scorecard_version_self_evaluation_set(version=page.version, enabled=enabled, acting_user=page.user)
+    if enabled:
+        messages.success(page.request, _("Agents are now invited to score their own evaluated calls first."))
+    else:
+        messages.success(page.request, _("Agents are no longer invited to score their own calls."))
+    return redirect("web:scorecard-version", pk=page.version.pk)
+
+
 # The page's forms each post an ``action``; each has one handler. None: show the form's errors.
 VERSION_ACTIONS: dict[str, Callable[[_VersionPage], HttpResponse | None]] = {
     "add-section": _add_section,
@@ -131,6 +142,7 @@ VERSION_ACTIONS: dict[str, Callable[[_VersionPage], HttpResponse | None]] = {
     "delete-section": _delete_section,
     "publish": _publish,
     "new-version": _new_version,
+    "self-evaluation": _self_evaluation,
 }
 
 

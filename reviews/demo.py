@@ -23,6 +23,7 @@ from accounts.models import EmploymentType, Role, Team, User
 from reviews import demo_org
 from reviews.correlation import reset_correlation_id, set_correlation_id
 from reviews.demo_self import seed_self_evaluations
+from reviews.demo_transcripts import seed_transcripts
 from reviews.models import (
     Appeal,
     AuditAction,
@@ -384,6 +385,7 @@ def seed_demo(*, password: str | None = None, organisation: bool = True) -> dict
             _rules(users)
             _appeal(users, calls["DEMO-AGENT_B1-1"])
             _coaching(users, calls["DEMO-AGENT_A1-1"])
+            seed_transcripts(calls=calls, supervisor=users["qa_lead"])
             seed_self_evaluations(
                 users=users, calls=calls, version_id=version_id, evaluate=partial(_evaluate, submit=True)
             )

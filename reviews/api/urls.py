@@ -3,7 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView, TeamViewSet, TokenView, UserViewSet
 from reviews.api import views
-from reviews.api.views import coaching, confirmations, imports, root_causes, sampling, self_evaluations
+from reviews.api.views import coaching, confirmations, imports, root_causes, sampling, self_evaluations, transcripts
 from reviews.api.views import works_council as council
 
 router = DefaultRouter()
@@ -36,6 +36,7 @@ urlpatterns = [
     path("auth/", include("rest_framework.urls")),
     path("calls/import/", imports.CallImportUploadView.as_view(), name="call-import-upload"),
     path("me/", MeView.as_view(), name="me"),
+    path("transcript-search/", transcripts.TranscriptSearchView.as_view(), name="transcript-search"),
     path("me/overview/", views.MyOverviewView.as_view(), name="me-overview"),
     path("me/export/", views.MyExportView.as_view(), name="me-export"),
     path("reviewer-consistency/", views.ReviewerConsistencyView.as_view(), name="reviewer-consistency"),

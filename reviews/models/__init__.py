@@ -49,6 +49,7 @@ from reviews.models.scorecards import (
 )
 from reviews.models.scoring import AgentScore, ChunkStatus, ScoringChunk, ScoringRun
 from reviews.models.self_evaluations import SelfAnswer, SelfEvaluation, SelfEvaluationStatus
+from reviews.models.transcripts import Speaker, TranscriptSegment
 
 __all__ = [
     "ACTIVE_RUN_STATUSES",
@@ -112,6 +113,8 @@ __all__ = [
     "SelfAnswer",
     "SelfEvaluation",
     "SelfEvaluationStatus",
+    "Speaker",
     "TargetReason",
     "ThresholdRule",
+    "TranscriptSegment",
 ]

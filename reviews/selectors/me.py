@@ -12,7 +12,16 @@ from django.db.models import Model, Q
 from django.db.models.fields.files import FieldFile
 
 from accounts.models import User
-from reviews.models import AgentScore, Alert, AlertStatus, Answer, CoachingSession, Evaluation, SelfAnswer
+from reviews.models import (
+    AgentScore,
+    Alert,
+    AlertStatus,
+    Answer,
+    CoachingSession,
+    Evaluation,
+    SelfAnswer,
+    TranscriptSegment,
+)
 from reviews.selectors import (
     alert_evidence_prefetch,
     appeal_items_prefetch,
@@ -89,6 +98,9 @@ def personal_data_export(user: User) -> dict[str, Any]:
     ]
     records["reviews.selfanswer (of my self-evaluations)"] = [
         _row(a) for a in SelfAnswer.objects.filter(self_evaluation__agent=user).order_by("pk")
+    ]
+    records["reviews.transcriptsegment (of my calls)"] = [
+        _row(s) for s in TranscriptSegment.objects.filter(call__agent=user).order_by("pk")
     ]
     records["reviews.coachingsession (of my coaching plans)"] = [
         _row(s) for s in CoachingSession.objects.filter(plan__agent=user).order_by("pk")

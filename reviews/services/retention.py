@@ -50,6 +50,7 @@ from reviews.models import (
     Evaluation,
     Notification,
     ReviewAssignment,
+    TranscriptSegment,
 )
 from reviews.services.alerts import alerts_expire_evidence
 from reviews.services.audit import audit_record
@@ -80,10 +81,11 @@ def _erase_recordings(cutoff: dt.datetime, held: set[int]) -> int:
 
 
 def _erase_transcripts(cutoff: dt.datetime, held: set[int]) -> int:
+    """The text and its segments go together (the segments are the transcript, by time and speaker)."""
     with transaction.atomic():
-        return (
-            Call.objects.filter(started_at__lt=cutoff).exclude(transcript="").exclude(pk__in=held).update(transcript="")
-        )
+        expired = Call.objects.filter(started_at__lt=cutoff).exclude(pk__in=held)
+        TranscriptSegment.objects.filter(call__in=expired).delete()
+        return expired.exclude(transcript="").update(transcript="")
 
 
 def _calls_held_by_open_alerts(call_ids: list[int]) -> set[int]:

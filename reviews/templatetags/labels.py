@@ -35,6 +35,7 @@ from reviews.models import (
     ScorecardVersionStatus,
     Selection,
     SelfEvaluationStatus,
+    Speaker,
     TargetReason,
 )
 
@@ -59,6 +60,7 @@ KINDS: dict[str, type[TextChoices]] = {
     "scorecard_version_status": ScorecardVersionStatus,
     "selection": Selection,
     "self_evaluation_status": SelfEvaluationStatus,
+    "speaker": Speaker,
     "target_reason": TargetReason,
 }
 

@@ -14,6 +14,7 @@ NAVIGATION = {
     Role.SUPERVISOR: [
         ("web:queue", _("Work queue")),
         ("web:dashboard", _("Dashboard")),
+        ("web:search", _("Search")),
         ("web:confirmations", _("Second opinions")),
         ("web:alerts", _("Alerts")),
         ("web:coaching", _("Coaching")),
@@ -24,6 +25,7 @@ NAVIGATION = {
     Role.QA_LEAD: [
         ("web:queue", _("Work queue")),
         ("web:dashboard", _("Dashboard")),
+        ("web:search", _("Search")),
         ("web:scorecards", _("Scorecards")),
         ("web:rules", _("Threshold rules")),
         ("web:root-causes", _("Root causes")),

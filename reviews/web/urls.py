@@ -21,6 +21,7 @@ from reviews.web.views import (
     runs,
     sampling,
     scorecards,
+    search,
     self_evaluations,
 )
 
@@ -39,6 +40,7 @@ urlpatterns = [
     # Supervisors (and the QA lead): queue and scoring
     path("queue/", calls.queue, name="queue"),
     path("dashboard/", dashboards.dashboard_page, name="dashboard"),
+    path("search/", search.search, name="search"),
     path("calls/<int:pk>/", calls.call_page, name="call"),
     path("calls/<int:pk>/evaluation/", calls.evaluation_start, name="evaluation-start"),
     path("calls/<int:pk>/evaluation/save/", calls.evaluation_save, name="evaluation-save"),

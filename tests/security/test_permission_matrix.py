@@ -170,6 +170,9 @@ PAYLOADS = {
     "POST /api/v1/confirmation-tasks/<pk>/answer/": lambda scene, world: {"found": True},
     "POST /api/v1/confirmation-tasks/<pk>/decide/": lambda scene, world: {"confirmed": True, "rationale": RATIONALE},
     "POST /confirmations/<pk>/answer/": lambda scene, world: {"found": "yes"},
+    "PUT /api/v1/calls/<pk>/transcript/": lambda scene, world: {
+        "segments": [{"start": 0, "end": 2, "speaker": "agent", "text": "Goedemorgen."}]
+    },
     "POST /api/v1/scorecard-versions/<pk>/self-evaluation/": lambda scene, world: {"enabled": True},
     "POST /api/v1/self-evaluations/<pk>/submit/": lambda scene, world: {"answers": []},
     "POST /api/v1/coaching-plans/": lambda scene, world: {"agent": world.agent.pk, "goals": "Melden oefenen."},

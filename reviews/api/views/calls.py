@@ -21,7 +21,10 @@ from reviews.api.pagination import keyset
 from reviews.api.permissions import RoleAccess, request_user
 from reviews.api.ranges import UnsatisfiableRange, parse_range
 from reviews.api.serializers.calls import CallCreateInput, CallSerializer
+from reviews.api.serializers.transcripts import TranscriptInput, TranscriptSerializer
 from reviews.api.views.common import STREAM_CHUNK, PassthroughRenderer
+from reviews.api.views.transcripts import JsonLinesParser
+from reviews.domain.transcripts import json_lines, read_segments
 from reviews.models import (
     Call,
     Channel,
@@ -31,7 +34,9 @@ from reviews.selectors import (
     REVIEWER_ROLES,
     calls_visible_to,
 )
+from reviews.selectors.transcripts import segments_of
 from reviews.services import calls as call_services
+from reviews.services import transcripts as call_services_transcripts
 
 
 class CallFilter(django_filters.FilterSet):
@@ -141,6 +146,34 @@ class CallViewSet(BinaryErrorsAsJson, mixins.CreateModelMixin, viewsets.ReadOnly
         data.is_valid(raise_exception=True)
         call = call_services.call_create(acting_user=request_user(request), **data.validated_data)
         return Response(CallSerializer(call).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["GET"],
+        request=None,
+        responses={200: TranscriptSerializer},
+        summary="The call's transcript, segment by segment",
+    )
+    @extend_schema(
+        methods=["PUT"],
+        request={"application/json": TranscriptInput, "application/x-ndjson": OpenApiTypes.STR},
+        responses={200: TranscriptSerializer},
+        summary="Add or replace the transcript: segments as JSON, or JSON lines (problems named per line)",
+    )
+    @action(detail=True, methods=["get", "put"], parser_classes=[JSONParser, JsonLinesParser])
+    def transcript(self, request: Request, pk: str | None = None) -> Response:
+        call = self.get_object()
+        if request.method == "PUT":
+            if isinstance(request.data, str):
+                items = json_lines(request.data)
+            else:
+                data = TranscriptInput(data=request.data)
+                data.is_valid(raise_exception=True)
+                items = [dict(segment) for segment in data.validated_data["segments"]]
+            segments, problems = read_segments(items, duration_seconds=call.handle_time_seconds)
+            call_services_transcripts.call_transcript_replace(
+                call=call, segments=segments, problems=dict(problems), acting_user=request_user(request)
+            )
+        return Response(TranscriptSerializer({"segments": segments_of(call)}).data)
 
     @RECORDING_SCHEMA
     @action(detail=True, methods=["get"], renderer_classes=[PassthroughRenderer])

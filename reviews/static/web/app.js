@@ -21,6 +21,20 @@
 
   document.addEventListener("click", function (event) {
     var audio = player();
+    // "Error here" on a transcript line: that line's start becomes the critical error's moment.
+    var logAt = event.target.closest("[data-log-at]");
+    if (logAt) {
+      var offset = document.getElementById("ce-offset");
+      if (!offset) return;
+      offset.value = logAt.dataset.logAt;
+      if (audio) {
+        audio.pause();
+        seekTo(audio, Number(logAt.dataset.logAt) || 0, false);
+      }
+      var type = document.getElementById("id_type");
+      (type || offset).focus();
+      return;
+    }
     if (!audio) return;
     // Seek the recording to a moment and play it (links, timeline markers and buttons with data-offset).
     var seek = event.target.closest("[data-offset]");
@@ -91,6 +105,29 @@
       var duration = Number(timeline.dataset.duration) || 0;
       var head = timeline.querySelector(".playhead");
       if (duration > 0 && head) head.style.left = Math.min(100, (100 * event.target.currentTime) / duration) + "%";
+    },
+    true
+  );
+
+  // The transcript follows the recording: the line being played is highlighted and kept in view.
+  document.addEventListener(
+    "timeupdate",
+    function (event) {
+      var transcript = document.getElementById("transcript");
+      if (event.target !== player() || !transcript) return;
+      var ms = event.target.currentTime * 1000;
+      var current = null;
+      transcript.querySelectorAll(".segment").forEach(function (line) {
+        var inside = ms >= Number(line.dataset.startMs) && ms < Number(line.dataset.endMs);
+        line.classList.toggle("current", inside);
+        if (inside) current = line;
+      });
+      if (current && current.dataset.shown !== "1") {
+        transcript.querySelectorAll(".segment[data-shown]").forEach(function (line) { delete line.dataset.shown; });
+        current.dataset.shown = "1";
+        // Scroll the transcript box only, never the page under the reader's eyes.
+        transcript.scrollTop = current.offsetTop - transcript.offsetTop - transcript.clientHeight / 3;
+      }
     },
     true
   );

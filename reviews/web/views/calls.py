@@ -29,6 +29,7 @@ from reviews.selectors import (
     users_visible_to,
 )
 from reviews.selectors.scorecards import criteria_in_order
+from reviews.selectors.transcripts import segments_of
 from reviews.selectors.work import critical_errors_of, draft_of, review_queue
 from reviews.services import critical_errors as critical_error_services
 from reviews.services import evaluations as evaluation_services
@@ -101,6 +102,8 @@ def call_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context: dict[str, Any] = {
         "call": call,
+        "segments": list(segments_of(call)),
+        "start_at": request.GET.get("t", ""),
         "draft": draft,
         "evaluations": others,
         "start_form": StartEvaluationForm(versions=[(v.pk, f"{v.scorecard.name} v{v.number}") for v in versions]),
@@ -189,6 +192,7 @@ def evaluation_save(request: HttpRequest, pk: int) -> HttpResponse:
     errors = critical_errors_of(evaluation=draft)
     context = {
         "call": call,
+        "segments": list(segments_of(call)),
         "draft": draft,
         "answers_form": form,
         "errors": errors,

@@ -18,6 +18,7 @@ from reviews.models import CriticalError, CriticalErrorStatus, Evaluation, Evalu
 from reviews.selectors import CALL_READER_ROLES, appeals_visible_to, evaluations_visible_to
 from reviews.selectors.scorecards import answers_in_order
 from reviews.selectors.self_evaluations import score_gap, self_evaluation_of, side_by_side
+from reviews.selectors.transcripts import segments_of
 from reviews.selectors.work import lineage_critical_errors
 from reviews.services import appeals as appeal_services
 from reviews.services import evaluations as evaluation_services
@@ -87,6 +88,7 @@ def _page(
         "score_gap": score_gap(own, evaluation) if own else None,
         "evaluation": evaluation,
         "call": evaluation.call,
+        "segments": list(segments_of(evaluation.call)),
         "errors": errors,
         "history": history,
         "later": evaluations_visible_to(user).filter(previous_revision=evaluation).first(),

@@ -1,0 +1,120 @@
+"""Transcripts as segments, and searching what was said within the searcher's scope.
+
+On PostgreSQL the search is full text with the ``dutch`` configuration (stemming, stop words;
+``websearch_to_tsquery``: "quoted phrases", ``or``, ``-word``), served by a GIN index on
+``to_tsvector('dutch', text)`` (migration 0028); snippets come from ``ts_headline``. On SQLite
+(the zero-setup default) every word must occur as it is typed, without stemming.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import BooleanField, F, Func, QuerySet, TextField, Value
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from accounts.models import User
+from reviews.models import Call, TranscriptSegment
+from reviews.selectors import calls_visible_to
+
+START, STOP = "\x02", "\x03"
+HEADLINE_OPTIONS = f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=10, MaxFragments=2"
+
+
+class DutchVector(Func):
+    """``to_tsvector('dutch', text)``: the index's own expression, so PostgreSQL uses the index."""
+
+    template = "to_tsvector('dutch', %(expressions)s)"
+    output_field = TextField()
+
+
+class DutchQuery(Func):
+    """What a person types, as a query: words stemmed, "quoted phrases", ``or``, ``-word``."""
+
+    template = "websearch_to_tsquery('dutch', %(expressions)s)"
+    output_field = TextField()
+
+
+class Matches(Func):
+    template = "(%(expressions)s)"
+    arg_joiner = " @@ "
+    output_field = BooleanField()
+
+
+class DutchHeadline(Func):
+    template = "ts_headline('dutch', %(expressions)s)"
+    output_field = TextField()
+
+
+def segments_of(call: Call) -> QuerySet[TranscriptSegment]:
+    return TranscriptSegment.objects.filter(call=call).order_by("position")
+
+
+@dataclass(frozen=True)
+class Hit:
+    segment: TranscriptSegment
+    snippet: SafeString
+
+
+def _marked(snippet: str) -> SafeString:
+    """Escape what was said, then show the matched words marked (the markers never come from the text)."""
+    return mark_safe(escape(snippet).replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
+
+
+def _words(query: str) -> list[str]:
+    return [w for w in re.findall(r"[\w'-]+", query.lower()) if w not in {"or", "of"}]
+
+
+def _plain_highlight(text: str, words: list[str]) -> str:
+    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE) if words else None
+    return pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", text) if pattern else text
+
+
+def search_segments(
+    *,
+    user: User,
+    query: str,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    team_id: int | None = None,
+    channel: str = "",
+    limit: int = 50,
+) -> tuple[list[Hit], bool]:
+    """Segments matching the query in calls the user may see, newest calls first; and whether there is more."""
+    calls = calls_visible_to(user)
+    if start is not None:
+        calls = calls.filter(started_at__gte=start)
+    if end is not None:
+        calls = calls.filter(started_at__lt=end)
+    if team_id is not None:
+        calls = calls.filter(agent__team_id=team_id)
+    if channel:
+        calls = calls.filter(channel=channel)
+    segments = TranscriptSegment.objects.filter(call__in=calls.values("pk")).select_related("call__agent__team")
+    matched: QuerySet[TranscriptSegment, Any]
+    if connection.vendor == "postgresql":
+        question = DutchQuery(Value(query))
+        matched = segments.filter(Matches(DutchVector(F("text")), question)).annotate(
+            headline=DutchHeadline(F("text"), question, Value(HEADLINE_OPTIONS))
+        )
+    else:
+        words = _words(query)
+        matched = segments
+        for word in words:
+            matched = matched.filter(text__icontains=word)
+        if not words:
+            matched = matched.none()
+    rows = list(matched.order_by("-call__started_at", "call_id", "position")[: limit + 1])
+    hits = [
+        Hit(
+            segment=row,
+            snippet=_marked(getattr(row, "headline", None) or _plain_highlight(row.text, _words(query))),
+        )
+        for row in rows[:limit]
+    ]
+    return hits, len(rows) > limit

@@ -1,0 +1,66 @@
+"""A call's transcript as segments: replaced whole (per call via the API, or by the demo), and every
+search of what was said recorded with its terms (they can reveal what is being looked for about people).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from reviews.domain.errors import DomainError, NotPermitted
+from reviews.domain.transcripts import Segment
+from reviews.models import AuditAction, Call, TranscriptSegment
+from reviews.services.audit import audit_record
+
+
+def _plain(segments: Sequence[Segment]) -> str:
+    """The transcript as text (the call's ``transcript``), one segment per line."""
+    return "\n".join(f"[{s.start_ms // 60000}:{s.start_ms // 1000 % 60:02d}] {s.speaker}: {s.text}" for s in segments)
+
+
+@transaction.atomic
+def call_transcript_replace(
+    *, call: Call, segments: Sequence[Segment], problems: dict[str, Any] | None = None, acting_user: User
+) -> list[TranscriptSegment]:
+    """Replace a call's transcript with these segments. ``problems`` (per line) refuse it whole."""
+    if acting_user.role not in (Role.SUPERVISOR, Role.QA_LEAD):
+        raise NotPermitted(_("Only supervisors and QA leads add transcripts."), code="role_not_allowed")
+    if acting_user.role == Role.SUPERVISOR and call.agent.team_id != acting_user.team_id:
+        raise NotPermitted(_("Supervisors add transcripts of their own team's calls only."), code="not_own_team")
+    if problems:
+        raise DomainError(
+            _("The transcript has errors; nothing was saved. Each is named by its line."),
+            code="invalid_transcript",
+            fields=problems,
+        )
+    locked = Call.objects.select_for_update().get(pk=call.pk)
+    TranscriptSegment.objects.filter(call=locked).delete()
+    rows = TranscriptSegment.objects.bulk_create(
+        TranscriptSegment(call=locked, position=i, start_ms=s.start_ms, end_ms=s.end_ms, speaker=s.speaker, text=s.text)
+        for i, s in enumerate(segments)
+    )
+    locked.transcript = _plain(segments)
+    locked.save(update_fields=["transcript"])
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.CALL_TRANSCRIPT_REPLACED,
+        obj=locked,
+        subject=locked.agent,
+        data={"segments": len(rows)},
+    )
+    return rows
+
+
+@transaction.atomic
+def transcript_search_record(*, query: str, filters: dict[str, str], found: int, acting_user: User) -> None:
+    """Every search is in the audit log with its terms, its filters and how much it found."""
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.TRANSCRIPT_SEARCHED,
+        object_type="reviews.transcript_search",
+        data={"query": query, "filters": filters, "found": found},
+    )

@@ -23,7 +23,8 @@ from reviews.models import Call, TranscriptSegment
 from reviews.selectors import calls_visible_to
 
 START, STOP = "\x02", "\x03"
-HEADLINE_OPTIONS = f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=10, MaxFragments=2"
+# A segment is one turn of speech: shown whole, with every match marked.
+HEADLINE_OPTIONS = f"StartSel={START}, StopSel={STOP}, HighlightAll=true"
 
 
 class DutchVector(Func):

@@ -190,11 +190,12 @@ def test_a_page_in_dutch_and_the_same_page_in_english(open_session):
 
 
 PAGES = {
-    "supervisor_a": ["/queue/", "/dashboard/", "/alerts/", "/appeals/", "/calibration/", "/consistency/"],
+    "supervisor_a": ["/queue/", "/dashboard/", "/search/", "/alerts/", "/appeals/", "/calibration/", "/consistency/"],
     "agent_b1": ["/me/", "/appeals/"],
     "qa_lead": [
         "/queue/",
         "/dashboard/",
+        "/search/",
         "/scorecards/",
         "/rules/",
         "/runs/",

@@ -121,11 +121,12 @@ def pages_of(username: str) -> list[str]:
         f"/evaluations/{s.evaluation_id}/" for s in SelfEvaluation.objects.filter(status="submitted")
     ]
     common = {
-        "supervisor_a": ["/queue/", "/dashboard/", "/alerts/", "/appeals/", "/calibration/", "/consistency/"],
+        "supervisor_a": ["/queue/", "/dashboard/", "/search/?q=samenwonen", "/alerts/", "/appeals/",
+                         "/calibration/", "/consistency/"],
         "agent_b1": ["/me/", "/appeals/"],
         "agent_a2": ["/me/"],
-        "qa_lead": ["/queue/", "/dashboard/", "/scorecards/", "/rules/", "/runs/", "/alerts/", "/appeals/",
-                    "/calibration/", "/consistency/", "/sampling/", "/imports/"],
+        "qa_lead": ["/queue/", "/dashboard/", "/search/?q=bijverdiensten", "/scorecards/", "/rules/", "/runs/",
+                    "/alerts/", "/appeals/", "/calibration/", "/consistency/", "/sampling/", "/imports/"],
         "council": ["/council/", "/council/usage/", "/council/breakdown/", "/council/pressure/", "/council/audit/",
                     "/works-council/report/"],
     }  # fmt: skip

@@ -100,6 +100,8 @@ def read_segments(items: Iterable[Any], *, duration_seconds: int) -> tuple[list[
             problems.append(gettext_noop("“speaker” must be “agent” or “caller”."))
         if not isinstance(text, str) or not text.strip():
             problems.append(gettext_noop("“text” must be the words said, not empty."))
+        elif "\x00" in text:
+            problems.append(gettext_noop("“text” contains a NUL character."))
         elif len(text) > MAX_TEXT:
             problems.append(gettext_noop("“text” is longer than %(n)s characters.", n=MAX_TEXT))
         unknown = sorted(set(item) - {"start", "end", "speaker", "text"})

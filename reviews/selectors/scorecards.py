@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
+from reviews.domain.scoring import CriterionSpec
 from reviews.models import Answer, Criterion, ScorecardVersion, Section
 
 # Criteria in the order of the scorecard: by section, then within it. The one place this is written.
@@ -14,6 +15,16 @@ ANSWER_ORDER = tuple(f"criterion__{field}" for field in CRITERION_ORDER)
 def criteria_in_order(*, version_id: int) -> QuerySet[Criterion]:
     """A scorecard version's criteria (with their sections) in display order."""
     return Criterion.objects.filter(section__version_id=version_id).select_related("section").order_by(*CRITERION_ORDER)
+
+
+def criteria_specs(version_id: int) -> list[CriterionSpec]:
+    """A version's criteria as the scoring rules need them, in display order."""
+    return [
+        CriterionSpec(criterion_id=pk, max_points=max_points, na_allowed=na_allowed)
+        for pk, max_points, na_allowed in criteria_in_order(version_id=version_id).values_list(
+            "id", "max_points", "na_allowed"
+        )
+    ]
 
 
 def answers_in_order() -> QuerySet[Answer]:

@@ -40,6 +40,14 @@ def withheld_evaluation_ids(user: Viewer) -> set[int]:
     )
 
 
+def latest_revision(evaluation: Evaluation) -> Evaluation:
+    """The newest revision of an evaluation's chain (an appeal's decision may have corrected it)."""
+    latest = evaluation
+    while (later := Evaluation.objects.filter(previous_revision=latest).first()) is not None:
+        latest = later
+    return latest
+
+
 def self_evaluation_of(evaluation: Evaluation, user: Viewer) -> SelfEvaluation | None:
     """The self-evaluation belonging to this evaluation (or to the first revision it corrects)."""
     root = lineage_root(evaluation)

@@ -17,9 +17,11 @@ from django.db import connection
 from django.db.models import BooleanField, F, Func, QuerySet, TextField, Value
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from accounts.models import User
-from reviews.models import Call, TranscriptSegment
+from reviews.domain.errors import DomainError
+from reviews.models import Call, Channel, TranscriptSegment
 from reviews.selectors import calls_visible_to
 
 START, STOP = "\x02", "\x03"
@@ -119,3 +121,34 @@ def search_segments(
         for row in rows[:limit]
     ]
     return hits, len(rows) > limit
+
+
+MAX_QUERY = 200
+
+
+def search_params(params: Any, *, allow_team: bool, strict: bool = False) -> dict[str, Any]:
+    """The search's terms and filters, checked; a clear error names what is wrong.
+
+    ``strict`` (the API): a filter that is given must have a value; a page's form sends "" for "all".
+    """
+    query = (params.get("q") or "").strip()
+    fields: dict[str, list[str]] = {}
+    if not query:
+        fields["q"] = [_("Type the words or the “phrase” to look for.")]
+    elif len(query) > MAX_QUERY:
+        fields["q"] = [_("At most %(n)s characters.") % {"n": MAX_QUERY}]
+    elif "\x00" in query:
+        fields["q"] = [_("The words contain a character that cannot be searched for.")]
+    channel = params.get("channel") or ""
+    if (channel or (strict and "channel" in params)) and channel not in Channel.values:
+        fields["channel"] = [_("Choose phone, chat or e-mail.")]
+    team: int | None = None
+    raw_team = params.get("team") or ""
+    if raw_team or (strict and "team" in params):
+        if not allow_team or not raw_team.isdigit() or len(raw_team) > 9:
+            fields["team"] = [_("Choose one of the teams you may search.")]
+        else:
+            team = int(raw_team)
+    if fields:
+        raise DomainError(_("The search cannot run; see what is wrong."), code="invalid_search", fields=fields)
+    return {"query": query, "channel": channel, "team_id": team}

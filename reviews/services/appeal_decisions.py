@@ -24,6 +24,7 @@ from reviews.models import (
     Evaluation,
     EvaluationStatus,
 )
+from reviews.selectors.scorecards import criteria_specs
 from reviews.selectors.work import lineage_root
 from reviews.services.alerts import alerts_recheck_evidence
 from reviews.services.appeals import (
@@ -34,7 +35,6 @@ from reviews.services.appeals import (
     appeal_require_assignee,
 )
 from reviews.services.audit import audit_record
-from reviews.services.evaluations import criteria_specs
 from reviews.services.notifications import notify
 from reviews.services.texts import EXPLANATION_MAX_CHARS, too_long
 

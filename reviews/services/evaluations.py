@@ -12,7 +12,6 @@ from accounts.models import Role, User
 from reviews.domain.errors import Conflict, DomainError, NotPermitted
 from reviews.domain.scoring import (
     AnswerValue,
-    CriterionSpec,
     CriticalPolicy,
     ScoreResult,
     answer_problems,
@@ -34,7 +33,7 @@ from reviews.models import (
     Selection,
     TargetReason,
 )
-from reviews.selectors.scorecards import criteria_in_order
+from reviews.selectors.scorecards import criteria_specs
 from reviews.services.audit import audit_record
 from reviews.services.confirmations import confirmations_request
 from reviews.services.self_evaluations import self_evaluation_invite
@@ -47,15 +46,6 @@ class AnswerInput:
     points: int | None
     not_applicable: bool = False
     comment: str = ""
-
-
-def criteria_specs(version_id: int) -> list[CriterionSpec]:
-    return [
-        CriterionSpec(criterion_id=pk, max_points=max_points, na_allowed=na_allowed)
-        for pk, max_points, na_allowed in criteria_in_order(version_id=version_id).values_list(
-            "id", "max_points", "na_allowed"
-        )
-    ]
 
 
 def _score(evaluation: Evaluation, answers: Sequence[AnswerInput] | None = None) -> ScoreResult:

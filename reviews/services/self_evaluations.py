@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from reviews.domain.errors import Conflict, DomainError, NotPermitted
-from reviews.domain.scoring import AnswerValue, CriterionSpec, CriticalPolicy, answer_problems, compute_score
+from reviews.domain.scoring import AnswerValue, CriticalPolicy, answer_problems, compute_score
 from reviews.models import (
     AuditAction,
     Evaluation,
@@ -26,19 +26,10 @@ from reviews.models import (
     SelfEvaluation,
     SelfEvaluationStatus,
 )
-from reviews.selectors.scorecards import criteria_in_order
+from reviews.selectors.scorecards import criteria_specs
 from reviews.services.audit import audit_record
 from reviews.services.notifications import notify
 from reviews.services.texts import EXPLANATION_MAX_CHARS, too_long
-
-
-def _specs(version_id: int) -> list[CriterionSpec]:
-    return [
-        CriterionSpec(criterion_id=pk, max_points=max_points, na_allowed=na_allowed)
-        for pk, max_points, na_allowed in criteria_in_order(version_id=version_id).values_list(
-            "id", "max_points", "na_allowed"
-        )
-    ]
 
 
 @transaction.atomic
@@ -124,7 +115,7 @@ def self_evaluation_submit(
 ) -> SelfEvaluation:
     """The agent's own scoring of every criterion, checked as a reviewer's is. It never counts."""
     locked = _lock_open(self_evaluation, acting_user)
-    specs = _specs(locked.evaluation.scorecard_version_id)
+    specs = criteria_specs(locked.evaluation.scorecard_version_id)
     by_id = {spec.criterion_id: spec for spec in specs}
     comments = comments or {}
     field_errors: dict[str, list[str]] = {}

@@ -60,13 +60,14 @@ def test_a_transcript_in_json_lines_is_refused_line_by_line_and_saved_whole_when
             json.dumps({"start": 12, "end": 45, "speaker": "caller", "text": "Na het einde."}),
             json.dumps({"start": 45, "end": 46, "speaker": "beller", "text": "Wie?"}),
             "geen json",
+            json.dumps({"start": 50, "end": 52, "speaker": "agent", "text": "nul\u0000teken"}),
         ]
     )
     refused = put_jsonl(world.supervisor, call, bad)
     assert refused.status_code == 400
     body = refused.json()
     assert body["code"] == "invalid_transcript"
-    assert set(body["fields"]) == {"line 2", "line 3", "line 4", "line 5"}
+    assert set(body["fields"]) == {"line 2", "line 3", "line 4", "line 5", "line 6"}
     assert "mogen niet overlappen" in body["fields"]["line 2"][0]
     assert "na het einde van het gesprek (30 s)" in body["fields"]["line 3"][0]
     assert not TranscriptSegment.objects.exists()
@@ -142,6 +143,10 @@ def test_search_finds_inflected_dutch_forms_and_phrases_within_scope_and_is_audi
     refused = client_for(world.supervisor).get("/api/v1/transcript-search/", {"q": " "})
     assert refused.status_code == 400 and "q" in refused.json()["fields"]
     assert client_for(world.supervisor).get("/api/v1/transcript-search/", {"q": "x", "team": "1"}).status_code == 400
+    for bad in ({"channel": ""}, {"channel": "fax"}, {"q": "a\x00b"}):
+        answer = client_for(world.qa_lead).get("/api/v1/transcript-search/", {"q": "x", **bad})
+        assert answer.status_code == 400, bad
+    assert client_for(world.qa_lead).get("/api/v1/transcript-search/", {"q": "x", "team": "9" * 30}).status_code == 400
 
     page = Client()
     page.force_login(world.qa_lead)

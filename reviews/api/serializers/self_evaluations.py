@@ -10,8 +10,8 @@ from rest_framework import serializers
 from reviews.api import fields as strict
 from reviews.api.serializers.common import PersonSerializer
 from reviews.api.serializers.evaluations import AnswerInputSerializer
-from reviews.models import Evaluation, SelfAnswer, SelfEvaluation
-from reviews.selectors.self_evaluations import side_by_side
+from reviews.models import SelfAnswer, SelfEvaluation
+from reviews.selectors.self_evaluations import latest_revision, side_by_side
 
 
 class SelfAnswerSerializer(strict.ModelSerializer[SelfAnswer]):
@@ -70,16 +70,9 @@ class SelfEvaluationDetailSerializer(SelfEvaluationSerializer):
         help_text="Per criterion, the agent's answer beside the reviewer's (the evaluation's latest revision)"
     )
 
-    @staticmethod
-    def _latest(evaluation: Evaluation) -> Evaluation:
-        latest = evaluation
-        while (later := Evaluation.objects.filter(previous_revision=latest).first()) is not None:
-            latest = later
-        return latest
-
     @extend_schema_field(ComparisonRowSerializer(many=True))
     def get_comparison(self, obj: SelfEvaluation) -> Any:
-        return ComparisonRowSerializer(side_by_side(obj, self._latest(obj.evaluation)), many=True).data
+        return ComparisonRowSerializer(side_by_side(obj, latest_revision(obj.evaluation)), many=True).data
 
     class Meta(SelfEvaluationSerializer.Meta):
         fields = [*SelfEvaluationSerializer.Meta.fields, "comparison"]

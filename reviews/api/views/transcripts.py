@@ -18,11 +18,10 @@ from reviews.api.permissions import RoleAccess, request_user
 from reviews.api.serializers.transcripts import SearchResultSerializer
 from reviews.domain.errors import DomainError
 from reviews.models import Channel
-from reviews.selectors.transcripts import search_segments
+from reviews.selectors.transcripts import search_params, search_segments
 from reviews.services.transcripts import transcript_search_record
 
 SEARCHERS = frozenset({Role.SUPERVISOR, Role.QA_LEAD})
-MAX_QUERY = 200
 
 
 class JsonLinesParser(BaseParser):
@@ -36,29 +35,6 @@ class JsonLinesParser(BaseParser):
             return raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise DomainError(_("The transcript is not UTF-8 text."), code="invalid_transcript") from exc
-
-
-def search_params(params: Any, *, allow_team: bool) -> dict[str, Any]:
-    """The search's terms and filters, checked; a clear error names what is wrong."""
-    query = (params.get("q") or "").strip()
-    fields: dict[str, list[str]] = {}
-    if not query:
-        fields["q"] = [_("Type the words or the “phrase” to look for.")]
-    elif len(query) > MAX_QUERY:
-        fields["q"] = [_("At most %(n)s characters.") % {"n": MAX_QUERY}]
-    channel = params.get("channel") or ""
-    if channel and channel not in Channel.values:
-        fields["channel"] = [_("Choose phone, chat or e-mail.")]
-    team: int | None = None
-    raw_team = params.get("team") or ""
-    if raw_team:
-        if not allow_team or not raw_team.isdigit():
-            fields["team"] = [_("Choose one of the teams you may search.")]
-        else:
-            team = int(raw_team)
-    if fields:
-        raise DomainError(_("The search cannot run; see what is wrong."), code="invalid_search", fields=fields)
-    return {"query": query, "channel": channel, "team_id": team}
 
 
 SEARCH_PARAMS = [
@@ -80,7 +56,7 @@ class TranscriptSearchView(APIView):
     @extend_schema(parameters=SEARCH_PARAMS, responses={200: SearchResultSerializer}, summary="Search transcripts")
     def get(self, request: Request) -> Response:
         user = request_user(request)
-        params = search_params(request.query_params, allow_team=user.role == Role.QA_LEAD)
+        params = search_params(request.query_params, allow_team=user.role == Role.QA_LEAD, strict=True)
         start, end = time_range(request)
         hits, more = search_segments(user=user, start=start, end=end, **params)
         transcript_search_record(

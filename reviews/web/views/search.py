@@ -11,11 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from reviews.api.views.transcripts import search_params
 from reviews.domain.errors import DomainError
 from reviews.models import Channel
 from reviews.selectors.dashboards import dashboard_teams
-from reviews.selectors.transcripts import search_segments
+from reviews.selectors.transcripts import search_params, search_segments
 from reviews.services.transcripts import transcript_search_record
 from reviews.web.common import page_user, report_domain_error, role_required
 

@@ -9,6 +9,7 @@ On PostgreSQL the search is full text with the ``dutch`` configuration (stemming
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -78,6 +79,29 @@ def _plain_highlight(text: str, words: list[str]) -> str:
     return pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", text) if pattern else text
 
 
+# Up to this many matching lines (PostgreSQL's estimate, then counted), a search reads them through
+# the GIN index and orders them itself; beyond it, lines are common enough that walking the newest
+# calls finds a page at once. Left to itself the planner walks the calls for every search and, for a
+# word nobody said, computes every line's vector (bench/RESULTS.md, transcript search).
+FEW_MATCHES = 20_000
+
+
+def _few_matches(
+    condition: Matches, in_scope: QuerySet[TranscriptSegment, Any]
+) -> list[tuple[int, int, int, dt.datetime]] | None:
+    """(segment, call, position, call's start) of every matching line in scope when PostgreSQL expects
+    few in all; None when it expects many, or when there turn out to be many."""
+    plan = json.loads(TranscriptSegment.objects.filter(condition).explain(format="json"))
+    if isinstance(plan, list):  # one statement's plan, as PostgreSQL gives it
+        plan = plan[0]
+    if int(plan["Plan"]["Plan Rows"]) > FEW_MATCHES:
+        return None
+    found = list(
+        in_scope.filter(condition).values_list("pk", "call_id", "position", "call__started_at")[: FEW_MATCHES + 1]
+    )
+    return None if len(found) > FEW_MATCHES else found
+
+
 def search_segments(
     *,
     user: User,
@@ -99,12 +123,23 @@ def search_segments(
     if channel:
         calls = calls.filter(channel=channel)
     segments = TranscriptSegment.objects.filter(call__in=calls.values("pk")).select_related("call__agent__team")
+    ordering = ("-call__started_at", "call_id", "position")
     matched: QuerySet[TranscriptSegment, Any]
+    rows: list[Any]
     if connection.vendor == "postgresql":
         question = DutchQuery(Value(query))
-        matched = segments.filter(Matches(DutchVector(F("text")), question)).annotate(
-            headline=DutchHeadline(F("text"), question, Value(HEADLINE_OPTIONS))
-        )
+        condition = Matches(DutchVector(F("text")), question)
+        headline = DutchHeadline(F("text"), question, Value(HEADLINE_OPTIONS))
+        found = _few_matches(condition, segments)
+        if found is not None:
+            # Few lines say it: take them by the index, newest calls first, and only then the page.
+            ranked = sorted(found, key=lambda r: (-r[3].timestamp(), r[1], r[2]))[: limit + 1]
+            page = {pk: index for index, (pk, *_) in enumerate(ranked)}
+            chosen = TranscriptSegment.objects.filter(pk__in=page).select_related("call__agent__team")
+            rows = sorted(chosen.annotate(headline=headline), key=lambda row: page[row.pk])
+        else:
+            # Many lines say it: walking the newest calls finds a page of them at once.
+            rows = list(segments.filter(condition).annotate(headline=headline).order_by(*ordering)[: limit + 1])
     else:
         words = _words(query)
         matched = segments
@@ -112,7 +147,7 @@ def search_segments(
             matched = matched.filter(text__icontains=word)
         if not words:
             matched = matched.none()
-    rows = list(matched.order_by("-call__started_at", "call_id", "position")[: limit + 1])
+        rows = list(matched.order_by(*ordering)[: limit + 1])
     hits = [
         Hit(
             segment=row,

@@ -74,3 +74,19 @@ def test_the_import_benchmark_runs_and_imports_every_good_row_once():
     with psycopg.connect(env["BENCH_DATABASE_URL"].rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
         name = env["BENCH_DATABASE_URL"].rsplit("/", 1)[1]
         assert conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None
+
+
+def test_the_transcript_search_benchmark_runs_and_its_searches_agree_with_the_floor():
+    env = bench_env("qa_review_bench_search_smoke")
+    out = bench(
+        "transcript_search.py",
+        *("--transcripts", "60", "--agents", "20", "--teams", "2", "--repeats", "2", "--drop-after"),
+        env=env,
+    )
+    assert "selector and floor found the same first page: agree" in out
+    assert "all searches, supervisor:" in out
+    import psycopg
+
+    with psycopg.connect(env["BENCH_DATABASE_URL"].rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        name = env["BENCH_DATABASE_URL"].rsplit("/", 1)[1]
+        assert conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None

@@ -167,3 +167,22 @@ def test_the_search_uses_the_dutch_index(world):
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = query.explain()
     assert "reviews_segment_text_dutch" in plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the two ways are PostgreSQL's")
+def test_both_ways_of_searching_find_the_same_lines_in_the_same_order(world, monkeypatch):
+    """Few matching lines are read through the index and ordered in Python; many by walking the newest
+    calls in SQL. Whichever is taken, the page is the same."""
+    from reviews.selectors import transcripts
+
+    for days, agent in enumerate([world.agent, world.colleague, world.other_agent, world.agent]):
+        with_transcript(world, agent, started_at=timezone.now() - dt.timedelta(days=days, hours=1))
+    queries = ["samenwonen", '"niet doorgegeven"', "doorgeven or horeca", "werk -zwart", "geen treffer"]
+    for user in (world.qa_lead, world.supervisor):
+        for query in queries:
+            few = search_segments(user=user, query=query, limit=3)
+            monkeypatch.setattr(transcripts, "FEW_MATCHES", -1)
+            many = search_segments(user=user, query=query, limit=3)
+            monkeypatch.undo()
+            assert [(h.segment.pk, str(h.snippet)) for h in few[0]] == [(h.segment.pk, str(h.snippet)) for h in many[0]]
+            assert few[1] == many[1], (user, query)

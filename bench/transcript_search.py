@@ -29,6 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from import_calls import configure, drop_database, recreate_database  # noqa: E402  (bench/, beside this file)
+
 WORDS = (  # noqa: SIM905
     "ik u de het een en van in op met voor naar bij over uitkering betaling maand brief aanvraag "
     "inkomen werk huur toeslag rekening datum gesprek vraag antwoord formulier adres wijziging "
@@ -46,27 +48,6 @@ QUERIES = [
     ("a word without another", "zwart -werk"),
     ("two words", "huur toeslag"),
 ]
-
-
-def configure(database_url: str) -> None:
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "qa_review.settings.local",
-            "DEBUG": "false",
-            "DATABASE_URL": database_url,
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-
-
-def recreate_database(database_url: str) -> None:
-    import psycopg
-
-    name = database_url.rsplit("/", 1)[1]
-    admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def sentence(rng: random.Random) -> str:
@@ -262,13 +243,10 @@ def main() -> None:
         measure(args, people, now)
     finally:
         if args.drop_after:
-            import psycopg
             from django.db import connections
 
             connections.close_all()
-            name = database_url.rsplit("/", 1)[1]
-            with psycopg.connect(database_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            drop_database(database_url)
 
 
 if __name__ == "__main__":

@@ -181,27 +181,37 @@ class _Scope:
         )
 
 
+def _mean_series(rows: Iterable[Any], months: list[dt.date], k: int, key: str, label: Any) -> list[Series]:
+    """Lines of monthly means (with intervals) from rows of (key, month, n, total, squares, agents)."""
+    series: dict[str, Series] = {}
+    for row in rows:
+        name = str(row[key] or "")
+        line = series.setdefault(name, Series(key=name, label=label(row), cells={m: EMPTY for m in months}))
+        shown = row["agents"] >= k
+        line.cells[_month(row["month"])] = _mean(row["n"], row["total"], row["squares"]) if shown else HIDDEN
+    return sorted(series.values(), key=lambda s: s.label)
+
+
+def _moments(value: Any, agent: str) -> dict[str, Any]:
+    """What a mean with its interval needs, per group: count, sum, sum of squares, agents behind it."""
+    return {
+        "n": Count("pk"),
+        "total": Sum(value),
+        "squares": Sum(F(value) * F(value)),
+        "agents": Count(agent, distinct=True),
+    }
+
+
 def _score_by_team(scope: _Scope, months: list[dt.date], k: int) -> list[Series]:
     rows = (
         scope.evaluations()
         .exclude(score__isnull=True)
         .annotate(month=TruncMonth("call__started_at"), score_f=Cast("score", FloatField()))
         .values("call__agent__team__name", "month")
-        .annotate(
-            n=Count("pk"),
-            total=Sum("score_f"),
-            squares=Sum(F("score_f") * F("score_f")),
-            agents=Count("call__agent", distinct=True),
-        )
+        .annotate(**_moments("score_f", "call__agent"))
         .order_by()
     )
-    series: dict[str, Series] = {}
-    for row in rows:
-        name = row["call__agent__team__name"] or ""
-        line = series.setdefault(name, Series(key=name, label=name, cells={m: EMPTY for m in months}))
-        shown = row["agents"] >= k
-        line.cells[_month(row["month"])] = _mean(row["n"], row["total"], row["squares"]) if shown else HIDDEN
-    return sorted(series.values(), key=lambda s: s.label)
+    return _mean_series(rows, months, k, "call__agent__team__name", lambda row: row["call__agent__team__name"] or "")
 
 
 def _score_by_criterion(scope: _Scope, months: list[dt.date], k: int) -> list[Series]:
@@ -210,22 +220,16 @@ def _score_by_criterion(scope: _Scope, months: list[dt.date], k: int) -> list[Se
         Answer.objects.filter(evaluation__in=scope.evaluations().values("pk"), not_applicable=False)
         .annotate(month=TruncMonth("evaluation__call__started_at"), share=share)
         .values("criterion_id", "criterion__text", "evaluation__scorecard_version__number", "month")
-        .annotate(
-            n=Count("pk"),
-            total=Sum("share"),
-            squares=Sum(F("share") * F("share")),
-            agents=Count("evaluation__call__agent", distinct=True),
-        )
+        .annotate(**_moments("share", "evaluation__call__agent"))
         .order_by()
     )
-    series: dict[str, Series] = {}
-    for row in rows:
-        key = str(row["criterion_id"])
-        label = f"{row['criterion__text']} (v{row['evaluation__scorecard_version__number']})"
-        line = series.setdefault(key, Series(key=key, label=label, cells={m: EMPTY for m in months}))
-        shown = row["agents"] >= k
-        line.cells[_month(row["month"])] = _mean(row["n"], row["total"], row["squares"]) if shown else HIDDEN
-    return sorted(series.values(), key=lambda s: s.label)
+    return _mean_series(
+        rows,
+        months,
+        k,
+        "criterion_id",
+        lambda row: f"{row['criterion__text']} (v{row['evaluation__scorecard_version__number']})",
+    )
 
 
 def _errors(scope: _Scope, months: list[dt.date], k: int, by: str, labels: dict[str, str]) -> list[Series]:

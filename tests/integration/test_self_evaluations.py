@@ -71,6 +71,8 @@ def test_the_agent_scores_blind_then_both_see_the_two_side_by_side(world, publis
     assert [e["type"] for e in mine["critical_errors"]] == ["UNREPORTED_SIGNAL"]
     listed = client_for(world.agent).get("/api/v1/evaluations/").json()["results"]
     assert [(e["score"], e["scoring_withheld"]) for e in listed] == [(None, True)]
+    overview = client_for(world.agent).get("/api/v1/me/overview/").json()["evaluations"]
+    assert [(e["score"], e["scoring_withheld"]) for e in overview] == [(None, True)]
     supervisor_view = client_for(world.supervisor).get(f"/api/v1/evaluations/{invited.pk}/").json()
     assert (supervisor_view["score"], supervisor_view["scoring_withheld"]) == ("37.5", False)
     page = page_client(world.agent).get(f"/evaluations/{invited.pk}/").content.decode()
@@ -133,6 +135,7 @@ def test_the_agent_scores_blind_then_both_see_the_two_side_by_side(world, publis
     assert AuditEvent.objects.filter(action=AuditAction.SELF_EVALUATION_SUBMITTED, subject=world.agent).exists()
     # Now the agent sees the reviewer's scoring, and both of them the comparison.
     assert client_for(world.agent).get(f"/api/v1/evaluations/{invited.pk}/").json()["score"] == "37.5"
+    assert client_for(world.agent).get("/api/v1/me/overview/").json()["evaluations"][0]["score"] == "37.5"
     for person in (world.agent, world.supervisor):
         page = page_client(person).get(f"/evaluations/{invited.pk}/").content.decode()
         assert 'data-testid="self-evaluation-comparison"' in page

@@ -10,7 +10,7 @@ from accounts.models import User
 from reviews.api import fields as strict
 from reviews.api.serializers.alerts import AgentScoreSerializer, AlertWithEvidenceSerializer
 from reviews.api.serializers.common import PersonSerializer
-from reviews.api.serializers.evaluations import CriticalErrorSerializer
+from reviews.api.serializers.evaluations import CriticalErrorSerializer, ScoringWithheld
 from reviews.models import Appeal, AppealItem, Evaluation, Notification
 
 
@@ -96,7 +96,7 @@ class NotificationSerializer(strict.ModelSerializer[Notification]):
         fields = ["id", "kind", "message", "object_type", "object_id", "created_at", "read_at"]
 
 
-class MyEvaluationSerializer(strict.ModelSerializer[Evaluation]):
+class MyEvaluationSerializer(ScoringWithheld, strict.ModelSerializer[Evaluation]):
     call_started_at = strict.DateTimeField(source="call.started_at", read_only=True)
     reviewer = PersonSerializer(read_only=True)
 
@@ -116,6 +116,7 @@ class MyEvaluationSerializer(strict.ModelSerializer[Evaluation]):
             "acknowledged_at",
             "superseded_at",
             "revision_reason",
+            "scoring_withheld",
         ]
 
 

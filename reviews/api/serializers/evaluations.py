@@ -120,18 +120,16 @@ class EvaluationCallSerializer(strict.ModelSerializer[Call]):
         fields = ["id", "external_id", "agent", "channel", "started_at", "handle_time_seconds"]
 
 
-class EvaluationListSerializer(strict.ModelSerializer[Evaluation]):
-    call = EvaluationCallSerializer(read_only=True)
-    reviewer = PersonSerializer(read_only=True)
-    scorecard = strict.CharField(source="scorecard_version.scorecard.name", read_only=True)
-    scorecard_version = strict.IntegerField(source="scorecard_version.id", read_only=True)
-    critical_error_count = strict.IntegerField(read_only=True)
+class ScoringWithheld(serializers.Serializer[Any]):
+    """For an evaluation whose agent may still score the call themselves (self-evaluation), the agent
+    gets no score, points, summary or answers yet. The view passes the evaluation ids as ``withheld``
+    (``reviews.selectors.self_evaluations.withheld_evaluation_ids``); every serializer of evaluations
+    an agent reads uses this, so no view can forget it."""
+
     scoring_withheld = serializers.SerializerMethodField(
         help_text="True while the agent may still score the call themselves (self-evaluation): until then "
         "the agent gets no score, points, summary or answers. Critical errors are never withheld."
     )
-
-    # What an agent invited to self-evaluate does not see yet (``withheld`` in the context: evaluation ids).
     WITHHELD: dict[str, Any] = {
         "score": None,
         "points_earned": None,
@@ -143,11 +141,19 @@ class EvaluationListSerializer(strict.ModelSerializer[Evaluation]):
     def get_scoring_withheld(self, evaluation: Evaluation) -> bool:
         return evaluation.pk in self.context.get("withheld", ())
 
-    def to_representation(self, instance: Evaluation) -> dict[str, Any]:
+    def to_representation(self, instance: Any) -> dict[str, Any]:
         data = super().to_representation(instance)
         if data["scoring_withheld"]:
             data.update({key: value for key, value in self.WITHHELD.items() if key in data})
         return data
+
+
+class EvaluationListSerializer(ScoringWithheld, strict.ModelSerializer[Evaluation]):
+    call = EvaluationCallSerializer(read_only=True)
+    reviewer = PersonSerializer(read_only=True)
+    scorecard = strict.CharField(source="scorecard_version.scorecard.name", read_only=True)
+    scorecard_version = strict.IntegerField(source="scorecard_version.id", read_only=True)
+    critical_error_count = strict.IntegerField(read_only=True)
 
     class Meta:
         model = Evaluation

@@ -32,6 +32,7 @@ from reviews.models import (
 )
 from reviews.selectors import appeal_items_prefetch, appeals_visible_to, evaluations_visible_to, with_overdue
 from reviews.selectors.me import my_overview
+from reviews.selectors.self_evaluations import withheld_evaluation_ids
 from reviews.services import appeal_decisions
 from reviews.services import appeals as appeal_services
 from reviews.services.exports import user_data_export
@@ -167,8 +168,10 @@ class MyOverviewView(APIView):
 
     @extend_schema(responses={200: MyOverviewSerializer})
     def get(self, request: Request) -> Response:
-        overview = my_overview(request_user(request))
-        return Response(MyOverviewSerializer(overview).data)
+        user = request_user(request)
+        overview = my_overview(user)
+        withheld = withheld_evaluation_ids(user)
+        return Response(MyOverviewSerializer(overview, context={"withheld": withheld}).data)
 
 
 class MyExportView(APIView):

@@ -385,7 +385,7 @@ def seed_demo(*, password: str | None = None, organisation: bool = True) -> dict
             _rules(users)
             _appeal(users, calls["DEMO-AGENT_B1-1"])
             _coaching(users, calls["DEMO-AGENT_A1-1"])
-            seed_transcripts(calls=calls, supervisor=users["qa_lead"])
+            seed_transcripts(calls=calls, users=users)
             seed_self_evaluations(
                 users=users, calls=calls, version_id=version_id, evaluate=partial(_evaluate, submit=True)
             )

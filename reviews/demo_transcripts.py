@@ -1,12 +1,20 @@
 """The demo's transcripts: Dutch conversations beside three recordings, so search and the
-transcript panel have something to show (the recordings themselves are tones)."""
+transcript panel have something to show (the recordings themselves are tones), and a screening list
+the works council consented to, which selected the calls it matched for a targeted review; and a
+chat and an e-mail thread, scored like calls, with their messages."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from accounts.models import User
-from reviews.domain.transcripts import read_segments
-from reviews.models import Call, TranscriptSegment
+from reviews.domain.transcripts import read_messages, read_segments
+from reviews.models import Call, ScreeningList, TranscriptSegment
+from reviews.services import screening, screening_lists
+from reviews.services.calls import call_create
 from reviews.services.transcripts import call_transcript_replace
+
+SCREENING_PHRASES = ("samenwonen", "zwart werk", "bijverdiensten", "niet doorgegeven", "contant betaald")
 
 # (start, end, speaker, text); the unreported signal in DEMO-AGENT_A1-1 is at 1:35 (95 s).
 CONVERSATIONS: dict[str, list[tuple[float, float, str, str]]] = {
@@ -46,7 +54,83 @@ CONVERSATIONS: dict[str, list[tuple[float, float, str, str]]] = {
 }
 
 
-def seed_transcripts(*, calls: dict[str, Call], supervisor: User) -> None:
+# Written conversations: (seconds from the start, side, text).
+WRITTEN: dict[str, tuple[str, str, int, list[tuple[int, str, str]]]] = {
+    "DEMO-CHAT-A1-1": (
+        "agent_a1",
+        "chat",
+        540,
+        [
+            (0, "customer", "Hallo, ik heb een vraag over mijn toeslag."),
+            (40, "agent", "Goedemiddag! Waarmee kan ik u helpen?"),
+            (95, "customer", "Ik verhuur sinds kort een kamer en krijg daarvoor contant betaald. Moet dat ergens bij?"),
+            (180, "agent", "Dank u dat u het noemt. Inkomsten uit verhuur geeft u door via Mijn Omgeving."),
+            (300, "customer", "Oké, dat doe ik vanavond."),
+            (420, "agent", "Ik heb er ook een notitie van gemaakt. Nog een fijne dag!"),
+        ],
+    ),
+    "DEMO-MAIL-B1-1": (
+        "agent_b1",
+        "email",
+        7200,
+        [
+            (0, "customer", "Geachte heer/mevrouw, mijn dochter is uitwonend geworden. Wat betekent dat voor mij?"),
+            (5400, "agent", "Beste mevrouw, dank voor uw bericht. Uw dochter telt vanaf de verhuisdatum niet meer mee "
+             "voor de kinderbijslag. Wilt u de datum doorgeven via het formulier Wijziging gezin?"),
+            (7000, "customer", "Dank u, ik vul het formulier vandaag in."),
+        ],
+    ),
+}  # fmt: skip
+
+
+def _written(users: dict[str, User], anchor: dt.datetime) -> None:
+    for external_id, (username, channel, seconds, lines) in WRITTEN.items():
+        if Call.objects.filter(source=channel, external_id=external_id).exists():
+            continue
+        agent = users[username]
+        call = call_create(
+            external_id=external_id,
+            agent=agent,
+            started_at=anchor - dt.timedelta(days=2),
+            handle_time_seconds=seconds,
+            channel=channel,
+            source=channel,
+            acting_user=users["qa_lead"],
+        )
+        items = [{"time": at, "side": side, "text": text} for at, side, text in lines]
+        messages, problems = read_messages(items, duration_seconds=seconds)
+        call_transcript_replace(
+            call=call, segments=messages, problems=dict(problems), messages=True, acting_user=users["qa_lead"]
+        )
+
+
+def _screening_list(qa_lead: User, council: User) -> None:
+    """A list consented to and active before the transcripts arrive (a list screens only what comes after)."""
+    if ScreeningList.objects.exists():
+        return
+    version = screening_lists.screening_list_create(
+        name="Signalen van mogelijke regelovertreding",
+        terms=screening_lists.ScreeningTerms(
+            purpose="Gesprekken vinden waarin een beller iets zegt dat op een mogelijke regelovertreding kan wijzen, "
+            "zodat een beoordelaar nagaat of de medewerker het signaal heeft gemeld.",
+            phrases=SCREENING_PHRASES,
+        ),
+        acting_user=qa_lead,
+    ).versions.get()
+    screening_lists.screening_version_propose(version=version, acting_user=qa_lead)
+    screening_lists.screening_version_decide_consent(
+        version=version,
+        decision="granted",
+        reference="OR-besluit 2026-31",
+        population="Alle medewerkers klantcontact",
+        acting_user=council,
+    )
+    screening_lists.screening_version_activate(version=version, acting_user=qa_lead)
+
+
+def seed_transcripts(*, calls: dict[str, Call], users: dict[str, User]) -> None:
+    _screening_list(users["qa_lead"], users["council"])
+    supervisor = users["qa_lead"]
     for external_id, lines in CONVERSATIONS.items():
         call = calls[external_id]
         if TranscriptSegment.objects.filter(call=call).exists():
@@ -54,3 +138,5 @@ def seed_transcripts(*, calls: dict[str, Call], supervisor: User) -> None:
         items = [{"start": s, "end": e, "speaker": who, "text": text} for s, e, who, text in lines]
         segments, problems = read_segments(items, duration_seconds=call.handle_time_seconds)
         call_transcript_replace(call=call, segments=segments, problems=dict(problems), acting_user=supervisor)
+    _written(users, min(call.started_at for call in calls.values()))
+    screening.screening_run_due()

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 def _date(value: str) -> str:
@@ -56,6 +57,23 @@ def notification_text(kind: str, params: dict[str, Any]) -> str:
     if kind == "appeal_decided":
         outcome = str(AppealStatus(params["outcome"]).label).lower()
         return _("Your appeal on evaluation %(evaluation)s was decided: %(outcome)s.") % {**params, "outcome": outcome}
+    if kind == "screening_assigned":
+        return (
+            ngettext(
+                "Screening list “%(list)s” selected %(count)s call for a targeted review by you.",
+                "Screening list “%(list)s” selected %(count)s calls for a targeted review by you.",
+                params["count"],
+            )
+            % params
+        )
+    if kind == "screening_selected":
+        return (
+            _(
+                "Your call %(call)s was selected for a targeted review by screening list “%(list)s”: “%(phrase)s” "
+                "was said at %(at)s. A selection is a reason to listen, never an error in itself."
+            )
+            % params
+        )
     if kind == "appeal_assigned":
         return _("An appeal on evaluation %(evaluation)s was assigned to you; decide by %(deadline)s.") % {
             **params,

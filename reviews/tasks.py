@@ -191,3 +191,22 @@ def audit_checkpoint_publish() -> str:
     if settings.AUDIT_CHECKPOINT_EMAIL:
         audit_checkpoint_email()
     return str(path or "")
+
+
+@shared_task(
+    name="reviews.tasks.screening_run",
+    acks_late=True,
+    autoretry_for=RETRYABLE,
+    retry_backoff=5,
+    max_retries=5,
+    soft_time_limit=3000,
+    time_limit=3600,
+)
+def screening_run() -> int:
+    """Beat, and after a transcript arrives: screen new transcripts with every active, consented list.
+
+    Idempotent: each list version screens past its own watermark, and a call is selected once per version.
+    """
+    from reviews.services.screening import screening_run_due
+
+    return screening_run_due()

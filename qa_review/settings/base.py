@@ -306,11 +306,15 @@ DIGEST_EMAILS = env.bool("DIGEST_EMAILS", default=False)
 DIGEST_HOUR = env.int("DIGEST_HOUR", default=7)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
+# Active, consented screening lists screen new transcripts this often (and after each transcript arrives).
+SCREENING_INTERVAL_SECONDS = env.int("SCREENING_INTERVAL_SECONDS", default=600)
+
 CELERY_BEAT_SCHEDULE = {
     "scoring-reconcile": {
         "task": "reviews.tasks.scoring_runs_reconcile",
         "schedule": SCORING_RECONCILE_INTERVAL_SECONDS,
     },
+    "screening": {"task": "reviews.tasks.screening_run", "schedule": SCREENING_INTERVAL_SECONDS},
     **(
         {
             "nightly-scoring-run": {

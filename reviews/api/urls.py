@@ -3,7 +3,16 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView, TeamViewSet, TokenView, UserViewSet
 from reviews.api import views
-from reviews.api.views import coaching, confirmations, imports, root_causes, sampling, self_evaluations, transcripts
+from reviews.api.views import (
+    coaching,
+    confirmations,
+    imports,
+    root_causes,
+    sampling,
+    screening,
+    self_evaluations,
+    transcripts,
+)
 from reviews.api.views import works_council as council
 
 router = DefaultRouter()
@@ -22,6 +31,8 @@ router.register("self-evaluations", self_evaluations.SelfEvaluationViewSet, base
 router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
 router.register("threshold-rules", views.ThresholdRuleViewSet, basename="threshold-rule")
 router.register("alerts", views.AlertViewSet, basename="alert")
+router.register("screening-lists", screening.ScreeningListViewSet, basename="screening-list")
+router.register("screening-candidates", screening.ScreeningCandidateViewSet, basename="screening-candidate")
 router.register("scoring-runs", views.ScoringRunViewSet, basename="scoring-run")
 router.register("agent-scores", views.AgentScoreViewSet, basename="agent-score")
 router.register("appeals", views.AppealViewSet, basename="appeal")

@@ -88,6 +88,7 @@ NOUNS = {
     "evaluation": gettext_noop("evaluation"),
     "scorecard version": gettext_noop("scorecard version"),
     "rule version": gettext_noop("rule version"),
+    "screening list version": gettext_noop("screening list version"),
     "alert": gettext_noop("alert"),
     "appeal": gettext_noop("appeal"),
 }
@@ -215,6 +216,13 @@ RULE_VERSION_TRANSITIONS: Mapping[
 def rule_version_transition(current: RuleVersionState, action: RuleVersionAction, actor_role: str) -> RuleVersionState:
     """Next state of a threshold-rule version. Only a granted consent leads to activation."""
     return _transition(RULE_VERSION_TRANSITIONS, current, action, actor_role, "rule version")
+
+
+def screening_version_transition(
+    current: RuleVersionState, action: RuleVersionAction, actor_role: str
+) -> RuleVersionState:
+    """A screening list's version goes through the same consent lifecycle as a threshold rule's."""
+    return _transition(RULE_VERSION_TRANSITIONS, current, action, actor_role, "screening list version")
 
 
 class AlertState(StrEnum):

@@ -48,6 +48,13 @@ from reviews.models.scorecards import (
     Section,
 )
 from reviews.models.scoring import AgentScore, ChunkStatus, ScoringChunk, ScoringRun
+from reviews.models.screening import (
+    CandidateStatus,
+    ScreeningCandidate,
+    ScreeningConsent,
+    ScreeningList,
+    ScreeningListVersion,
+)
 from reviews.models.self_evaluations import SelfAnswer, SelfEvaluation, SelfEvaluationStatus
 from reviews.models.transcripts import Speaker, TranscriptSegment
 
@@ -74,6 +81,7 @@ __all__ = [
     "Call",
     "CallImport",
     "CallImportReject",
+    "CandidateStatus",
     "CauseKind",
     "Channel",
     "ChunkStatus",
@@ -108,6 +116,10 @@ __all__ = [
     "ScorecardVersionStatus",
     "ScoringChunk",
     "ScoringRun",
+    "ScreeningCandidate",
+    "ScreeningConsent",
+    "ScreeningList",
+    "ScreeningListVersion",
     "Section",
     "Selection",
     "SelfAnswer",

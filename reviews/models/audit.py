@@ -98,6 +98,24 @@ class AuditAction(models.TextChoices):
     SCORING_RUN_RECONCILED = "reviews.scoring_run.reconciled", _("Scoring run: reconciled")
     SCORING_RUN_STARTED = "reviews.scoring_run.started", _("Scoring run: started")
     SCORING_RUN_SUCCEEDED = "reviews.scoring_run.succeeded", _("Scoring run: succeeded")
+    SCREENING_CANDIDATES_ASSIGNED = (
+        "reviews.screening.candidates_assigned",
+        _("Screening: calls selected for a targeted review"),
+    )
+    SCREENING_LIST_DRAFTED = "reviews.screening_list.drafted", _("Screening list: drafted")
+    SCREENING_VERSION_ACTIVATED = "reviews.screening_version.activated", _("Screening list version: activated")
+    SCREENING_VERSION_CONSENT_GRANTED = (
+        "reviews.screening_version.consent_granted",
+        _("Screening list version: consent granted"),
+    )
+    SCREENING_VERSION_CONSENT_REFUSED = (
+        "reviews.screening_version.consent_refused",
+        _("Screening list version: consent refused"),
+    )
+    SCREENING_VERSION_EDITED = "reviews.screening_version.edited", _("Screening list version: edited")
+    SCREENING_VERSION_NULLIFIED = "reviews.screening_version.nullified", _("Screening list version: nullified")
+    SCREENING_VERSION_PROPOSED = "reviews.screening_version.proposed", _("Screening list version: proposed")
+    SCREENING_VERSION_RETIRED = "reviews.screening_version.retired", _("Screening list version: retired")
     SECTION_ADDED = "reviews.section.added", _("Section: added")
     SECTION_DELETED = "reviews.section.deleted", _("Section: deleted")
     SECTION_UPDATED = "reviews.section.updated", _("Section: updated")

@@ -106,3 +106,4 @@ class TargetReason(models.TextChoices):
     COACHING_REQUEST = "coaching_request", _("Coaching requested by the agent")
     INCIDENT = "incident", _("Incident or escalation")
     FOLLOW_UP = "follow_up", _("Follow-up on an earlier evaluation")
+    SCREENING = "screening", _("Selected by a screening list")

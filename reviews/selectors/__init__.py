@@ -42,6 +42,7 @@ from reviews.models import (
     ScorecardVersion,
     ScorecardVersionStatus,
     ScoringRun,
+    ScreeningCandidate,
     ThresholdRule,
 )
 
@@ -101,6 +102,8 @@ def calls_visible_to(user: Viewer) -> QuerySet[Call]:
             | Q(pk__in=Appeal.objects.filter(assignee=user).values("evaluation__call_id"))
             # A second opinion on one of the call's errors: the recording, not the first judgment.
             | Q(pk__in=ConfirmationTask.objects.filter(assignee=user).values("critical_error__evaluation__call_id"))
+            # A screening list selected the call for this reviewer.
+            | Q(pk__in=ScreeningCandidate.objects.filter(reviewer=user).values("call_id"))
         )
     if user.role == Role.AGENT:
         return calls.filter(agent=user)

@@ -6,9 +6,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -266,17 +266,30 @@ def counting_from(version: RuleVersion) -> dt.datetime:
     return max(start_of_day, version.activated_at)
 
 
+V = TypeVar("V", bound=Model)
+
+
 def rule_version_for_action(rule_id: int, *, requested_id: int | None, states: Collection[str]) -> RuleVersion:
     """The version a lifecycle action applies to: the one asked for, or the newest in one of ``states``."""
-    versions = RuleVersion.objects.filter(rule_id=rule_id)
+    return version_for_action(
+        RuleVersion.objects.filter(rule_id=rule_id),
+        requested_id=requested_id,
+        states=states,
+        not_ours=_("That version does not belong to this rule."),
+        none_in=_("This rule has no version that is %(states)s."),
+    )
+
+
+def version_for_action(
+    versions: QuerySet[V], *, requested_id: int | None, states: Collection[str], not_ours: str, none_in: str
+) -> V:
+    """Of a rule's or a screening list's versions: the one asked for, or the newest in one of ``states``."""
     if requested_id is not None:
         version = versions.filter(pk=requested_id).first()
         if version is None:
-            raise DomainError(_("That version does not belong to this rule."), fields={"version": [_("Not found.")]})
+            raise DomainError(not_ours, fields={"version": [_("Not found.")]})
         return version
     version = versions.filter(status__in=states).order_by("-number").first()
     if version is None:
-        raise InvalidTransition(
-            _("This rule has no version that is %(states)s.") % {"states": " / ".join(states)}, code="no_such_version"
-        )
+        raise InvalidTransition(none_in % {"states": " / ".join(states)}, code="no_such_version")
     return version

@@ -36,6 +36,7 @@ from reviews.models import (
 from reviews.selectors.scorecards import criteria_specs
 from reviews.services.audit import audit_record
 from reviews.services.confirmations import confirmations_request
+from reviews.services.screening import screening_candidate_link, screening_candidate_open, screening_candidates_reviewed
 from reviews.services.self_evaluations import self_evaluation_invite
 from reviews.services.texts import EXPLANATION_MAX_CHARS, too_long
 
@@ -114,6 +115,11 @@ def evaluation_create(
             _("Evaluate against a published scorecard version."),
             fields={"scorecard_version": [_("This version is not published.")]},
         )
+    candidate = None
+    if calibration_session is None and target_reason in ("", TargetReason.SCREENING):
+        candidate = screening_candidate_open(call=call, reviewer=acting_user, required=bool(target_reason))
+        if candidate is not None and not target_reason and not _drawn_for(call, acting_user):
+            target_reason = TargetReason.SCREENING
     selection = _selection(call, acting_user, target_reason, target_note, calibration_session)
     existing = Evaluation.objects.filter(
         call=call, reviewer=acting_user, previous_revision__isnull=True, calibration_session=calibration_session
@@ -137,6 +143,8 @@ def evaluation_create(
             )
     except IntegrityError as exc:  # a concurrent request won the race
         raise Conflict(_("You already evaluated this call."), code="already_evaluated") from exc
+    if target_reason == TargetReason.SCREENING and candidate is not None:
+        screening_candidate_link(candidate=candidate, evaluation=evaluation)
     audit_record(
         actor=acting_user,
         action=AuditAction.EVALUATION_CREATED,
@@ -173,9 +181,13 @@ def _selection(
         raise DomainError(
             _("A note belongs to a targeted review: give its reason too."), fields={"target_reason": ["Required."]}
         )
-    if calibration_session is None and ReviewAssignment.objects.filter(call=call, reviewer=reviewer).exists():
+    if calibration_session is None and _drawn_for(call, reviewer):
         return Selection.SAMPLED
     return Selection.UNPLANNED
+
+
+def _drawn_for(call: Call, reviewer: User) -> bool:
+    return ReviewAssignment.objects.filter(call=call, reviewer=reviewer).exists()
 
 
 @transaction.atomic
@@ -274,6 +286,7 @@ def evaluation_submit(*, evaluation: Evaluation, acting_user: User) -> Evaluatio
     evaluation.save()
     confirmations_request(evaluation=evaluation)
     self_evaluation_invite(evaluation=evaluation)
+    screening_candidates_reviewed(evaluation=evaluation)
     audit_record(
         actor=acting_user,
         action=AuditAction.EVALUATION_SUBMITTED,

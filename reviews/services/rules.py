@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import EmploymentType, Team, User
 from reviews.domain.errors import Conflict, DomainError
-from reviews.domain.periods import add_months
 from reviews.domain.transitions import RuleVersionAction, RuleVersionState, rule_version_transition
 from reviews.models import (
     AlertLevel,
@@ -28,11 +27,9 @@ from reviews.models import (
 )
 from reviews.services.alerts import alerts_quarantine_for_rule_version
 from reviews.services.audit import audit_record
+from reviews.services.consent import consent_terms_check, nullity_reason_check
 from reviews.services.permissions import require_qa_lead
-from reviews.services.texts import EXPLANATION_MAX_CHARS, too_long
 
-REVIEW_DEFAULT_MONTHS = 12
-REVIEW_MAX_MONTHS = 24
 MAX_WINDOW_DAYS = 730
 
 
@@ -257,29 +254,14 @@ def rule_version_decide_consent(
         raise DomainError(_("Decide 'granted' or 'refused'."), fields={"decision": [_("Choose granted or refused.")]})
     next_state = rule_version_transition(RuleVersionState(version.status), action, acting_user.role)
     decided_on = decided_on or timezone.localdate()
-    errors: dict[str, list[str]] = {}
-    if not reference.strip():
-        errors["reference"] = [_("Refer to the council's decision document.")]
-    if not population.strip():
-        errors["population"] = [_("Say who the consent covers.")]
-    if decided_on > timezone.localdate():
-        errors["decided_on"] = [_("A decision cannot be dated in the future.")]
-    if too_long(note, EXPLANATION_MAX_CHARS):
-        errors["note"] = too_long(note, EXPLANATION_MAX_CHARS)
-    if decision == ConsentDecision.GRANTED:
-        latest_allowed = add_months(decided_on, REVIEW_MAX_MONTHS)
-        review_by = review_by or add_months(decided_on, REVIEW_DEFAULT_MONTHS)
-        if review_by > latest_allowed:
-            errors["review_by"] = [
-                _("Consent lasts at most %(months)s months: %(date)s at the latest.")
-                % {"months": REVIEW_MAX_MONTHS, "date": latest_allowed.isoformat()}
-            ]
-        elif review_by <= decided_on:
-            errors["review_by"] = [_("The review date must come after the decision.")]
-    else:
-        review_by = None
-    if errors:
-        raise DomainError(_("The consent record is not complete; nothing was saved."), fields=errors)
+    review_by = consent_terms_check(
+        decision=decision,
+        reference=reference,
+        population=population,
+        note=note,
+        decided_on=decided_on,
+        review_by=review_by,
+    )
     record = ConsentRecord.objects.create(
         rule_version=version,
         decided_by=acting_user,
@@ -367,20 +349,11 @@ def rule_version_nullify(*, version: RuleVersion, reason: str, acting_user: User
     """The works council invokes nullity: the version stops and every alert it raised is quarantined."""
     version = _lock(version)
     next_state = rule_version_transition(RuleVersionState(version.status), RuleVersionAction.NULLIFY, acting_user.role)
-    if too_long(reason, EXPLANATION_MAX_CHARS):
-        raise DomainError(
-            _("The grounds are too long; nothing was saved."),
-            fields={"reason": too_long(reason, EXPLANATION_MAX_CHARS)},
-        )
-    if len(reason.strip()) < 20:
-        raise DomainError(
-            _("State the grounds for nullity (at least 20 characters)."),
-            fields={"reason": [_("At least 20 characters.")]},
-        )
+    reason = nullity_reason_check(reason)
     now = timezone.now()
     version.status = next_state.value
     version.nullified_at = now
-    version.nullity_reason = reason.strip()
+    version.nullity_reason = reason
     version.save(update_fields=["status", "nullified_at", "nullity_reason"])
     alerts = alerts_quarantine_for_rule_version(version=version, acting_user=acting_user, now=now)
     audit_record(

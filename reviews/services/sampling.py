@@ -228,7 +228,7 @@ def targeted_counts(start: dt.datetime, end: dt.datetime) -> dict[int, int]:
     return {row["call__agent_id"]: row["n"] for row in rows}
 
 
-def _excluded_reviewers(exclude_own_supervisor: bool) -> dict[int, frozenset[int]]:
+def excluded_reviewers(exclude_own_supervisor: bool) -> dict[int, frozenset[int]]:
     """Per agent: the supervisors of their own team (when the policy keeps them apart)."""
     if not exclude_own_supervisor:
         return {}
@@ -293,7 +293,7 @@ def sampling_run_execute(*, run_id: int) -> SamplingRun:
         assignment = assign_reviewers(
             draws,
             reviewer_ids=reviewers,
-            excluded=_excluded_reviewers(parameters["exclude_own_supervisor"]),
+            excluded=excluded_reviewers(parameters["exclude_own_supervisor"]),
             seed=run.seed,
         )
     except NoReviewer as exc:

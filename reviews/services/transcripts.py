@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from reviews.domain.errors import DomainError, NotPermitted
+from reviews.domain.errors import Conflict, DomainError, NotPermitted
 from reviews.domain.transcripts import Segment
-from reviews.models import AuditAction, Call, TranscriptSegment
+from reviews.models import AuditAction, Call, Channel, RuleVersionStatus, ScreeningListVersion, TranscriptSegment
 from reviews.services.audit import audit_record
 
 
@@ -24,16 +24,32 @@ def _plain(segments: Sequence[Segment]) -> str:
 
 @transaction.atomic
 def call_transcript_replace(
-    *, call: Call, segments: Sequence[Segment], problems: dict[str, Any] | None = None, acting_user: User
+    *,
+    call: Call,
+    segments: Sequence[Segment],
+    problems: dict[str, Any] | None = None,
+    messages: bool = False,
+    acting_user: User,
 ) -> list[TranscriptSegment]:
-    """Replace a call's transcript with these segments. ``problems`` (per line) refuse it whole."""
+    """Replace a call's transcript with these segments, or a chat's or e-mail's with these ``messages``.
+
+    ``problems`` (per line) refuse it whole. A phone call has a transcript, a chat or e-mail messages.
+    """
     if acting_user.role not in (Role.SUPERVISOR, Role.QA_LEAD):
         raise NotPermitted(_("Only supervisors and QA leads add transcripts."), code="role_not_allowed")
     if acting_user.role == Role.SUPERVISOR and call.agent.team_id != acting_user.team_id:
         raise NotPermitted(_("Supervisors add transcripts of their own team's calls only."), code="not_own_team")
+    written = messages
+    if written != (call.channel != Channel.PHONE):
+        raise Conflict(
+            _("A chat or an e-mail has messages; a phone call has a transcript of spoken segments."),
+            code="wrong_channel",
+        )
     if problems:
         raise DomainError(
-            _("The transcript has errors; nothing was saved. Each is named by its line."),
+            _("The messages have errors; nothing was saved. Each is named by its line.")
+            if written
+            else _("The transcript has errors; nothing was saved. Each is named by its line."),
             code="invalid_transcript",
             fields=problems,
         )
@@ -52,6 +68,10 @@ def call_transcript_replace(
         subject=locked.agent,
         data={"segments": len(rows)},
     )
+    if ScreeningListVersion.objects.filter(status=RuleVersionStatus.ACTIVE).exists():
+        from reviews.tasks import screening_run
+
+        transaction.on_commit(lambda: screening_run.delay())
     return rows
 
 

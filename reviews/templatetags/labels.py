@@ -21,6 +21,8 @@ from reviews.models import (
     AlertStatus,
     AppealStatus,
     AuditAction,
+    Call,
+    CandidateStatus,
     CauseKind,
     Channel,
     CoachingStatus,
@@ -46,6 +48,7 @@ KINDS: dict[str, type[TextChoices]] = {
     "alert_status": AlertStatus,
     "appeal_status": AppealStatus,
     "audit_action": AuditAction,
+    "candidate_status": CandidateStatus,
     "cause_kind": CauseKind,
     "channel": Channel,
     "coaching_status": CoachingStatus,
@@ -175,3 +178,11 @@ def moment(seconds: object) -> str:
 def pick(mapping: dict[object, object], key: object) -> object:
     """``mapping[key]`` in a template (the form of one row, say); empty when absent."""
     return mapping.get(key, "")
+
+
+@register.inclusion_tag("web/partials/transcript.html")
+def conversation(call: Call) -> dict[str, object]:
+    """A chat's or e-mail's messages where a page shows a call without its own transcript panel."""
+    from reviews.selectors.transcripts import segments_of
+
+    return {"call": call, "segments": list(segments_of(call)), "log_at": None}

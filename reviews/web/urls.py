@@ -21,6 +21,7 @@ from reviews.web.views import (
     runs,
     sampling,
     scorecards,
+    screening,
     search,
     self_evaluations,
 )
@@ -41,6 +42,14 @@ urlpatterns = [
     path("queue/", calls.queue, name="queue"),
     path("dashboard/", dashboards.dashboard_page, name="dashboard"),
     path("search/", search.search, name="search"),
+    path("screening/", screening.screening_lists, name="screening-lists"),
+    path("screening/selected/", screening.screening_candidates, name="screening-candidates"),
+    path("screening/<int:pk>/", screening.screening_list, name="screening-list"),
+    path(
+        "screening/<int:pk>/versions/<int:version_id>/",
+        screening.screening_version_action,
+        name="screening-version-action",
+    ),
     path("calls/<int:pk>/", calls.call_page, name="call"),
     path("calls/<int:pk>/evaluation/", calls.evaluation_start, name="evaluation-start"),
     path("calls/<int:pk>/evaluation/save/", calls.evaluation_save, name="evaluation-save"),

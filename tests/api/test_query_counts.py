@@ -45,7 +45,37 @@ LISTS = [
     ("qa_lead", "/api/v1/sampling-runs/"),
     ("qa_lead", "/api/v1/review-assignments/"),
     ("supervisor", "/api/v1/review-assignments/"),
+    ("qa_lead", "/api/v1/screening-lists/"),
+    ("agent", "/api/v1/screening-lists/"),
+    ("qa_lead", "/api/v1/screening-candidates/"),
+    ("agent", "/api/v1/screening-candidates/"),
+    ("other_supervisor", "/api/v1/screening-candidates/"),
 ]
+
+
+def grow_screening(world, agent, suffix):
+    """One more consented, active screening list, and a call of each agent it selects."""
+    from reviews.domain.transcripts import read_segments
+    from reviews.services import screening, screening_lists
+    from reviews.services.transcripts import call_transcript_replace
+
+    version = screening_lists.screening_list_create(
+        name=f"Lijst {suffix}",
+        terms=screening_lists.ScreeningTerms(purpose="Signalen.", phrases=("zwart werk", "samenwonen")),
+        acting_user=world.qa_lead,
+    ).versions.get()
+    screening_lists.screening_version_propose(version=version, acting_user=world.qa_lead)
+    screening_lists.screening_version_decide_consent(
+        version=version, decision="granted", reference="OR", population="Iedereen", acting_user=world.council
+    )
+    screening_lists.screening_version_activate(version=version, acting_user=world.qa_lead)
+    for who in (world.agent, agent):
+        segments, _ = read_segments(
+            [{"start": 0, "end": 5, "speaker": "caller", "text": "Ik doe wat zwart werk."}], duration_seconds=60
+        )
+        call = CallFactory.create(agent=who, handle_time_seconds=60)
+        call_transcript_replace(call=call, segments=segments, acting_user=world.qa_lead)
+    screening.screening_run_due()
 
 
 def grow(world, published_version, rounds):
@@ -117,6 +147,7 @@ def grow(world, published_version, rounds):
         coaching_session_add(
             plan=plan, held_on=timezone.localdate(), notes="Besproken.", agreed_actions="", acting_user=world.qa_lead
         )
+        grow_screening(world, agent, suffix)
         root_cause_create(
             code=f"CAUSE_{RootCause.objects.count()}",
             kind="systemic",

@@ -90,3 +90,15 @@ def test_the_transcript_search_benchmark_runs_and_its_searches_agree_with_the_fl
     with psycopg.connect(env["BENCH_DATABASE_URL"].rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
         name = env["BENCH_DATABASE_URL"].rsplit("/", 1)[1]
         assert conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None
+
+
+def test_the_screening_benchmark_runs_through_a_worker_and_agrees_with_its_check():
+    env = bench_env("qa_review_bench_screening_smoke")
+    out = bench(
+        "screening.py",
+        *("--transcripts", "60", "--agents", "20", "--teams", "2", "--drop-after"),
+        env=env,
+    )
+    assert "through one worker process" in out
+    assert "all among the selected: agree" in out
+    assert "a second run selects 0 more" in out

@@ -24,6 +24,7 @@ from reviews.models import (
     CriticalErrorType,
     Evaluation,
     ScorecardVersion,
+    ScreeningList,
     SelfEvaluation,
     ThresholdRule,
 )
@@ -120,15 +121,17 @@ def pages_of(username: str) -> list[str]:
     details["supervisor_a"] += [
         f"/evaluations/{s.evaluation_id}/" for s in SelfEvaluation.objects.filter(status="submitted")
     ]
+    screening = [f"/screening/{pk}/" for pk in ScreeningList.objects.values_list("pk", flat=True)]
     common = {
         "supervisor_a": ["/queue/", "/dashboard/", "/search/?q=samenwonen", "/alerts/", "/appeals/",
-                         "/calibration/", "/consistency/"],
+                         "/calibration/", "/consistency/", "/screening/selected/"],
         "agent_b1": ["/me/", "/appeals/"],
         "agent_a2": ["/me/"],
         "qa_lead": ["/queue/", "/dashboard/", "/search/?q=bijverdiensten", "/scorecards/", "/rules/", "/runs/",
-                    "/alerts/", "/appeals/", "/calibration/", "/consistency/", "/sampling/", "/imports/"],
+                    "/alerts/", "/appeals/", "/calibration/", "/consistency/", "/sampling/", "/imports/",
+                    "/screening/", "/screening/selected/", *screening],
         "council": ["/council/", "/council/usage/", "/council/breakdown/", "/council/pressure/", "/council/audit/",
-                    "/works-council/report/"],
+                    "/works-council/report/", "/screening/", *screening],
     }  # fmt: skip
     return common[username] + details.get(username, [])
 

@@ -47,7 +47,11 @@ def test_the_demo_world_has_the_personas_and_rerunning_changes_nothing(settings,
     assert User.objects.get(username="agent_c01").check_password("demo-password")
     oldest = Call.objects.order_by("started_at").first()
     assert oldest is not None and (timezone.now() - oldest.started_at).days >= 330
-    assert all(call.recording for call in Call.objects.filter(external_id__startswith="DEMO-"))
+    assert all(call.recording for call in Call.objects.filter(external_id__startswith="DEMO-", channel="phone"))
+    # A chat and an e-mail thread, with their messages instead of a recording.
+    written = Call.objects.filter(external_id__startswith="DEMO-").exclude(channel="phone")
+    assert sorted(written.values_list("channel", flat=True)) == ["chat", "email"]
+    assert all(call.segments.filter(end_ms__isnull=True).exists() for call in written)
     demo_error = CriticalError.objects.filter(evaluation__call__external_id__startswith="DEMO-")
     assert demo_error.filter(type__code="UNREPORTED_SIGNAL", offset_seconds=95).count() == 1
     assert Evaluation.objects.filter(status=EvaluationStatus.SUBMITTED).exists()

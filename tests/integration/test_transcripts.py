@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from reviews.domain.transcripts import read_segments
+from reviews.domain.transcripts import read_messages, read_segments
 from reviews.models import AuditAction, AuditEvent, Call, TranscriptSegment
 from reviews.selectors.transcripts import search_segments
 from reviews.services.retention import retention_apply
@@ -46,8 +46,17 @@ def with_transcript(world, agent, *, channel="phone", started_at=None, lines=LIN
     call = CallFactory.create(
         agent=agent, handle_time_seconds=60, channel=channel, started_at=started_at or timezone.now()
     )
-    segments, problems = read_segments(lines, duration_seconds=60)
-    call_transcript_replace(call=call, segments=segments, problems=dict(problems), acting_user=world.qa_lead)
+    if channel == "phone":
+        segments, problems = read_segments(lines, duration_seconds=60)
+    else:  # a chat or an e-mail: the same words as messages
+        written = [
+            {"time": line["start"], "side": "agent" if line["speaker"] == "agent" else "customer", "text": line["text"]}
+            for line in lines
+        ]
+        segments, problems = read_messages(written, duration_seconds=60)
+    call_transcript_replace(
+        call=call, segments=segments, problems=dict(problems), messages=channel != "phone", acting_user=world.qa_lead
+    )
     return call
 
 
@@ -186,3 +195,45 @@ def test_both_ways_of_searching_find_the_same_lines_in_the_same_order(world, mon
             monkeypatch.undo()
             assert [(h.segment.pk, str(h.snippet)) for h in few[0]] == [(h.segment.pk, str(h.snippet)) for h in many[0]]
             assert few[1] == many[1], (user, query)
+
+
+def test_a_chat_takes_messages_named_per_line_and_a_phone_call_refuses_them(world):
+    chat = CallFactory.create(agent=world.agent, handle_time_seconds=600, channel="chat")
+    bad = "\n".join(
+        [
+            json.dumps({"time": 0, "side": "customer", "text": "Hallo, ik heb een vraag."}),
+            json.dumps({"time": 30, "side": "beller", "text": "Wie?"}),
+            json.dumps({"time": 20, "side": "agent", "text": "Eerder dan het vorige."}),
+            json.dumps({"time": 900, "side": "agent", "text": "Na het einde."}),
+            json.dumps({"time": 40, "side": "agent", "text": "Goed.", "end": 50}),
+        ]
+    )
+    refused = client_for(world.supervisor).generic(
+        "PUT", f"/api/v1/calls/{chat.pk}/messages/", bad, content_type="application/x-ndjson"
+    )
+    assert refused.status_code == 400
+    assert set(refused.json()["fields"]) == {"line 2", "line 3", "line 4", "line 5"}
+    messages = {
+        "messages": [
+            {"time": 0, "side": "customer", "text": "Ik krijg contant betaald voor een kamer."},
+            {"time": 0, "side": "agent", "text": "Dank u, dat noteer ik."},
+            {"time": 95.5, "side": "customer", "text": "Ik geef het vanavond door."},
+        ]
+    }
+    good = client_for(world.supervisor).put(f"/api/v1/calls/{chat.pk}/messages/", messages, format="json")
+    assert good.status_code == 200, good.content
+    assert [(m["time"], m["side"]) for m in good.json()["messages"]] == [
+        (0, "customer"),
+        (0, "agent"),
+        (95.5, "customer"),
+    ]
+    assert TranscriptSegment.objects.filter(call=chat, end_ms__isnull=True).count() == 3
+    # A chat has messages, not a transcript; a phone call a transcript, not messages.
+    phone = CallFactory.create(agent=world.agent, handle_time_seconds=600)
+    wrong = client_for(world.supervisor).put(f"/api/v1/calls/{phone.pk}/messages/", messages, format="json")
+    assert wrong.status_code == 409 and wrong.json()["code"] == "wrong_channel"
+    segments = {"segments": [{"start": 0, "end": 5, "speaker": "agent", "text": "Goedemorgen."}]}
+    assert (
+        client_for(world.supervisor).put(f"/api/v1/calls/{chat.pk}/transcript/", segments, format="json").status_code
+        == 409
+    )

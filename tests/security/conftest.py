@@ -24,6 +24,13 @@ from reviews.services.appeals import appeal_start_review, appeal_submit
 from reviews.services.calibration import calibration_session_create
 from reviews.services.call_imports import call_import_create
 from reviews.services.coaching import coaching_plan_open
+from reviews.services.screening_lists import (
+    ScreeningTerms,
+    screening_list_create,
+    screening_version_activate,
+    screening_version_decide_consent,
+    screening_version_propose,
+)
 from tests.conftest import small_wav
 from tests.factories import CallFactory
 from tests.helpers import active_rule, run_scoring_inline, scored_call
@@ -78,6 +85,16 @@ def scene(world, published_version, settings, tmp_path) -> Scene:
     call_import = call_import_create(file_name="x.csv", source="t", fmt="csv", total_bytes=1, acting_user=None)
     from tests.api.test_sampling_api import drawn
 
+    screening = screening_list_create(
+        name="Signalen",
+        terms=ScreeningTerms(purpose="Mogelijke signalen.", phrases=("zwart werk",)),
+        acting_user=world.qa_lead,
+    ).versions.get()
+    screening_version_propose(version=screening, acting_user=world.qa_lead)
+    screening_version_decide_consent(
+        version=screening, decision="granted", reference="OR-1", population="Iedereen", acting_user=world.council
+    )
+    screening_version_activate(version=screening, acting_user=world.qa_lead)
     policy, sampling_run, _ = drawn(world, name="Matrix")
     assignment = ReviewAssignment.objects.filter(agent=world.agent).first()
     section = published_version.sections.first()
@@ -108,6 +125,8 @@ def scene(world, published_version, settings, tmp_path) -> Scene:
             "confirmation": confirmation.pk,
             "coaching_plan": plan.pk,
             "self_evaluation": self_evaluation.pk,
+            "screening_list": screening.screening_list_id,
+            "screening_version": screening.pk,
         },
         appeal_items=list(appeal.items.values_list("pk", flat=True)),
     )

@@ -99,6 +99,8 @@ OBJECT_OF = {
     "/api/v1/confirmation-tasks/": "confirmation",
     "/api/v1/coaching-plans/": "coaching_plan",
     "/api/v1/self-evaluations/": "self_evaluation",
+    "/api/v1/screening-lists/": "screening_list",
+    "/screening/": "screening_list",
     "/self-evaluations/": "self_evaluation",
     "/coaching/": "coaching_plan",
     "/confirmations/": "confirmation",
@@ -127,7 +129,8 @@ def concrete(route: str, scene: Scene) -> str:
     if "<pk>" in url:
         assert kind is not None, f"no object for {route}"
         url = url.replace("<pk>", str(scene.ids[kind]))
-    url = url.replace("<error_id>", str(scene.ids["error"])).replace("<version_id>", str(scene.ids["rule_version"]))
+    version = scene.ids["screening_version" if route.startswith("/screening/") else "rule_version"]
+    url = url.replace("<error_id>", str(scene.ids["error"])).replace("<version_id>", str(version))
     assert "<" not in url, url
     return url
 
@@ -150,6 +153,21 @@ PAYLOADS = {
         "population": "Alle agenten",
     },
     "POST /api/v1/threshold-rules/<pk>/nullify/": lambda scene, world: {"reason": "Nietig: geen instemming gevraagd."},
+    "POST /api/v1/screening-lists/": lambda scene, world: {
+        "name": "Nieuwe lijst",
+        "purpose": "Signalen vinden.",
+        "phrases": ["bijverdiensten"],
+    },
+    "POST /api/v1/screening-lists/<pk>/revise/": lambda scene, world: {
+        "purpose": "Signalen vinden.",
+        "phrases": ["zwart werk", "bijverdiensten"],
+    },
+    "POST /api/v1/screening-lists/<pk>/consent/": lambda scene, world: {
+        "decision": "granted",
+        "reference": "OR-besluit 2026-31",
+        "population": "Alle medewerkers",
+    },
+    "POST /api/v1/screening-lists/<pk>/nullify/": lambda scene, world: {"reason": "Nietig: geen evenredige grondslag."},
     "POST /api/v1/evaluations/<pk>/critical-errors/": lambda scene, world: {
         "type": "UNREPORTED_SIGNAL",
         "offset_seconds": 1,
@@ -172,6 +190,9 @@ PAYLOADS = {
     "POST /confirmations/<pk>/answer/": lambda scene, world: {"found": "yes"},
     "PUT /api/v1/calls/<pk>/transcript/": lambda scene, world: {
         "segments": [{"start": 0, "end": 2, "speaker": "agent", "text": "Goedemorgen."}]
+    },
+    "PUT /api/v1/calls/<pk>/messages/": lambda scene, world: {
+        "messages": [{"time": 0, "side": "agent", "text": "Goedemorgen."}]
     },
     "POST /api/v1/scorecard-versions/<pk>/self-evaluation/": lambda scene, world: {"enabled": True},
     "POST /api/v1/self-evaluations/<pk>/submit/": lambda scene, world: {"answers": []},

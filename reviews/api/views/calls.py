@@ -21,10 +21,15 @@ from reviews.api.pagination import keyset
 from reviews.api.permissions import RoleAccess, request_user
 from reviews.api.ranges import UnsatisfiableRange, parse_range
 from reviews.api.serializers.calls import CallCreateInput, CallSerializer
-from reviews.api.serializers.transcripts import TranscriptInput, TranscriptSerializer
+from reviews.api.serializers.transcripts import (
+    ConversationInput,
+    ConversationSerializer,
+    TranscriptInput,
+    TranscriptSerializer,
+)
 from reviews.api.views.common import STREAM_CHUNK, PassthroughRenderer
 from reviews.api.views.transcripts import JsonLinesParser
-from reviews.domain.transcripts import json_lines, read_segments
+from reviews.domain.transcripts import json_lines, read_messages, read_segments
 from reviews.models import (
     Call,
     Channel,
@@ -174,6 +179,34 @@ class CallViewSet(BinaryErrorsAsJson, mixins.CreateModelMixin, viewsets.ReadOnly
                 call=call, segments=segments, problems=dict(problems), acting_user=request_user(request)
             )
         return Response(TranscriptSerializer({"segments": segments_of(call)}).data)
+
+    @extend_schema(
+        methods=["GET"],
+        request=None,
+        responses={200: ConversationSerializer},
+        summary="A chat's or e-mail's messages",
+    )
+    @extend_schema(
+        methods=["PUT"],
+        request={"application/json": ConversationInput, "application/x-ndjson": OpenApiTypes.STR},
+        responses={200: ConversationSerializer},
+        summary="Add or replace a chat's or e-mail's messages: JSON, or JSON lines (problems named per line)",
+    )
+    @action(detail=True, methods=["get", "put"], parser_classes=[JSONParser, JsonLinesParser])
+    def messages(self, request: Request, pk: str | None = None) -> Response:
+        call = self.get_object()
+        if request.method == "PUT":
+            if isinstance(request.data, str):
+                items = json_lines(request.data)
+            else:
+                data = ConversationInput(data=request.data)
+                data.is_valid(raise_exception=True)
+                items = [dict(message) for message in data.validated_data["messages"]]
+            messages, problems = read_messages(items, duration_seconds=call.handle_time_seconds)
+            call_services_transcripts.call_transcript_replace(
+                call=call, segments=messages, problems=dict(problems), messages=True, acting_user=request_user(request)
+            )
+        return Response(ConversationSerializer({"messages": segments_of(call)}).data)
 
     @RECORDING_SCHEMA
     @action(detail=True, methods=["get"], renderer_classes=[PassthroughRenderer])

@@ -49,7 +49,9 @@ class CriticalErrorForm(forms.Form):
         label=_("Critical error"), queryset=CriticalErrorType.objects.filter(is_active=True), to_field_name="code"
     )
     offset_seconds = forms.IntegerField(
-        label=_("Moment in the recording (seconds)"), min_value=0, widget=forms.NumberInput(attrs={"id": "ce-offset"})
+        label=_("Moment (seconds from the start of the call or conversation)"),
+        min_value=0,
+        widget=forms.NumberInput(attrs={"id": "ce-offset"}),
     )
     note = forms.CharField(label=_("What happened"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     root_cause = CauseField(

@@ -17,6 +17,7 @@ from reviews.domain.errors import DomainError
 from reviews.models import CriticalError, CriticalErrorStatus, Evaluation, EvaluationStatus
 from reviews.selectors import CALL_READER_ROLES, appeals_visible_to, evaluations_visible_to
 from reviews.selectors.scorecards import answers_in_order
+from reviews.selectors.screening import candidates_for_call
 from reviews.selectors.self_evaluations import score_gap, self_evaluation_of, side_by_side
 from reviews.selectors.transcripts import segments_of
 from reviews.selectors.work import lineage_critical_errors
@@ -89,6 +90,8 @@ def _page(
         "evaluation": evaluation,
         "call": evaluation.call,
         "segments": list(segments_of(evaluation.call)),
+        # Why screening selected the call: for the agent, and for the reviewer it was assigned to.
+        "screening": candidates_for_call(call_id=evaluation.call_id, user=user),
         "errors": errors,
         "history": history,
         "later": evaluations_visible_to(user).filter(previous_revision=evaluation).first(),

@@ -8,6 +8,7 @@ from django.utils import formats, timezone
 
 from accounts.models import Role
 from reviews.selectors.me import my_overview
+from reviews.selectors.screening import candidates_visible_to
 from reviews.selectors.self_evaluations import withheld_evaluation_ids
 from reviews.web.charts import line_chart
 from reviews.web.common import page_user, role_required
@@ -40,5 +41,6 @@ def me(request: HttpRequest) -> HttpResponse:
             "appeals": overview["appeals"],
             "coaching_plans": overview["coaching_plans"],
             "notifications": overview["notifications"],
+            "screening": candidates_visible_to(user)[:50],
         },
     )

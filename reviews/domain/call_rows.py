@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from reviews.domain.texts import Text, gettext_noop
+from reviews.domain.transcripts import Segment, read_messages, read_segments
 
 REQUIRED_COLUMNS = ("external_id", "agent", "channel", "started_at", "handle_time_seconds")
 OPTIONAL_COLUMNS = ("recording_reference",)
@@ -45,6 +46,8 @@ class CallRow:
     started_at: dt.datetime
     handle_time_seconds: int
     recording_reference: str
+    # JSON lines only: a phone call's transcript, or a chat's or e-mail's messages.
+    segments: tuple[Segment, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +216,12 @@ def check_row(
         return refuse(gettext_noop("handle_time_seconds must lie between 0 and %(max)s", max=MAX_HANDLE_SECONDS))
     if len(reference) > MAX_REFERENCE:
         return refuse(gettext_noop("recording_reference is longer than %(n)s characters", n=MAX_REFERENCE))
+    segments: list[Segment] = []
+    if "transcript" in record or "messages" in record:
+        said = _said(record, channel, handle)
+        if isinstance(said, Text):
+            return refuse(said)
+        segments = said
     return CallRow(
         line=line,
         external_id=external_id,
@@ -221,7 +230,27 @@ def check_row(
         started_at=started_at,
         handle_time_seconds=handle,
         recording_reference=reference,
+        segments=tuple(segments),
     )
+
+
+def _said(record: Mapping[str, Any], channel: str, handle: int) -> list[Segment] | Text:
+    """The row's transcript (a phone call) or messages (a chat or e-mail), or why they are refused."""
+    written = channel != "phone"
+    field = "messages" if written else "transcript"
+    if field not in record:
+        return gettext_noop("a phone call has a “transcript”; a chat or an e-mail has “messages”")
+    items = record[field]
+    if not isinstance(items, list):
+        return gettext_noop("%(field)s must be a list", field=field)
+    found, problems = (read_messages if written else read_segments)(items, duration_seconds=handle)
+    if problems:
+        where, reasons = next(iter(problems.items()))
+        number = where.removeprefix("line ")
+        if number.isdigit():
+            return gettext_noop("%(field)s, item %(n)s: %(problem)s", field=field, n=int(number), problem=reasons[0])
+        return gettext_noop("%(field)s: %(problem)s", field=field, problem=reasons[0])
+    return found
 
 
 def read_calls(

@@ -152,17 +152,23 @@ def _counts(
 
 
 class _Scope:
-    def __init__(self, team: Team | None, months: list[dt.date]):
+    def __init__(self, team: Team | None, months: list[dt.date], channel: str = ""):
         self.team = team
+        self.channel = channel
         self.start = _aware(months[0])
         self.end = _aware((months[-1] + dt.timedelta(days=32)).replace(day=1))
 
     def agents(self, prefix: str) -> Q:
         return Q(**{f"{prefix}team": self.team}) if self.team is not None else Q()
 
+    def calls(self, prefix: str) -> Q:
+        """Calls of one channel (phone, chat, e-mail), or every channel."""
+        return Q(**{f"{prefix}channel": self.channel}) if self.channel else Q()
+
     def evaluations(self) -> QuerySet[Evaluation]:
         return Evaluation.objects.filter(
             self.agents("call__agent__"),
+            self.calls("call__"),
             status__in=COUNTING_EVALUATION_STATUSES,
             superseded_at__isnull=True,
             calibration_session__isnull=True,
@@ -173,6 +179,7 @@ class _Scope:
     def errors(self) -> QuerySet[CriticalError]:
         return CriticalError.objects.filter(
             self.agents("agent__"),
+            self.calls("evaluation__call__"),
             status=CriticalErrorStatus.ACTIVE,
             evaluation__status__in=COUNTING_EVALUATION_STATUSES,
             evaluation__calibration_session__isnull=True,
@@ -264,7 +271,10 @@ def _error_rate(scope: _Scope, months: list[dt.date], k: int) -> Series:
 
 def _appeals(scope: _Scope, months: list[dt.date], k: int) -> tuple[list[Series], Series]:
     decided = Appeal.objects.filter(
-        scope.agents("agent__"), decided_at__gte=scope.start, decided_at__lt=scope.end
+        scope.agents("agent__"),
+        scope.calls("evaluation__call__"),
+        decided_at__gte=scope.start,
+        decided_at__lt=scope.end,
     ).exclude(status__in=(AppealStatus.SUBMITTED, AppealStatus.IN_REVIEW))
     rows = list(
         decided.annotate(month=TruncMonth("decided_at"))
@@ -341,12 +351,19 @@ def _coaching(scope: _Scope, months: list[dt.date], k: int, labels: dict[str, st
 
 
 def dashboard(
-    *, viewer: User, team: Team | None, months: int, labels: dict[str, dict[str, str]], today: dt.date | None = None
+    *,
+    viewer: User,
+    team: Team | None,
+    months: int,
+    labels: dict[str, dict[str, str]],
+    channel: str = "",
+    today: dt.date | None = None,
 ) -> Dashboard:
-    """The figures for a supervisor's own team (``team`` must be theirs) or, for a QA lead, a team or all."""
+    """The figures for a supervisor's own team (``team`` must be theirs) or, for a QA lead, a team or all;
+    of one channel or all (coaching is per person, whatever the channel)."""
     k = settings.SMALL_CELL_K
     axis = month_starts(months, today or timezone.localdate())
-    scope = _Scope(team, axis)
+    scope = _Scope(team, axis, channel)
     appeals, overturn_rate = _appeals(scope, axis, k)
     return Dashboard(
         k=k,

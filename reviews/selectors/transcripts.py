@@ -1,8 +1,9 @@
 """Transcripts as segments, and searching what was said within the searcher's scope.
 
 On PostgreSQL the search is full text with the ``dutch`` configuration (stemming, stop words;
-``websearch_to_tsquery``: "quoted phrases", ``or``, ``-word``), served by a GIN index on
-``to_tsvector('dutch', text)`` (migration 0028); snippets come from ``ts_headline``. On SQLite
+``websearch_to_tsquery``: "quoted phrases", ``or``, ``-word``) over each line's stored vector
+``text_dutch`` (``to_tsvector('dutch', text)``, generated when the line is written, with a GIN
+index: migrations 0028 and 0031); snippets come from ``ts_headline``. On SQLite
 (the zero-setup default) every word must occur as it is typed, without stemming.
 """
 
@@ -31,9 +32,10 @@ HEADLINE_OPTIONS = f"StartSel={START}, StopSel={STOP}, HighlightAll=true"
 
 
 class DutchVector(Func):
-    """``to_tsvector('dutch', text)``: the index's own expression, so PostgreSQL uses the index."""
+    """A line's stored ``to_tsvector('dutch', text)`` (the indexed column, outside the model)."""
 
-    template = "to_tsvector('dutch', %(expressions)s)"
+    template = '"reviews_transcriptsegment"."text_dutch"'
+    arity = 0
     output_field = TextField()
 
 
@@ -128,7 +130,7 @@ def search_segments(
     rows: list[Any]
     if connection.vendor == "postgresql":
         question = DutchQuery(Value(query))
-        condition = Matches(DutchVector(F("text")), question)
+        condition = Matches(DutchVector(), question)
         headline = DutchHeadline(F("text"), question, Value(HEADLINE_OPTIONS))
         found = _few_matches(condition, segments)
         if found is not None:

@@ -34,6 +34,7 @@ from reviews.domain.errors import DomainError, NotPermitted
 from reviews.models import AuditAction, Call, CallImport, CallImportReject, ImportFormat, RunStatus
 from reviews.services.audit import audit_record
 from reviews.services.runs import background_run_fail
+from reviews.services.transcripts import transcripts_of_import
 
 logger = logging.getLogger(__name__)
 
@@ -189,6 +190,8 @@ def _commit_batch(
 ) -> None:
     with transaction.atomic():
         created = write(call_import, good) if good else 0
+        if created:
+            transcripts_of_import(source=call_import.source, call_import_id=call_import.pk, rows=good)
         CallImportReject.objects.bulk_create(
             [
                 CallImportReject(

@@ -95,11 +95,16 @@ def call_create(
     return call
 
 
+def call_recording_check(call: Call) -> None:
+    """A chat, an e-mail, or a call whose recording is not (or no longer) there has none to play."""
+    if not call.recording or not call.recording.name:
+        raise DomainError(_("This call has no recording."), code="no_recording")
+
+
 @transaction.atomic
 def call_recording_open(*, call: Call, acting_user: User, byte_range: str = "") -> IO[bytes]:
     """Open a call's recording for playback. Every playback request is audited before a byte is sent."""
-    if not call.recording or not call.recording.name:
-        raise DomainError(_("This call has no recording."), code="no_recording")
+    call_recording_check(call)
     audit_record(
         actor=acting_user,
         action=AuditAction.CALL_RECORDING_PLAYED,

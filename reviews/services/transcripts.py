@@ -11,10 +11,19 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from reviews.domain.call_rows import CallRow
 from reviews.domain.errors import Conflict, DomainError, NotPermitted
 from reviews.domain.transcripts import Segment
 from reviews.models import AuditAction, Call, Channel, RuleVersionStatus, ScreeningListVersion, TranscriptSegment
 from reviews.services.audit import audit_record
+
+
+def _screen_soon() -> None:
+    """New lines: once they are committed, every active screening list screens them (the worker's task)."""
+    if ScreeningListVersion.objects.filter(status=RuleVersionStatus.ACTIVE).exists():
+        from reviews.tasks import screening_run
+
+        transaction.on_commit(lambda: screening_run.delay())
 
 
 def _plain(segments: Sequence[Segment]) -> str:
@@ -68,11 +77,41 @@ def call_transcript_replace(
         subject=locked.agent,
         data={"segments": len(rows)},
     )
-    if ScreeningListVersion.objects.filter(status=RuleVersionStatus.ACTIVE).exists():
-        from reviews.tasks import screening_run
-
-        transaction.on_commit(lambda: screening_run.delay())
+    _screen_soon()
     return rows
+
+
+def transcripts_of_import(*, source: str, call_import_id: int, rows: Sequence[CallRow]) -> int:
+    """The transcripts and messages that came with an import's rows, for the calls it created.
+
+    Runs inside the import's batch transaction, so a call and what was said arrive together; a call
+    that was already there keeps its own. Returns how many lines were written.
+    """
+    wanted = {row.external_id: row for row in rows if row.segments}
+    if not wanted:
+        return 0
+    calls = {
+        call.external_id: call
+        for call in Call.objects.filter(source=source, call_import_id=call_import_id, external_id__in=list(wanted))
+        .exclude(segments__isnull=False)
+        .only("pk", "external_id")
+    }
+    lines = TranscriptSegment.objects.bulk_create(
+        [
+            TranscriptSegment(
+                call=call, position=i, start_ms=s.start_ms, end_ms=s.end_ms, speaker=s.speaker, text=s.text
+            )
+            for external_id, call in calls.items()
+            for i, s in enumerate(wanted[external_id].segments)
+        ],
+        batch_size=5000,
+    )
+    for external_id, call in calls.items():
+        call.transcript = _plain(wanted[external_id].segments)
+    Call.objects.bulk_update(list(calls.values()), ["transcript"], batch_size=2000)
+    if lines:
+        _screen_soon()
+    return len(lines)
 
 
 @transaction.atomic

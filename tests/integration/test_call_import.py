@@ -140,3 +140,55 @@ def test_the_command_refuses_a_missing_file_and_a_bad_header(world, tmp_path):
     unknown.write_text("x")
     with pytest.raises(CommandError, match="CSV of JSON lines"):
         call_command("import_calls", str(unknown))
+
+
+@pytest.mark.parametrize("writer", ["copy", "bulk"])
+def test_json_lines_bring_transcripts_and_messages_and_a_faulty_one_refuses_its_row(world, writer):
+    import json
+
+    from reviews.models import TranscriptSegment
+
+    def row(external_id: str, channel: str, **said) -> str:
+        return json.dumps(
+            {
+                "external_id": external_id,
+                "agent": "alice",
+                "channel": channel,
+                "started_at": "2026-10-01T09:00:00+02:00",
+                "handle_time_seconds": 120,
+                **said,
+            }
+        )
+
+    lines = [
+        row("P-1", "phone", transcript=[{"start": 0, "end": 6, "speaker": "caller", "text": "Ik woon samen."}]),
+        row("C-1", "chat", messages=[{"time": 0, "side": "customer", "text": "Hallo"},
+                                     {"time": 30, "side": "agent", "text": "Goedemiddag"}]),
+        row("P-2", "phone", transcript=[{"start": 0, "end": 500, "speaker": "caller", "text": "Te lang."}]),
+        row("C-2", "chat", transcript=[{"start": 0, "end": 6, "speaker": "caller", "text": "Fout veld."}]),
+        row("P-3", "phone"),
+    ]  # fmt: skip
+    data = "\n".join(lines).encode()
+    call_import = call_import_create(
+        file_name="export.jsonl", source="telephony", fmt="jsonl", total_bytes=len(data), acting_user=None
+    )
+    done = call_import_run(import_id=call_import.pk, stream=io.BytesIO(data), writer=writer, batch_size=2)
+    assert (done.created_count, done.rejected_count) == (3, 2)
+    reasons = dict(done.rejects.values_list("line", "reason"))
+    assert "transcript, item 1: The segment ends at 500 s, after the call's end (120 s)." in reasons[3]
+    assert "a chat or an e-mail has “messages”" in reasons[4]
+    phone = Call.objects.get(external_id="P-1")
+    assert list(phone.segments.values_list("speaker", "end_ms")) == [("caller", 6000)]
+    assert phone.transcript == "[0:00] caller: Ik woon samen."
+    chat = Call.objects.get(external_id="C-1")
+    assert list(chat.segments.order_by("position").values_list("start_ms", "end_ms", "speaker")) == [
+        (0, None, "customer"),
+        (30_000, None, "agent"),
+    ]
+    assert not Call.objects.get(external_id="P-3").segments.exists()
+    # Imported again: the calls are there and keep what was said, once.
+    again = call_import_create(
+        file_name="export.jsonl", source="telephony", fmt="jsonl", total_bytes=len(data), acting_user=None
+    )
+    call_import_run(import_id=again.pk, stream=io.BytesIO(data), writer=writer)
+    assert TranscriptSegment.objects.count() == 3

@@ -119,6 +119,27 @@ def test_scope_and_small_cells(world, built):
     assert page_client(world.council).get("/dashboard/").status_code == 403
 
 
+def test_the_channel_is_a_dimension_chats_count_like_calls(world, built, published_version):
+    """Three chats of team A (k = 3): alone they are one channel's figures; with every channel they count."""
+    from reviews.models import Call
+
+    for who in (world.agent, world.colleague, built):
+        evaluation = plain(world.supervisor, who, published_version, [2, 4, 2])  # 100.0
+        Call.objects.filter(pk=evaluation.call_id).update(channel="chat")
+    chats = dashboard(viewer=world.supervisor, team=world.agent.team, months=3, labels=LABELS, channel="chat")
+    mean = this_month(chats.score_by_team[0])
+    assert (mean.value, mean.n) == (100.0, 3)
+    assert this_month(chats.error_rate).value == 0.0
+    assert {line.key: this_month(line).value for line in chats.appeals} == {}
+    phone = dashboard(viewer=world.supervisor, team=world.agent.team, months=3, labels=LABELS, channel="phone")
+    assert this_month(phone.score_by_team[0]).n == 5
+    every = dashboard(viewer=world.supervisor, team=world.agent.team, months=3, labels=LABELS)
+    assert this_month(every.score_by_team[0]).n == 8
+    page = page_client(world.supervisor).get("/dashboard/?channel=chat")
+    assert page.status_code == 200 and 'value="chat" selected' in page.content.decode()
+    assert page_client(world.supervisor).get("/dashboard/?channel=fax").status_code == 404
+
+
 def test_a_self_evaluation_changes_no_figure(world, built, published_version):
     before = dashboard(viewer=world.qa_lead, team=None, months=3, labels=LABELS)
     evaluation = plain(world.supervisor, built, published_version, [1, 1, 1])

@@ -312,3 +312,28 @@ def test_a_transcript_arriving_is_screened_by_the_real_worker(world, celery_work
         lambda: ScreeningCandidate.objects.filter(call=call).first(), what="the worker to screen the new transcript"
     )
     assert candidate.phrase == "samenwonen"
+
+
+@pytest.mark.django_db
+def test_the_pages_take_a_list_from_draft_to_consent_with_a_confirmation_first(world):
+    qa, council = Client(), Client()
+    qa.force_login(world.qa_lead)
+    council.force_login(world.council)
+    refused = qa.post("/screening/", {"name": "Signalen", "purpose": "Signalen.", "phrases": "123\n", "max_gap": 2})
+    assert refused.status_code == 400 and "Een zin heeft minstens één woord nodig" in refused.content.decode()
+    created = qa.post(
+        "/screening/", {"name": "Signalen", "purpose": "Signalen.", "phrases": "zwart werk\nsamenwonen", "max_gap": 2}
+    )
+    version = ScreeningList.objects.get().versions.get()
+    assert created.status_code == 302 and version.phrases == ["zwart werk", "samenwonen"]
+    action = f"/screening/{version.screening_list_id}/versions/{version.pk}/"
+    asked = qa.post(action, {"action": "propose"})
+    assert asked.status_code == 200 and "gaat naar de ondernemingsraad" in asked.content.decode()
+    version.refresh_from_db()
+    assert version.status == "draft", "nothing happens before the confirmation"
+    assert qa.post(action, {"action": "propose", "confirmed": "yes"}).status_code == 302
+    assert qa.post(action, {"action": "consent", "confirmed": "yes"}).status_code == 302  # not the QA lead's step
+    decision = {"action": "consent", "decision": "granted", "reference": "OR-7", "population": "Klantcontact"}
+    assert council.post(action, {**decision, "confirmed": "yes"}).status_code == 302
+    version.refresh_from_db()
+    assert (version.status, version.consent.reference) == ("consented", "OR-7")

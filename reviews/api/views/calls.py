@@ -83,7 +83,8 @@ RECORDING_SCHEMA = extend_schema(
 
 def stream_recording(request: Request, call: Call) -> StreamingHttpResponse | JsonResponse:
     """Stream a call's recording, honouring one HTTP byte range; the playback is audited first."""
-    size = call.recording.size if call.recording else 0
+    call_services.call_recording_check(call)  # no recording: said before any range is read
+    size = call.recording.size
     try:
         byte_range = parse_range(request.headers.get("Range", ""), size)
     except UnsatisfiableRange:

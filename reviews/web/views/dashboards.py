@@ -12,6 +12,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from reviews.models import Channel
 from reviews.selectors.dashboards import Dashboard, Series, dashboard, dashboard_labels, dashboard_teams
 from reviews.web.charts import trend_chart
 from reviews.web.common import page_user, role_required
@@ -78,11 +79,16 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         },
         not_recorded=_("Not recorded"),
     )
-    figures = dashboard(viewer=user, team=team, months=months, labels=labels)
+    # One channel (phone, chat, e-mail) or all; an unknown one is no page.
+    channel = request.GET.get("channel", "")
+    if channel and channel not in Channel.values:
+        raise Http404
+    figures = dashboard(viewer=user, team=team, months=months, labels=labels, channel=channel)
     for line in figures.score_by_team:
         line.label = line.label or _("No team")
     if request.GET.get("format") == "csv":
-        return _csv(figures, f"dashboard-{team.name if team else 'all'}".replace(" ", "-").lower())
+        name = f"dashboard-{team.name if team else 'all'}{'-' + channel if channel else ''}"
+        return _csv(figures, name.replace(" ", "-").lower())
     axis = [formats.date_format(m, "M Y") for m in figures.months]  # short: the chart's axis is narrow
     rate_top = max((line.high or 0 for line in figures.error_rate.cells.values()), default=0)
     few = len(figures.score_by_team) <= 3
@@ -108,5 +114,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
             "team": team,
             "months": months,
             "month_choices": MONTH_CHOICES,
+            "channel": channel,
+            "channels": Channel.choices,
         },
     )

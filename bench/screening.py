@@ -19,7 +19,6 @@ Nothing here asserts a time; figures go to bench/RESULTS.md.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 import re
@@ -35,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from import_calls import drop_database, recreate_database  # noqa: E402  (bench/, beside this file)
 from scoring_run import configure  # noqa: E402
-from transcript_search import seed  # noqa: E402
+from transcript_search import seed, world_arguments  # noqa: E402
 
 # Six phrases that the generated transcripts contain now and then, and 44 that a list might hold but
 # nobody says here: a list of 50, most of which cost a lookup and never match.
@@ -48,14 +47,7 @@ PHRASES += [
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--transcripts", type=int, default=100_000)
-    parser.add_argument("--segments", type=int, default=40, help="segments per transcript, on average")
-    parser.add_argument("--agents", type=int, default=2000)
-    parser.add_argument("--teams", type=int, default=20)
-    parser.add_argument("--seed", type=int, default=20261130)
-    parser.add_argument("--drop-after", action="store_true", help="drop the benchmark database when done")
-    args = parser.parse_args()
+    args = world_arguments(__doc__).parse_args()
     database_url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/qa_review_bench_screening")
     env = configure(database_url, f"qa_review_bench_{uuid.uuid4().hex[:8]}")
     print(f"seed {args.seed}; {args.transcripts} transcripts of about {args.segments} segments; {len(PHRASES)} phrases")

@@ -198,16 +198,22 @@ def measure(args: argparse.Namespace, people: dict[str, object], now: dt.datetim
         raise SystemExit(1)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def world_arguments(description: str | None) -> argparse.ArgumentParser:
+    """The generated world's size and seed, for this benchmark and bench/screening.py."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--transcripts", type=int, default=100_000)
     parser.add_argument("--segments", type=int, default=40, help="segments per transcript, on average")
     parser.add_argument("--agents", type=int, default=2000)
     parser.add_argument("--teams", type=int, default=20)
-    parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--seed", type=int, default=20261130)
-    parser.add_argument("--reuse", action="store_true", help="measure the world a previous run left behind")
     parser.add_argument("--drop-after", action="store_true", help="drop the benchmark database when done")
+    return parser
+
+
+def main() -> None:
+    parser = world_arguments(__doc__)
+    parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--reuse", action="store_true", help="measure the world a previous run left behind")
     args = parser.parse_args()
     database_url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/qa_review_bench_search")
     configure(database_url)

@@ -9,7 +9,16 @@ import time_machine
 from django.utils import timezone
 
 from accounts.models import User
-from reviews.models import Appeal, CriticalErrorType, Evaluation, RootCause, RuleVersion, ScorecardVersion, ScoringRun
+from reviews.models import (
+    Appeal,
+    Call,
+    CriticalErrorType,
+    Evaluation,
+    RootCause,
+    RuleVersion,
+    ScorecardVersion,
+    ScoringRun,
+)
 from reviews.services.appeal_decisions import ItemDecision, appeal_decide
 from reviews.services.appeals import appeal_start_review, appeal_submit
 from reviews.services.critical_errors import critical_error_log
@@ -42,9 +51,10 @@ def scored_call(
     errors: tuple[str, ...] = ("UNREPORTED_SIGNAL",),
     target_reason: str = "",
     cause: str = "KNOWLEDGE_GAP",
+    call: Call | None = None,
 ) -> Evaluation:
-    """A submitted evaluation of a new call at ``started_at`` with the given critical errors."""
-    call = CallFactory.create(agent=agent, started_at=started_at, handle_time_seconds=400)
+    """A submitted evaluation of a new call at ``started_at`` (or of ``call``) with the given critical errors."""
+    call = call or CallFactory.create(agent=agent, started_at=started_at, handle_time_seconds=400)
     evaluation = evaluation_create(
         call=call, scorecard_version=version, acting_user=reviewer, target_reason=target_reason
     )

@@ -7,7 +7,7 @@ Segments come in time order, never overlap and end within the call.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -62,22 +62,28 @@ def json_lines(text: str) -> list[Any]:
     return items
 
 
-def read_segments(items: Iterable[Any], *, duration_seconds: int) -> tuple[list[Segment], dict[str, list[Text]]]:
-    """The segments, or for each faulty line ("line 3") what is wrong with it. Line numbers count from 1."""
-    segments: list[Segment] = []
-    errors: dict[str, list[Text]] = {}
-    previous_end = -1
-    limit = duration_seconds * 1000
+def _objects(items: Iterable[Any], shape: Text, errors: dict[str, list[Text]]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(“line N”, the object) for each line that is one; a line that is not JSON or not an object is an error."""
     for number, item in enumerate(items, start=1):
         if item is None:
             continue
         key = f"line {number}"
         if isinstance(item, ValueError):
             errors[key] = [gettext_noop("This line is not JSON.")]
-            continue
-        if not isinstance(item, dict):
-            errors[key] = [gettext_noop("Each line is one object with start, end, speaker and text.")]
-            continue
+        elif not isinstance(item, dict):
+            errors[key] = [shape]
+        else:
+            yield key, item
+
+
+def read_segments(items: Iterable[Any], *, duration_seconds: int) -> tuple[list[Segment], dict[str, list[Text]]]:
+    """The segments, or for each faulty line ("line 3") what is wrong with it. Line numbers count from 1."""
+    segments: list[Segment] = []
+    errors: dict[str, list[Text]] = {}
+    previous_end = -1
+    limit = duration_seconds * 1000
+    shape = gettext_noop("Each line is one object with start, end, speaker and text.")
+    for key, item in _objects(items, shape, errors):
         problems: list[Text] = []
         start, end = _milliseconds(item.get("start")), _milliseconds(item.get("end"))
         speaker, text = item.get("speaker"), item.get("text")
@@ -150,16 +156,7 @@ def read_messages(items: Iterable[Any], *, duration_seconds: int) -> tuple[list[
     errors: dict[str, list[Text]] = {}
     previous = 0
     limit = duration_seconds * 1000
-    for number, item in enumerate(items, start=1):
-        if item is None:
-            continue
-        key = f"line {number}"
-        if isinstance(item, ValueError):
-            errors[key] = [gettext_noop("This line is not JSON.")]
-            continue
-        if not isinstance(item, dict):
-            errors[key] = [gettext_noop("Each line is one object with time, side and text.")]
-            continue
+    for key, item in _objects(items, gettext_noop("Each line is one object with time, side and text."), errors):
         problems: list[Text] = []
         time = _milliseconds(item.get("time"), maximum=MAX_CONVERSATION_SECONDS)
         if time is None:

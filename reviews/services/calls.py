@@ -112,4 +112,4 @@ def call_recording_open(*, call: Call, acting_user: User, byte_range: str = "") 
         subject=call.agent,
         data={"range": byte_range or "full"},
     )
-    return call.recording.storage.open(call.recording.name, "rb")
+    return call.recording.storage.open(str(call.recording.name), "rb")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, TypeVar
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +12,8 @@ from reviews.domain.errors import DomainError
 from reviews.domain.periods import add_months
 from reviews.models import ConsentDecision
 from reviews.services.texts import EXPLANATION_MAX_CHARS, too_long
+
+C = TypeVar("C")
 
 REVIEW_DEFAULT_MONTHS = 12
 REVIEW_MAX_MONTHS = 24
@@ -62,3 +65,25 @@ def nullity_reason_check(reason: str) -> str:
             fields={"reason": [_("At least 20 characters.")]},
         )
     return reason.strip()
+
+
+def activation_check(*, consent: C | None, review_by: dt.date | None) -> C:
+    """The granted consent a version is activated under; none, or one past its review date, refuses."""
+    if consent is None:
+        raise DomainError(_("This version has no granted consent of the works council."), code="no_consent")
+    if review_by is None or review_by < timezone.localdate():
+        raise DomainError(
+            _("The consent's review date has passed; the works council must consent again."), code="consent_expired"
+        )
+    return consent
+
+
+def consent_record_data(record: Any) -> dict[str, Any]:
+    """What the audit log keeps of a council decision (a rule's or a screening list's)."""
+    return {
+        "consent_id": record.pk,
+        "reference": record.reference,
+        "population": record.population,
+        "decided_on": record.decided_on.isoformat(),
+        "review_by": record.review_by.isoformat() if record.review_by else None,
+    }

@@ -27,7 +27,12 @@ from reviews.models import (
 )
 from reviews.services.alerts import alerts_quarantine_for_rule_version
 from reviews.services.audit import audit_record
-from reviews.services.consent import consent_terms_check, nullity_reason_check
+from reviews.services.consent import (
+    activation_check,
+    consent_record_data,
+    consent_terms_check,
+    nullity_reason_check,
+)
 from reviews.services.permissions import require_qa_lead
 
 MAX_WINDOW_DAYS = 730
@@ -279,14 +284,7 @@ def rule_version_decide_consent(
         actor=acting_user,
         action=AuditAction(f"reviews.rule_version.consent_{decision}"),
         obj=version,
-        data={
-            "rule_id": version.rule_id,
-            "consent_id": record.pk,
-            "reference": record.reference,
-            "population": record.population,
-            "decided_on": decided_on.isoformat(),
-            "review_by": review_by.isoformat() if review_by else None,
-        },
+        data={"rule_id": version.rule_id, **consent_record_data(record)},
     )
     return record
 
@@ -297,13 +295,7 @@ def rule_version_activate(*, version: RuleVersion, acting_user: User) -> RuleVer
     version = _lock(version)
     next_state = rule_version_transition(RuleVersionState(version.status), RuleVersionAction.ACTIVATE, acting_user.role)
     consent = version.consents.filter(decision=ConsentDecision.GRANTED).first()
-    if consent is None:
-        raise DomainError(_("This version has no granted consent of the works council."), code="no_consent")
-    today = timezone.localdate()
-    if version.review_by is None or version.review_by < today:
-        raise DomainError(
-            _("The consent's review date has passed; the works council must consent again."), code="consent_expired"
-        )
+    consent = activation_check(consent=consent, review_by=version.review_by)
     now = timezone.now()
     previous = RuleVersion.objects.select_for_update().filter(rule_id=version.rule_id, status="active").first()
     if previous is not None:

@@ -32,7 +32,12 @@ from reviews.models import (
     TranscriptSegment,
 )
 from reviews.services.audit import audit_record
-from reviews.services.consent import consent_terms_check, nullity_reason_check
+from reviews.services.consent import (
+    activation_check,
+    consent_record_data,
+    consent_terms_check,
+    nullity_reason_check,
+)
 from reviews.services.permissions import require_qa_lead
 
 logger = logging.getLogger(__name__)
@@ -197,14 +202,7 @@ def screening_version_decide_consent(
         actor=acting_user,
         action=AuditAction(f"reviews.screening_version.consent_{decision}"),
         obj=version,
-        data={
-            "list_id": version.screening_list_id,
-            "consent_id": record.pk,
-            "reference": record.reference,
-            "population": record.population,
-            "decided_on": decided_on.isoformat(),
-            "review_by": review_by.isoformat() if review_by else None,
-        },
+        data={"list_id": version.screening_list_id, **consent_record_data(record)},
     )
     return record
 
@@ -214,12 +212,7 @@ def screening_version_activate(*, version: ScreeningListVersion, acting_user: Us
     """Activate a consented version: it screens transcripts added from now on, never earlier ones."""
     version = _step(version, RuleVersionAction.ACTIVATE, acting_user)
     consent = ScreeningConsent.objects.filter(version=version, decision=ConsentDecision.GRANTED).first()
-    if consent is None:
-        raise DomainError(_("This version has no granted consent of the works council."), code="no_consent")
-    if version.review_by is None or version.review_by < timezone.localdate():
-        raise DomainError(
-            _("The consent's review date has passed; the works council must consent again."), code="consent_expired"
-        )
+    consent = activation_check(consent=consent, review_by=version.review_by)
     now = timezone.now()
     previous = (
         ScreeningListVersion.objects.select_for_update()

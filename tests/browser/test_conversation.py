@@ -3,25 +3,16 @@ logged at a message, the evaluation submitted, and the agent reading it beside t
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from reviews.models import CriticalError, Evaluation, EvaluationStatus
+from tests.browser.test_scoring_page import _open_draft
 
 pytestmark = pytest.mark.browser
 
 
 def test_a_chat_is_scored_end_to_end_with_an_error_at_a_message(open_session):
-    supervisor = open_session()
-    supervisor.log_in("supervisor_a")
-    page = supervisor.page
-    page.select_option("#id_status", "to_score")
-    page.click("form.filters button[type=submit]")
-    page.get_by_role("link", name=re.compile("DEMO-CHAT-A1-1")).click()
-    page.get_by_role("button", name="Beginnen met scoren").click()
-    page.locator("#answers select").first.wait_for()
-
+    supervisor, page = _open_draft(open_session, "DEMO-CHAT-A1-1")
     assert page.locator("audio").count() == 0, "a chat has no player"
     assert page.get_by_role("heading", name="Conversatie (Chat)").is_visible()
     messages = page.locator("#transcript .segment")

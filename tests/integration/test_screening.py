@@ -16,16 +16,13 @@ from reviews.models import (
     AuditEvent,
     CandidateStatus,
     CriticalError,
-    CriticalErrorType,
     Notification,
-    RootCause,
     ScreeningCandidate,
     ScreeningList,
     TargetReason,
 )
 from reviews.selectors.screening import screening_report
-from reviews.services.critical_errors import critical_error_log
-from reviews.services.evaluations import AnswerInput, evaluation_answers_save, evaluation_create, evaluation_submit
+from reviews.services.evaluations import evaluation_create
 from reviews.services.screening import screening_run_due
 from reviews.services.screening_lists import (
     ScreeningTerms,
@@ -37,9 +34,9 @@ from reviews.services.screening_lists import (
     screening_version_retire,
 )
 from reviews.services.transcripts import call_transcript_replace
-from tests.conftest import client_for, criteria_of, wait_for
+from tests.conftest import client_for, wait_for
 from tests.factories import CallFactory
-from tests.helpers import active_rule, appeal_decided, run_scoring_inline
+from tests.helpers import active_rule, appeal_decided, run_scoring_inline, scored_call
 
 PHRASES = ("samenwonen", "zwart werk", "niet doorgegeven")
 SAID = {
@@ -85,23 +82,14 @@ def consented(world, *, activate: bool = True, phrases=PHRASES):
 
 def review(candidate, version, *, errors: tuple[str, ...] = ()):
     """The assigned reviewer scores the selected call, logging these critical errors."""
-    reviewer = candidate.reviewer
-    evaluation = evaluation_create(call=candidate.call, scorecard_version=version, acting_user=reviewer)
-    evaluation_answers_save(
-        evaluation=evaluation,
-        answers=[AnswerInput(criterion_id=c.pk, points=1) for c in criteria_of(version)],
-        acting_user=reviewer,
+    return scored_call(
+        reviewer=candidate.reviewer,
+        agent=candidate.call.agent,
+        version=version,
+        started_at=candidate.call.started_at,
+        errors=errors,
+        call=candidate.call,
     )
-    for offset, code in enumerate(errors):
-        critical_error_log(
-            evaluation=evaluation,
-            error_type=CriticalErrorType.objects.get(code=code),
-            offset_seconds=5 + offset,
-            note="Signaal niet gemeld.",
-            root_cause=RootCause.objects.get(code="KNOWLEDGE_GAP", is_active=True),
-            acting_user=reviewer,
-        )
-    return evaluation_submit(evaluation=evaluation, acting_user=reviewer)
 
 
 @pytest.mark.django_db

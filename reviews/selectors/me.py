@@ -19,6 +19,7 @@ from reviews.models import (
     Answer,
     CoachingSession,
     Evaluation,
+    ScreeningCandidate,
     SelfAnswer,
     TranscriptSegment,
 )
@@ -101,6 +102,10 @@ def personal_data_export(user: User) -> dict[str, Any]:
     ]
     records["reviews.transcriptsegment (of my calls)"] = [
         _row(s) for s in TranscriptSegment.objects.filter(call__agent=user).order_by("pk")
+    ]
+    # Which of the person's calls a screening list selected, and for which phrase.
+    records["reviews.screeningcandidate (of my calls)"] = [
+        _row(c) for c in ScreeningCandidate.objects.filter(call__agent=user).order_by("pk")
     ]
     records["reviews.coachingsession (of my coaching plans)"] = [
         _row(s) for s in CoachingSession.objects.filter(plan__agent=user).order_by("pk")

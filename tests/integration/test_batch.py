@@ -67,7 +67,7 @@ def test_an_error_at_exactly_as_of_minus_w_does_not_count(world, published_versi
 
 def test_an_error_before_effective_from_does_not_count(world, published_version):
     as_of = timezone.now()
-    effective = (as_of - dt.timedelta(days=10)).date()
+    effective = timezone.localdate(as_of - dt.timedelta(days=10))  # a rule's dates are local, as its errors'
     active_rule(
         qa_lead=world.qa_lead, council=world.council, at=as_of - dt.timedelta(days=60), effective_from=effective, n=3
     )

@@ -221,6 +221,11 @@ def test_who_sees_which_selection_and_why(world, published_version):
     told = Notification.objects.get(recipient=world.agent, kind="screening_selected")
     assert told.params["phrase"] == "zwart werk"
     assert Notification.objects.filter(recipient=candidate.reviewer, kind="screening_assigned").exists()
+    # The right of access holds the selection too.
+    export = client_for(world.agent).get("/api/v1/me/export/")
+    assert export.status_code == 200, export.content
+    selected = export.json()["records"]["reviews.screeningcandidate (of my calls)"]
+    assert [(row["call_id"], row["phrase"]) for row in selected] == [(call.pk, "zwart werk")]
     # The agent's page and the evaluation say which list selected the call and why.
     pages = Client()
     pages.force_login(world.agent)

@@ -29,6 +29,14 @@ def page_client(user) -> Client:
     return client
 
 
+@pytest.fixture(autouse=True)
+def mid_month():
+    """Monthly scores count a call in the month it took place: the whole test stays inside one month,
+    whatever the day it runs on (the first hours of a month would put yesterday's call in the last)."""
+    with time_machine.travel(dt.datetime(2026, 11, 16, 11, 0, tzinfo=dt.UTC), tick=True):
+        yield
+
+
 @pytest.fixture
 def invited(world, published_version):
     """Self-evaluation turned on by the QA lead (API), and an evaluation of alice's call submitted."""

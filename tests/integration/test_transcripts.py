@@ -237,3 +237,26 @@ def test_a_chat_takes_messages_named_per_line_and_a_phone_call_refuses_them(worl
         client_for(world.supervisor).put(f"/api/v1/calls/{chat.pk}/transcript/", segments, format="json").status_code
         == 409
     )
+
+
+def test_a_chats_messages_stand_where_a_call_has_its_player_on_every_page_that_reviews_it(world, published_version):
+    from django.test import Client
+
+    from reviews.services.calibration import calibration_session_create
+
+    chat = with_transcript(world, world.agent, channel="chat")
+    session = calibration_session_create(
+        call=chat,
+        scorecard_version=published_version,
+        title="Chat kalibreren",
+        participants=[world.supervisor, world.qa_lead],
+        acting_user=world.qa_lead,
+    )
+    pages = Client()
+    pages.force_login(world.supervisor)
+    calibration = pages.get(f"/calibration/{session.pk}/").content.decode()
+    assert "Conversatie (Chat)" in calibration and "samenwonend met mijn vriend" in calibration
+    assert "<audio" not in calibration
+    scoring = pages.get(f"/calls/{chat.pk}/").content.decode()
+    assert scoring.count('id="transcript"') == 1, "the conversation once, not beside itself"
+    assert "Een geschreven conversatie: de berichten staan hieronder." in scoring

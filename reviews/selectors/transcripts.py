@@ -81,27 +81,34 @@ def _plain_highlight(text: str, words: list[str]) -> str:
     return pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", text) if pattern else text
 
 
-# Up to this many matching lines (PostgreSQL's estimate, then counted), a search reads them through
-# the GIN index and orders them itself; beyond it, lines are common enough that walking the newest
+# Up to this many matching lines (PostgreSQL's estimate), a search reads them through the GIN index
+# first and then orders them with their calls; beyond it, lines are common enough that walking the newest
 # calls finds a page at once. Left to itself the planner walks the calls for every search and, for a
 # word nobody said, computes every line's vector (bench/RESULTS.md, transcript search).
 FEW_MATCHES = 20_000
 
 
-def _few_matches(
-    condition: Matches, in_scope: QuerySet[TranscriptSegment, Any]
-) -> list[tuple[int, int, int, dt.datetime]] | None:
-    """(segment, call, position, call's start) of every matching line in scope when PostgreSQL expects
-    few in all; None when it expects many, or when there turn out to be many."""
+def _few_page(condition: Matches, query: str, calls: QuerySet[Call, Any], limit: int) -> list[int] | None:
+    """The page's lines (ids, newest calls first, one past the page) when PostgreSQL expects few lines to
+    match; None when it expects many. The matching lines are taken through the index first and only then
+    joined to their calls and ordered, all in one statement."""
     plan = json.loads(TranscriptSegment.objects.filter(condition).explain(format="json"))
     if isinstance(plan, list):  # one statement's plan, as PostgreSQL gives it
         plan = plan[0]
     if int(plan["Plan"]["Plan Rows"]) > FEW_MATCHES:
         return None
-    found = list(
-        in_scope.filter(condition).values_list("pk", "call_id", "position", "call__started_at")[: FEW_MATCHES + 1]
-    )
-    return None if len(found) > FEW_MATCHES else found
+    scope_sql, scope_params = calls.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # The scope is Django's own SQL for the searcher's calls, with its parameters.
+            "WITH hits AS MATERIALIZED (SELECT id, call_id, position FROM reviews_transcriptsegment"  # noqa: S608
+            " WHERE text_dutch @@ websearch_to_tsquery('dutch', %s))"
+            " SELECT h.id FROM hits h JOIN reviews_call c ON c.id = h.call_id"
+            f" WHERE h.call_id IN ({scope_sql})"
+            " ORDER BY c.started_at DESC, h.call_id, h.position LIMIT %s",
+            [query, *scope_params, limit + 1],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def search_segments(
@@ -132,11 +139,10 @@ def search_segments(
         question = DutchQuery(Value(query))
         condition = Matches(DutchVector(), question)
         headline = DutchHeadline(F("text"), question, Value(HEADLINE_OPTIONS))
-        found = _few_matches(condition, segments)
+        found = _few_page(condition, query, calls, limit)
         if found is not None:
             # Few lines say it: take them by the index, newest calls first, and only then the page.
-            ranked = sorted(found, key=lambda r: (-r[3].timestamp(), r[1], r[2]))[: limit + 1]
-            page = {pk: index for index, (pk, *_) in enumerate(ranked)}
+            page = {pk: index for index, pk in enumerate(found)}
             chosen = TranscriptSegment.objects.filter(pk__in=page).select_related("call__agent__team")
             rows = sorted(chosen.annotate(headline=headline), key=lambda row: page[row.pk])
         else:

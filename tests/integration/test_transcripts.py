@@ -180,8 +180,8 @@ def test_the_search_uses_the_dutch_index(world):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the two ways are PostgreSQL's")
 def test_both_ways_of_searching_find_the_same_lines_in_the_same_order(world, monkeypatch):
-    """Few matching lines are read through the index and ordered in Python; many by walking the newest
-    calls in SQL. Whichever is taken, the page is the same."""
+    """Few matching lines are read through the index first and then ordered with their calls; many by
+    walking the newest calls. Whichever is taken, the page is the same."""
     from reviews.selectors import transcripts
 
     for days, agent in enumerate([world.agent, world.colleague, world.other_agent, world.agent]):

@@ -156,6 +156,8 @@ def evaluation_create(
             "calibration_session_id": calibration_session.pk if calibration_session else None,
             "selection": selection,
             "target_reason": target_reason,
+            # The screening selection this review answers, which the list's report counts.
+            "screening_candidate": candidate.pk if target_reason == TargetReason.SCREENING and candidate else None,
         },
     )
     return evaluation

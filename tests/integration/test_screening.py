@@ -142,6 +142,8 @@ def test_candidates_never_count_toward_a_rule_and_never_open_an_alert(world, pub
     candidate = ScreeningCandidate.objects.order_by("pk").first()
     evaluation = review(candidate, published_version, errors=("UNREPORTED_SIGNAL",))
     assert (evaluation.selection, evaluation.target_reason) == ("targeted", TargetReason.SCREENING)
+    created = AuditEvent.objects.get(action=AuditAction.EVALUATION_CREATED, object_id=str(evaluation.pk))
+    assert created.data["screening_candidate"] == candidate.pk
     run_scoring_inline(full=True)
     assert not Alert.objects.exists()
 

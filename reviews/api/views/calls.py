@@ -167,19 +167,26 @@ class CallViewSet(BinaryErrorsAsJson, mixins.CreateModelMixin, viewsets.ReadOnly
     )
     @action(detail=True, methods=["get", "put"], parser_classes=[JSONParser, JsonLinesParser])
     def transcript(self, request: Request, pk: str | None = None) -> Response:
+        call = self._replace_said(request, TranscriptInput, "segments", messages=False)
+        return Response(TranscriptSerializer({"segments": segments_of(call)}).data)
+
+    def _replace_said(self, request: Request, given: type[Any], key: str, *, messages: bool) -> Call:
+        """The call; on PUT, what was said in it replaced: JSON (``given``, a list under ``key``) or JSON
+        lines, read line by line as a chat's messages or a call's transcript."""
         call = self.get_object()
         if request.method == "PUT":
             if isinstance(request.data, str):
                 items = json_lines(request.data)
             else:
-                data = TranscriptInput(data=request.data)
+                data = given(data=request.data)
                 data.is_valid(raise_exception=True)
-                items = [dict(segment) for segment in data.validated_data["segments"]]
-            segments, problems = read_segments(items, duration_seconds=call.handle_time_seconds)
+                items = [dict(item) for item in data.validated_data[key]]
+            read = read_messages if messages else read_segments
+            said, problems = read(items, duration_seconds=call.handle_time_seconds)
             call_services_transcripts.call_transcript_replace(
-                call=call, segments=segments, problems=dict(problems), acting_user=request_user(request)
+                call=call, segments=said, problems=dict(problems), messages=messages, acting_user=request_user(request)
             )
-        return Response(TranscriptSerializer({"segments": segments_of(call)}).data)
+        return call
 
     @extend_schema(
         methods=["GET"],
@@ -195,18 +202,7 @@ class CallViewSet(BinaryErrorsAsJson, mixins.CreateModelMixin, viewsets.ReadOnly
     )
     @action(detail=True, methods=["get", "put"], parser_classes=[JSONParser, JsonLinesParser])
     def messages(self, request: Request, pk: str | None = None) -> Response:
-        call = self.get_object()
-        if request.method == "PUT":
-            if isinstance(request.data, str):
-                items = json_lines(request.data)
-            else:
-                data = ConversationInput(data=request.data)
-                data.is_valid(raise_exception=True)
-                items = [dict(message) for message in data.validated_data["messages"]]
-            messages, problems = read_messages(items, duration_seconds=call.handle_time_seconds)
-            call_services_transcripts.call_transcript_replace(
-                call=call, segments=messages, problems=dict(problems), messages=True, acting_user=request_user(request)
-            )
+        call = self._replace_said(request, ConversationInput, "messages", messages=True)
         return Response(ConversationSerializer({"messages": segments_of(call)}).data)
 
     @RECORDING_SCHEMA

@@ -85,7 +85,7 @@ def main() -> None:
             lambda: list(calls_visible_to(supervisor).order_by("-started_at", "-pk")[:25]),
         ),
         (
-            "reviews_call_agent_started",
+            "reviews_call_agent_started_id",
             "one agent's calls, newest first, a page of 25",
             lambda: list(Call.objects.filter(agent_id=busy_agent).order_by("-started_at", "-pk")[:25]),
         ),

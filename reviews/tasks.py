@@ -194,6 +194,23 @@ def audit_checkpoint_publish() -> str:
 
 
 @shared_task(
+    name="reviews.tasks.figures_refresh",
+    acks_late=True,
+    autoretry_for=RETRYABLE,
+    retry_backoff=5,
+    max_retries=5,
+    soft_time_limit=3000,
+    time_limit=3600,
+)
+def figures_refresh() -> int:
+    """Beat: bring the per-month figures of the council's and the QA lead's reports up to date, so the
+    next reader finds little left to recompute. Idempotent; how many agent-months were recomputed."""
+    from reviews.services.figures import figures_refresh as refresh
+
+    return refresh()
+
+
+@shared_task(
     name="reviews.tasks.screening_run",
     acks_late=True,
     autoretry_for=RETRYABLE,

@@ -118,6 +118,9 @@ WSGI_APPLICATION = "qa_review.wsgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# The calls' index carries the call's id on PostgreSQL (INCLUDE); the embedded SQLite default builds it
+# without, which is all that warning says.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -309,12 +312,17 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Active, consented screening lists screen new transcripts this often (and after each transcript arrives).
 SCREENING_INTERVAL_SECONDS = env.int("SCREENING_INTERVAL_SECONDS", default=600)
 
+# The per-month figures behind the pressure indicators and the fairness report are brought up to date
+# this often (and before each of those reports is read).
+FIGURES_INTERVAL_SECONDS = env.int("FIGURES_INTERVAL_SECONDS", default=300)
+
 CELERY_BEAT_SCHEDULE = {
     "scoring-reconcile": {
         "task": "reviews.tasks.scoring_runs_reconcile",
         "schedule": SCORING_RECONCILE_INTERVAL_SECONDS,
     },
     "screening": {"task": "reviews.tasks.screening_run", "schedule": SCREENING_INTERVAL_SECONDS},
+    "figures": {"task": "reviews.tasks.figures_refresh", "schedule": FIGURES_INTERVAL_SECONDS},
     **(
         {
             "nightly-scoring-run": {

@@ -22,6 +22,7 @@ from reviews.models.evaluations import (
     Evaluation,
     EvaluationStatus,
 )
+from reviews.models.figures import ErrorMonthFigures, FigureChange, MonthFigures
 from reviews.models.imports import CallImport, CallImportReject, ImportFormat
 from reviews.models.rules import (
     AlertLevel,
@@ -98,9 +99,12 @@ __all__ = [
     "CriticalErrorType",
     "CriticalPolicy",
     "DigestDelivery",
+    "ErrorMonthFigures",
     "Evaluation",
     "EvaluationStatus",
+    "FigureChange",
     "ImportFormat",
+    "MonthFigures",
     "Notification",
     "ReviewAssignment",
     "RootCause",

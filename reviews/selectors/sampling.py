@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -20,6 +20,7 @@ from reviews.models import (
     CallImportReject,
     Evaluation,
     EvaluationStatus,
+    MonthFigures,
     ReviewAssignment,
     RunStatus,
     SamplingPolicy,
@@ -27,6 +28,7 @@ from reviews.models import (
     Selection,
 )
 from reviews.selectors import Viewer, _known
+from reviews.services.figures import figures_kept
 
 
 def call_imports_visible_to(user: Viewer) -> QuerySet[CallImport]:
@@ -110,7 +112,8 @@ def sampling_fairness(*, policy: SamplingPolicy, period: str, pseudonymous: bool
 
     Flags: ``over_sampled`` (more sampled calls than the policy draws), ``over_cap`` (sampled and
     targeted together above the per-agent cap), ``under_sampled`` (fewer than the policy should
-    have drawn), ``not_drawn`` (calls, but no succeeded run for the period). Seven queries.
+    have drawn), ``not_drawn`` (calls, but no succeeded run for the period). Five queries; callers run
+    ``reviews.services.figures.figures_refresh`` first.
     """
     start_day, end_day = month_bounds(period)
     start = timezone.make_aware(dt.datetime.combine(start_day, dt.time.min))
@@ -130,48 +133,48 @@ def sampling_fairness(*, policy: SamplingPolicy, period: str, pseudonymous: bool
         }
     )
     in_period = Call.objects.filter(started_at__gte=start, started_at__lt=end)
-    handled = _counts(in_period.values("agent_id").annotate(n=Count("pk")), "agent_id")
-    eligible_q = in_period.filter(handle_time_seconds__gte=params["min_handle_seconds"])
+    eligible_q = Q(handle_time_seconds__gte=params["min_handle_seconds"])
     if params["channels"]:
-        eligible_q = eligible_q.filter(channel__in=params["channels"])
+        eligible_q &= Q(channel__in=params["channels"])
     if params["max_handle_seconds"] is not None:
-        eligible_q = eligible_q.filter(handle_time_seconds__lte=params["max_handle_seconds"])
+        eligible_q &= Q(handle_time_seconds__lte=params["max_handle_seconds"])
     # Calls another policy's run drew were not available to this one.
-    eligible_q = eligible_q.filter(Q(assignment__isnull=True) | Q(assignment__run__policy=policy))
-    eligible = _counts(eligible_q.values("agent_id").annotate(n=Count("pk")), "agent_id")
+    eligible_q &= Q(assignment__isnull=True) | Q(assignment__run__policy=policy)
+    handled: dict[int, int] = {}
+    eligible: dict[int, int] = {}
+    for agent_id, n, available in (
+        in_period.order_by().values_list("agent_id").annotate(n=Count("pk"), available=Count("pk", filter=eligible_q))
+    ):
+        handled[agent_id] = n
+        if available:
+            eligible[agent_id] = available
     sampled = _counts(
         ReviewAssignment.objects.filter(run__in=succeeded).values("agent_id").annotate(n=Count("pk")), "agent_id"
     )
-    first_evaluations = Evaluation.objects.filter(
-        previous_revision__isnull=True,
-        calibration_session__isnull=True,
-        call__started_at__gte=start,
-        call__started_at__lt=end,
-    )
-    targeted = _counts(
-        first_evaluations.filter(selection=Selection.TARGETED).values("call__agent_id").annotate(n=Count("pk")),
-        "call__agent_id",
-    )
-    done = _counts(
-        first_evaluations.exclude(status=EvaluationStatus.DRAFT).values("call__agent_id").annotate(n=Count("pk")),
-        "call__agent_id",
+    # From the per-month figures where they are kept (callers run ``figures_refresh`` first).
+    targeted, done = (
+        evaluation_counts_from_figures(start_day) if figures_kept() else evaluation_counts_from_rows(start_day, end_day)
     )
     agent_ids = set(handled) | set(sampled) | set(targeted)
-    agents = User.objects.filter(pk__in=agent_ids).select_related("team").order_by("username")
+    agents = (
+        User.objects.filter(pk__in=agent_ids)
+        .order_by("username")
+        .values_list("pk", "username", "team__name", "employment_type", "role", "is_active")
+    )
     rows = []
-    for agent in agents:
+    for pk, username, team, employment_type, role, is_active in agents:
         row = FairnessRow(
-            agent=pseudonym_for(agent.pk) if pseudonymous else agent.username,
+            agent=pseudonym_for(pk) if pseudonymous else username,
             # A pseudonym with team and contract type could point at one person.
-            team=None if pseudonymous or agent.team is None else agent.team.name,
-            employment_type="" if pseudonymous else agent.employment_type,
-            calls_handled=handled.get(agent.pk, 0),
-            calls_eligible=eligible.get(agent.pk, 0),
-            sampled=sampled.get(agent.pk, 0),
-            targeted=targeted.get(agent.pk, 0),
-            evaluations_done=done.get(agent.pk, 0),
+            team=None if pseudonymous else team,
+            employment_type="" if pseudonymous else employment_type,
+            calls_handled=handled.get(pk, 0),
+            calls_eligible=eligible.get(pk, 0),
+            sampled=sampled.get(pk, 0),
+            targeted=targeted.get(pk, 0),
+            evaluations_done=done.get(pk, 0),
         )
-        if agent.role == Role.AGENT and agent.is_active:
+        if role == Role.AGENT and is_active:
             row.expected = draw_size(
                 calls_per_agent=params["calls_per_agent"],
                 per_agent_cap=params["per_agent_cap"],
@@ -191,3 +194,39 @@ def sampling_fairness(*, policy: SamplingPolicy, period: str, pseudonymous: bool
     if pseudonymous:
         rows.sort(key=lambda r: r.agent)
     return FairnessReport(policy=policy, period=period, runs=runs, rows=rows)
+
+
+def evaluation_counts_from_figures(month: dt.date) -> tuple[dict[int, int], dict[int, int]]:
+    """Per agent: first evaluations of the month's calls that were targeted, and those past draft (figures)."""
+    rows = (
+        MonthFigures.objects.filter(month=month).values_list("agent_id").annotate(t=Sum("targeted"), d=Sum("reviewed"))
+    )
+    return _nonzero(rows)
+
+
+def evaluation_counts_from_rows(start_day: dt.date, end_day: dt.date) -> tuple[dict[int, int], dict[int, int]]:
+    """The same, from the evaluations joined to their calls."""
+    start = timezone.make_aware(dt.datetime.combine(start_day, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(end_day, dt.time.min))
+    rows = (
+        Evaluation.objects.filter(
+            previous_revision__isnull=True,
+            calibration_session__isnull=True,
+            call__started_at__gte=start,
+            call__started_at__lt=end,
+        )
+        .order_by()
+        .values_list("call__agent_id")
+        .annotate(
+            t=Count("pk", filter=Q(selection=Selection.TARGETED)),
+            d=Count("pk", filter=~Q(status=EvaluationStatus.DRAFT)),
+        )
+    )
+    return _nonzero(rows)
+
+
+def _nonzero(rows: Iterable[tuple[int, int, int]]) -> tuple[dict[int, int], dict[int, int]]:
+    rows = list(rows)
+    targeted = {agent_id: n for agent_id, n, _done in rows if n}
+    done = {agent_id: n for agent_id, _targeted, n in rows if n}
+    return targeted, done

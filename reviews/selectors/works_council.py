@@ -8,22 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections import Counter, defaultdict
+from collections import defaultdict
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth, TruncQuarter
 from django.utils.translation import gettext as _
 
 from accounts.pseudonyms import pseudonym_for
 from reviews.domain.disclosure import suppress_table
 from reviews.domain.periods import period_label, quarter_of
-from reviews.models import Alert, AlertStatus, AuditAction, AuditEvent, CriticalError, Evaluation, RuleVersion
+from reviews.models import Alert, AlertStatus, AuditAction, AuditEvent, RuleVersion
 from reviews.selectors.consistency import reviewer_consistency
-from reviews.selectors.council_causes import time_pressure_by_band
 from reviews.selectors.council_groups import group_breakdown as group_breakdown  # re-exported
-from reviews.selectors.thresholds import COUNTING_EVALUATION_STATUSES
+from reviews.selectors.council_pressure import pressure_indicators as pressure_indicators  # re-exported
 
 TERMS = [
     "purpose",
@@ -40,7 +39,6 @@ TERMS = [
     "requires_confirmation",
 ]
 ALERT_STATUSES = [s.value for s in AlertStatus]
-HANDLE_TIME_BANDS = [("< 340 s", 0, 340), ("340-420 s", 340, 421), ("> 420 s", 421, 10**9)]
 # What the council's audit view shows: every registered action about rules, consents, alerts and appeals.
 # Reclassifying an error's root cause changes what counts toward rules that leave systemic causes out.
 COUNCIL_ACTION_PREFIXES = (
@@ -253,96 +251,6 @@ def reviewer_aggregates(*, start: dt.datetime, end: dt.datetime) -> list[dict[st
             }
         )
     return rows
-
-
-def pressure_indicators(*, start: dt.datetime, end: dt.datetime, period: str = "month") -> dict[str, Any]:
-    """Critical-error rates by handle-time band, and the share of unreported signals over time."""
-    k = settings.SMALL_CELL_K
-    evaluations = Evaluation.objects.filter(
-        calibration_session__isnull=True,
-        previous_revision__isnull=True,
-        status__in=COUNTING_EVALUATION_STATUSES,
-        call__started_at__gte=start,
-        call__started_at__lt=end,
-    )
-    # One pass over the period's evaluations: each one's band, and whether it has an active critical
-    # error (EXISTS, not a join that would repeat an evaluation per error and need DISTINCT counts).
-    band_of = Case(
-        *[
-            When(call__handle_time_seconds__gte=low, call__handle_time_seconds__lt=high, then=Value(label))
-            for label, low, high in HANDLE_TIME_BANDS
-        ],
-        output_field=CharField(),
-    )
-    has_error = Exists(CriticalError.objects.filter(evaluation=OuterRef("pk"), status="active"))
-    per_band = {
-        row["band"]: row
-        for row in evaluations.annotate(band=band_of, has_error=has_error)
-        .order_by()
-        .values("band")
-        .annotate(
-            evaluations=Count("pk"),
-            agents=Count("call__agent_id", distinct=True),
-            with_errors=Count("pk", filter=Q(has_error=True)),
-        )
-    }
-    causes = time_pressure_by_band(start=start, end=end, bands=HANDLE_TIME_BANDS)
-    bands = []
-    for label, _low, _high in HANDLE_TIME_BANDS:
-        figures = per_band.get(label, {"evaluations": 0, "agents": 0, "with_errors": 0})
-        enough = figures["agents"] >= k
-        # Of the band's errors, how many reviewers put down to time pressure (errors of k agents or more).
-        band_errors = causes[label]
-        pressure_known = enough and band_errors["agents"] >= k and band_errors["errors"]
-        bands.append(
-            {
-                "band": label,
-                "agents": figures["agents"] if enough else None,
-                "evaluations": figures["evaluations"] if enough else None,
-                "critical_error_rate": round(figures["with_errors"] / figures["evaluations"], 3)
-                if enough and figures["evaluations"]
-                else None,
-                "time_pressure_share": (
-                    round(band_errors["time_pressure"] / band_errors["errors"], 3) if pressure_known else None
-                ),
-            }
-        )
-    errors = CriticalError.objects.filter(
-        evaluation__in=evaluations, status="active", observed_at__gte=start, observed_at__lt=end
-    )
-    over_time: dict[str, Counter[str]] = defaultdict(Counter)
-    agents_per_bucket: dict[str, int] = {}
-    for bucket, code, n in (
-        errors.annotate(bucket=_period("observed_at", period))
-        .values_list("bucket", "type__code")
-        .annotate(n=Count("pk"))
-    ):
-        over_time[period_label(bucket, period)][code] += n
-    for bucket, n in (
-        errors.annotate(bucket=_period("observed_at", period))
-        .values_list("bucket")
-        .annotate(n=Count("agent_id", distinct=True))
-    ):
-        agents_per_bucket[period_label(bucket, period)] = n
-    # A quarter shows only where each of its months does (else it minus the others gives the hidden one).
-    months = (
-        errors.annotate(bucket=TruncMonth("observed_at"))
-        .values_list("bucket")
-        .annotate(n=Count("agent_id", distinct=True))
-    )
-    hidden_quarters = {period_label(b, "quarter") for b, n in months if n < k} if period == "quarter" else set()
-    signals = []
-    for label in sorted(over_time):
-        total = sum(over_time[label].values())
-        enough = agents_per_bucket.get(label, 0) >= k and label not in hidden_quarters
-        signals.append(
-            {
-                "period": label,
-                "critical_errors": total if enough else None,
-                "unreported_signal_share": round(over_time[label]["UNREPORTED_SIGNAL"] / total, 3) if enough else None,
-            }
-        )
-    return {"k": k, "handle_time_bands": bands, "unreported_signal_share": signals}
 
 
 def audit_log(

@@ -77,6 +77,9 @@ def assert_every_council_view_shows_figures_above_k(k: int) -> None:
     by_type = {row["group"]: row for row in breakdown["employment_type"]}
     assert by_type["temp_agency"]["disparity_flag"] is True  # the skew the demo is built with, and shown
     assert any(row["agents"] is None for row in breakdown["team"])  # Team J: eight people, hidden
+    from reviews.services.figures import figures_refresh
+
+    figures_refresh()  # as the council's pages do before reading the figures
     pressure = pressure_indicators(start=start, end=end)
     assert all(band["critical_error_rate"] is not None for band in pressure["handle_time_bands"])
     reviewers = reviewer_aggregates(start=start, end=end)

@@ -64,7 +64,6 @@ from reviews.api.serializers.rules import (
     VersionChoiceInput,
 )
 from reviews.api.serializers.sampling import (
-    FairnessRowSerializer,
     ReviewAssignmentSerializer,
     SamplingPolicyChange,
     SamplingPolicyInput,
@@ -123,7 +122,6 @@ __all__ = [
     "EvaluationListSerializer",
     "EvaluationUpdateInput",
     "EvidenceSerializer",
-    "FairnessRowSerializer",
     "ItemDecisionInput",
     "MyEvaluationSerializer",
     "MyOverviewSerializer",

@@ -105,17 +105,3 @@ class ReviewAssignmentSerializer(strict.ModelSerializer[ReviewAssignment]):
     class Meta:
         model = ReviewAssignment
         fields = ["id", "run", "period_start", "call", "agent", "reviewer", "evaluated", "created_at"]
-
-
-class FairnessRowSerializer(serializers.Serializer[Any]):
-    agent = strict.CharField(help_text="Username (QA lead) or pseudonym (works council)")
-    team = strict.CharField(allow_null=True)
-    employment_type = strict.CharField()
-    calls_handled = strict.IntegerField()
-    calls_eligible = strict.IntegerField()
-    expected = strict.IntegerField(help_text="What the policy draws for this agent")
-    sampled = strict.IntegerField()
-    targeted = strict.IntegerField()
-    evaluations_done = strict.IntegerField()
-    deviation = strict.IntegerField(help_text="sampled minus expected")
-    flags = serializers.ListField(child=strict.CharField())

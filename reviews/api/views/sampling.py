@@ -19,7 +19,6 @@ from accounts.models import Role
 from reviews.api.filters import BoolFilter, IdFilter
 from reviews.api.permissions import RoleAccess, request_user
 from reviews.api.serializers.sampling import (
-    FairnessRowSerializer,
     ReviewAssignmentSerializer,
     SamplingPolicyChange,
     SamplingPolicyInput,
@@ -39,6 +38,7 @@ from reviews.selectors.sampling import (
     sampling_runs_visible_to,
 )
 from reviews.services import sampling as sampling_services
+from reviews.services.figures import figures_refresh
 from reviews.services.works_council import works_council_read_record
 
 QA_LEAD = frozenset({Role.QA_LEAD})
@@ -125,6 +125,7 @@ class SamplingPolicyViewSet(
         user = request_user(request)
         council = user.role == Role.WORKS_COUNCIL
         try:
+            figures_refresh()
             report = sampling_fairness(policy=policy, period=period, pseudonymous=council)
         except ValueError as exc:
             raise DomainError(str(exc), fields={"period": [_("Write the month as YYYY-MM.")]}) from exc
@@ -132,7 +133,8 @@ class SamplingPolicyViewSet(
             works_council_read_record(
                 view="sampling-fairness", params={"policy": policy.pk, "period": period}, acting_user=user
             )
-        rows: list[dict[str, Any]] = list(FairnessRowSerializer(report.rows, many=True).data)
+        # Plain dicts of the report's rows: 10,000 agents through a serializer took half a second.
+        rows: list[dict[str, Any]] = [{**vars(row), "flags": list(row.flags)} for row in report.rows]
         if council:  # the selector left them empty; the council's table does not show the columns at all
             rows = [{k: v for k, v in row.items() if k not in ("team", "employment_type")} for row in rows]
         if getattr(request.accepted_renderer, "format", "") == "csv":

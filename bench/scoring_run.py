@@ -42,6 +42,17 @@ RULES = [
 ]
 
 
+def same_month_night(as_of: dt.datetime) -> dt.datetime:
+    """``as_of``, or a day earlier where the next day would fall in another month: the first run of a
+    month is full by design (monthly scores), so the next night must stay in the month to measure the
+    incremental run, whatever day the benchmark runs on. Never later than ``as_of`` (no future work)."""
+    from django.utils import timezone
+
+    while timezone.localtime(as_of).month != timezone.localtime(as_of + dt.timedelta(days=1)).month:
+        as_of -= dt.timedelta(days=1)
+    return as_of
+
+
 def configure(database_url: str, queue: str) -> dict[str, str]:
     env = {
         "DJANGO_SETTINGS_MODULE": "qa_review.settings.local",
@@ -362,7 +373,7 @@ def main() -> None:
         previous = ScoringRun.objects.order_by("pk").first()
         if previous is None:
             raise SystemExit("--reuse needs a world from an earlier run")
-        as_of = min(previous.as_of, timezone.now() - dt.timedelta(days=1))  # the next day must not be future
+        as_of = same_month_night(min(previous.as_of, timezone.now() - dt.timedelta(days=1)))
         AlertEvidence.objects.all().delete()
         Alert.objects.all().delete()
         from reviews.models import Call, CriticalError, Evaluation
@@ -374,7 +385,7 @@ def main() -> None:
         ScoringChunk.objects.all().delete()
         ScoringRun.objects.all().delete()
     else:
-        as_of = timezone.now() - dt.timedelta(days=1)  # the next day's work lies in (as_of, now]
+        as_of = same_month_night(timezone.now() - dt.timedelta(days=1))  # the next day's work lies after as_of
         seed(args, as_of)
     seed_seconds = time.perf_counter() - started
 

@@ -28,8 +28,8 @@ from reviews.models import (
     RootCause,
 )
 from reviews.selectors.council_causes import TIME_PRESSURE, time_pressure_by_band
+from reviews.selectors.figures import HANDLE_TIME_BANDS, figures_kept
 from reviews.selectors.thresholds import COUNTING_EVALUATION_STATUSES
-from reviews.services.figures import HANDLE_TIME_BANDS, figures_kept
 
 UNREPORTED_SIGNAL = "UNREPORTED_SIGNAL"
 

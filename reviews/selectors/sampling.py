@@ -28,7 +28,7 @@ from reviews.models import (
     Selection,
 )
 from reviews.selectors import Viewer, _known
-from reviews.services.figures import figures_kept
+from reviews.selectors.figures import figures_kept
 
 
 def call_imports_visible_to(user: Viewer) -> QuerySet[CallImport]:

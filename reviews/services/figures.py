@@ -16,16 +16,10 @@ from django.db import connection, transaction
 
 from reviews.domain.periods import add_months
 from reviews.models import CriticalErrorStatus, EvaluationStatus, Selection
+from reviews.selectors.figures import HANDLE_TIME_BANDS, figures_kept
 from reviews.selectors.thresholds import COUNTING_EVALUATION_STATUSES
 
-# The handle-time bands of the pressure indicators, as (label, low, high): low <= seconds < high.
-HANDLE_TIME_BANDS = [("< 340 s", 0, 340), ("340-420 s", 340, 421), ("> 420 s", 421, 10**9)]
 _LOCK = 85_593_368  # one refresh at a time (PostgreSQL advisory lock)
-
-
-def figures_kept() -> bool:
-    """Whether this database keeps the figures (PostgreSQL: triggers mark every change)."""
-    return connection.vendor == "postgresql"
 
 
 def _band_sql() -> str:

@@ -28,7 +28,7 @@ from reviews.models import (
     RootCause,
 )
 from reviews.selectors.council_causes import TIME_PRESSURE, time_pressure_by_band
-from reviews.selectors.figures import HANDLE_TIME_BANDS, figures_kept
+from reviews.selectors.figures import HANDLE_TIME_BANDS, figures_current
 from reviews.selectors.thresholds import COUNTING_EVALUATION_STATUSES
 
 UNREPORTED_SIGNAL = "UNREPORTED_SIGNAL"
@@ -51,11 +51,13 @@ class Counts:
 def pressure_indicators(*, start: dt.datetime, end: dt.datetime, period: str = "month") -> dict[str, Any]:
     """Critical-error rates by handle-time band, and the share of unreported signals over time.
 
-    From the per-month figures where they are kept and the window is whole months (callers run
-    ``reviews.services.figures.figures_refresh`` first); else from the raw rows.
+    From the per-month figures where they are kept, up to date and the window is whole months (callers
+    run ``reviews.services.figures.figures_refresh`` first); else from the raw rows.
     """
     months = _whole_months(start, end)
-    counts = counts_from_figures(months, period) if months and figures_kept() else counts_from_rows(start, end, period)
+    if months and figures_current():
+        return _shown(counts_from_figures(months, period), period)
+    counts = counts_from_rows(start, end, period)
     return _shown(counts, period)
 
 

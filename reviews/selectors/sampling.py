@@ -28,7 +28,7 @@ from reviews.models import (
     Selection,
 )
 from reviews.selectors import Viewer, _known
-from reviews.selectors.figures import figures_kept
+from reviews.selectors.figures import figures_current
 
 
 def call_imports_visible_to(user: Viewer) -> QuerySet[CallImport]:
@@ -151,10 +151,11 @@ def sampling_fairness(*, policy: SamplingPolicy, period: str, pseudonymous: bool
     sampled = _counts(
         ReviewAssignment.objects.filter(run__in=succeeded).values("agent_id").annotate(n=Count("pk")), "agent_id"
     )
-    # From the per-month figures where they are kept (callers run ``figures_refresh`` first).
-    targeted, done = (
-        evaluation_counts_from_figures(start_day) if figures_kept() else evaluation_counts_from_rows(start_day, end_day)
-    )
+    # From the per-month figures where they are up to date (callers run ``figures_refresh`` first).
+    if figures_current():
+        targeted, done = evaluation_counts_from_figures(start_day)
+    else:
+        targeted, done = evaluation_counts_from_rows(start_day, end_day)
     agent_ids = set(handled) | set(sampled) | set(targeted)
     agents = (
         User.objects.filter(pk__in=agent_ids)

@@ -13,6 +13,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 
 from reviews.domain.periods import add_months
 from reviews.models import CriticalErrorStatus, EvaluationStatus, Selection
@@ -65,8 +66,6 @@ GROUP BY 1, 2, 3, 4, 5, 6
 
 
 def _local_midnight(day: dt.date) -> dt.datetime:
-    from django.utils import timezone
-
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from reviews.domain.periods import add_months
 from reviews.models import Call, CriticalError, Evaluation, FigureChange, MonthFigures
-from reviews.selectors.council_pressure import Counts, counts_from_figures, counts_from_rows
+from reviews.selectors.council_pressure import Counts, counts_from_figures, counts_from_rows, pressure_indicators
 from reviews.selectors.sampling import evaluation_counts_from_figures, evaluation_counts_from_rows
 from reviews.services.evaluations import evaluation_create
 from reviews.services.figures import figures_refresh
@@ -194,3 +194,21 @@ def test_a_change_the_refresh_did_not_commit_stays_for_the_next(world, published
     assert FigureChange.objects.exists()
     assert figures_refresh() >= 1
     assert MonthFigures.objects.filter(agent=world.agent, month=dt.date(2026, 5, 1)).exists()
+
+
+def test_a_report_read_before_the_refresh_counts_the_raw_rows(world, published_version, settings):
+    """A caller that did not refresh (or a change between refresh and read) never gets old figures."""
+    settings.SMALL_CELL_K = 1
+    start, end = _midnight(dt.date(2026, 4, 1)), _midnight(dt.date(2026, 7, 1))
+    figures_refresh()
+    before = pressure_indicators(start=start, end=end, period="month")
+    started = dt.datetime(2026, 5, 12, 10, 0, tzinfo=AMSTERDAM)
+    scored_call(reviewer=world.supervisor, agent=world.agent, version=published_version, started_at=started)
+    assert FigureChange.objects.exists()  # not refreshed: the figures do not know the new evaluation yet
+    unrefreshed = pressure_indicators(start=start, end=end, period="month")
+    assert unrefreshed != before
+    assert unrefreshed["unreported_signal_share"] == [
+        {"period": "2026-05", "critical_errors": 1, "unreported_signal_share": 1.0}
+    ]
+    figures_refresh()
+    assert pressure_indicators(start=start, end=end, period="month") == unrefreshed

@@ -124,8 +124,8 @@ class SamplingPolicyViewSet(
         period = request.query_params.get("period", "")
         user = request_user(request)
         council = user.role == Role.WORKS_COUNCIL
+        figures_refresh()
         try:
-            figures_refresh()
             report = sampling_fairness(policy=policy, period=period, pseudonymous=council)
         except ValueError as exc:
             raise DomainError(str(exc), fields={"period": [_("Write the month as YYYY-MM.")]}) from exc

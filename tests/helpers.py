@@ -52,8 +52,10 @@ def scored_call(
     target_reason: str = "",
     cause: str = "KNOWLEDGE_GAP",
     call: Call | None = None,
+    submit: bool = True,
 ) -> Evaluation:
-    """A submitted evaluation of a new call at ``started_at`` (or of ``call``) with the given critical errors."""
+    """A submitted evaluation of a new call at ``started_at`` (or of ``call``) with the given critical errors
+    (with ``submit=False``, the draft)."""
     call = call or CallFactory.create(agent=agent, started_at=started_at, handle_time_seconds=400)
     evaluation = evaluation_create(
         call=call, scorecard_version=version, acting_user=reviewer, target_reason=target_reason
@@ -72,7 +74,7 @@ def scored_call(
             root_cause=RootCause.objects.get(code=cause, is_active=True),
             acting_user=reviewer,
         )
-    return evaluation_submit(evaluation=evaluation, acting_user=reviewer)
+    return evaluation_submit(evaluation=evaluation, acting_user=reviewer) if submit else evaluation
 
 
 def rule_terms(

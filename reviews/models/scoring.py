@@ -51,6 +51,8 @@ class ScoringChunk(models.Model):
     run = models.ForeignKey(ScoringRun, on_delete=models.CASCADE, related_name="chunks")
     index = models.PositiveIntegerField()
     agent_ids = models.JSONField()
+    # Of agent_ids, those whose rules the chunk evaluates; null: all of them (a full run).
+    rule_agent_ids = models.JSONField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=ChunkStatus.choices, default=ChunkStatus.PENDING)
     alerts_opened = models.PositiveIntegerField(default=0)
     attempts = models.PositiveIntegerField(default=0)

@@ -6,7 +6,8 @@ can make an agent cross is something recorded about them (an error logged, an ev
 an alert decided or retracted, an appeal decided, a change to their team or contract), and every
 such change is an audit event with the agent as its subject, written in the same transaction. So
 the agents to score are the subjects of audit events after the previous run's head, plus any agent
-with an error observed between the two runs' moments.
+with an error observed between the two runs' moments. Of them, an agent whose events could not have
+added a counted error (``CANNOT_ADD_COUNTED_ERRORS``) gets only their monthly scores written again.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 from django.db.models import Max
 from django.utils import timezone
 
-from reviews.models import AuditEvent, CriticalError, CriticalErrorType, RuleVersion, RunStatus, ScoringRun
+from reviews.models import AuditAction, AuditEvent, CriticalError, CriticalErrorType, RuleVersion, RunStatus, ScoringRun
 from reviews.selectors.thresholds import counting_from
 
 
@@ -67,20 +69,56 @@ def incremental_basis(*, fingerprint: str, as_of: dt.datetime) -> ScoringRun | N
     )
 
 
-def agents_changed_since(*, basis: ScoringRun, as_of: dt.datetime) -> set[int]:
+# Recorded about an agent, these cannot make a counted error count where it did not: reads, an
+# acknowledgement (a counting status to another), the batch's own alerts, and decisions (which only
+# use evidence up). An evaluation submitted without critical errors joins them (below). Every other
+# action, and any action not listed, has the next run evaluate the agent's rules again.
+CANNOT_ADD_COUNTED_ERRORS = frozenset(
+    {
+        AuditAction.ALERT_CONFIRMED,
+        AuditAction.ALERT_DISMISSED,
+        AuditAction.ALERT_EVIDENCE_ADDED,
+        AuditAction.ALERT_EVIDENCE_VIEWED,
+        AuditAction.ALERT_OPENED,
+        AuditAction.CALL_RECORDING_PLAYED,
+        AuditAction.DIGEST_SENT,
+        AuditAction.EVALUATION_ACKNOWLEDGED,
+        AuditAction.NOTIFICATION_READ,
+        AuditAction.USER_DATA_EXPORTED,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Changed:
+    """Whom an incremental run scores: monthly scores for ``scores``, rules for ``rules`` (a subset)."""
+
+    scores: frozenset[int]
+    rules: frozenset[int]
+
+
+def agents_changed_since(*, basis: ScoringRun, as_of: dt.datetime) -> Changed:
     """The people something was recorded about after ``basis`` was planned, and every agent with an
-    error observed between ``basis``'s moment and ``as_of``."""
+    error observed between ``basis``'s moment and ``as_of``; of them, those whose counted errors may
+    have grown (the rest only get their monthly scores written again)."""
     assert basis.audit_sequence is not None
-    subjects = set(
-        AuditEvent.objects.filter(sequence__gt=basis.audit_sequence, subject_id__isnull=False)
-        .order_by()
+    events = AuditEvent.objects.filter(sequence__gt=basis.audit_sequence, subject_id__isnull=False).order_by()
+    subjects = set(events.values_list("subject_id", flat=True).distinct())
+    may_grow = set(
+        events.exclude(action__in=[*CANNOT_ADD_COUNTED_ERRORS, AuditAction.EVALUATION_SUBMITTED])
         .values_list("subject_id", flat=True)
         .distinct()
     )
+    # A submission records its critical errors; one without the list (older events) counts as with.
+    for subject_id, errors in events.filter(action=AuditAction.EVALUATION_SUBMITTED).values_list(
+        "subject_id", "data__critical_errors"
+    ):
+        if errors != []:
+            may_grow.add(subject_id)
     observed = set(
         CriticalError.objects.filter(observed_at__gt=basis.as_of, observed_at__lte=as_of)
         .order_by()
         .values_list("agent_id", flat=True)
         .distinct()
     )
-    return subjects | observed
+    return Changed(scores=frozenset(subjects | observed), rules=frozenset(may_grow | observed))

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -178,50 +180,78 @@ def alerts_recheck_evidence(
     return retracted
 
 
-def alerts_open_or_extend(
-    *,
-    run: ScoringRun,
-    version_id: int,
-    rule_id: int,
-    level: str,
-    firings: list[Firing],
-    events: list[PendingEvent],
-) -> int:
-    """Open one alert per firing agent, or add new evidence to the open one. Returns alerts opened.
+@dataclass(frozen=True)
+class RuleFirings:
+    """What one rule version found in a chunk: the agents it fires for, with their evidence."""
+
+    version_id: int
+    rule_id: int
+    level: str
+    firings: list[Firing]
+
+
+def alerts_open_or_extend(*, run: ScoringRun, found: Sequence[RuleFirings], events: list[PendingEvent]) -> int:
+    """Open one alert per firing agent and rule, or add new evidence to the open one. Returns alerts opened.
 
     The batch only opens: it never decides (rule 3). One open alert per (agent, rule) is a database
     constraint, so a concurrent or repeated chunk cannot open a second (rule 6). Runs inside the
-    chunk's transaction; audit events are appended to ``events`` for the caller to write last.
+    chunk's transaction, with a fixed number of queries for all of the chunk's rules; audit events
+    are appended to ``events`` (in the order of ``found``) for the caller to write last.
     """
-    if not firings:
+    found = [rule for rule in found if rule.firings]
+    if not found:
         return 0
-    agent_ids = [f.agent_id for f in firings]
-    existing = {
-        alert.agent_id: alert
-        for alert in Alert.objects.select_for_update().filter(
-            rule_id=rule_id, status=AlertStatus.OPEN, agent_id__in=agent_ids
-        )
+    agent_ids = sorted({f.agent_id for rule in found for f in rule.firings})
+    open_alerts = Alert.objects.filter(
+        rule_id__in={rule.rule_id for rule in found}, status=AlertStatus.OPEN, agent_id__in=agent_ids
+    )
+    existing: dict[tuple[int, int], Alert] = {
+        (alert.rule_id, alert.agent_id): alert for alert in open_alerts.only("pk", "rule_id", "agent_id")
     }
     known_evidence: dict[int, set[int]] = defaultdict(set)
-    for alert_id, error_id in AlertEvidence.objects.filter(alert__in=existing.values()).values_list(
+    for alert_id, error_id in AlertEvidence.objects.filter(
+        alert__rule_id__in={rule.rule_id for rule in found},
+        alert__status=AlertStatus.OPEN,
+        alert__agent_id__in=agent_ids,
+    ).values_list("alert_id", "critical_error_id"):
+        known_evidence[alert_id].add(error_id)
+    # Lock only the open alerts that get new evidence (an alert is extended only while open); one
+    # decided in the meantime keeps what it was decided on, and the next run looks at the agent again.
+    growing = {
+        existing[(rule.rule_id, f.agent_id)].pk
+        for rule in found
+        for f in rule.firings
+        if (rule.rule_id, f.agent_id) in existing
+        and not known_evidence[existing[(rule.rule_id, f.agent_id)].pk].issuperset(f.evidence)
+    }
+    still_open = set(
+        Alert.objects.select_for_update()
+        .filter(pk__in=growing, status=AlertStatus.OPEN)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for alert_id in still_open:  # read again under the lock: what another run added meanwhile is known
+        known_evidence[alert_id] = set()
+    for alert_id, error_id in AlertEvidence.objects.filter(alert_id__in=still_open).values_list(
         "alert_id", "critical_error_id"
     ):
         known_evidence[alert_id].add(error_id)
-    agents = {u.pk: u for u in User.objects.filter(pk__in=agent_ids)}
+    agents = User.objects.only("pk").in_bulk(agent_ids)
 
     new_alerts = [
         Alert(
             agent_id=f.agent_id,
-            rule_id=rule_id,
-            rule_version_id=version_id,
-            level=level,
+            rule_id=rule.rule_id,
+            rule_version_id=rule.version_id,
+            level=rule.level,
             as_of=run.as_of,
             window_start=f.window.start_exclusive,
             window_end=f.window.end_inclusive,
             opened_by_run=run,
         )
-        for f in firings
-        if f.agent_id not in existing
+        for rule in found
+        for f in rule.firings
+        if (rule.rule_id, f.agent_id) not in existing
     ]
     try:
         with transaction.atomic():
@@ -235,41 +265,64 @@ def alerts_open_or_extend(
                     alert.save()
                 created.append(alert)
             except IntegrityError:
-                existing[alert.agent_id] = Alert.objects.get(
-                    agent_id=alert.agent_id, rule_id=rule_id, status=AlertStatus.OPEN
+                existing[(alert.rule_id, alert.agent_id)] = Alert.objects.get(
+                    agent_id=alert.agent_id, rule_id=alert.rule_id, status=AlertStatus.OPEN
                 )
-    opened = {alert.agent_id: alert for alert in created}
+    opened = {(alert.rule_id, alert.agent_id): alert for alert in created}
 
-    links: list[AlertEvidence] = []
-    for firing in firings:
-        if firing.agent_id in opened:
-            alert = opened[firing.agent_id]
-            events.append(
-                PendingEvent(
-                    actor=None,
-                    action=AuditAction.ALERT_OPENED,
-                    obj=alert,
-                    subject=agents[firing.agent_id],
-                    data={"rule_version_id": version_id, "run_id": run.pk, "evidence": list(firing.evidence)},
-                )
-            )
-            new_ids = list(firing.evidence)
-        else:
-            alert = existing[firing.agent_id]
-            new_ids = [e for e in firing.evidence if e not in known_evidence[alert.pk]]
-            if new_ids:
+    links: list[tuple[int, int]] = []
+    for rule in found:
+        for firing in rule.firings:
+            key = (rule.rule_id, firing.agent_id)
+            if key in opened:
+                alert = opened[key]
                 events.append(
                     PendingEvent(
                         actor=None,
-                        action=AuditAction.ALERT_EVIDENCE_ADDED,
+                        action=AuditAction.ALERT_OPENED,
                         obj=alert,
                         subject=agents[firing.agent_id],
-                        data={"run_id": run.pk, "evidence": new_ids},
+                        data={"rule_version_id": rule.version_id, "run_id": run.pk, "evidence": list(firing.evidence)},
                     )
                 )
-        links.extend(AlertEvidence(alert=alert, critical_error_id=e) for e in new_ids)
-    AlertEvidence.objects.bulk_create(links, ignore_conflicts=True)
+                new_ids = list(firing.evidence)
+            else:
+                alert = existing[key]
+                if alert.pk in growing and alert.pk not in still_open:
+                    continue
+                new_ids = [e for e in firing.evidence if e not in known_evidence[alert.pk]]
+                if new_ids:
+                    events.append(
+                        PendingEvent(
+                            actor=None,
+                            action=AuditAction.ALERT_EVIDENCE_ADDED,
+                            obj=alert,
+                            subject=agents[firing.agent_id],
+                            data={"run_id": run.pk, "evidence": new_ids},
+                        )
+                    )
+            links.extend((alert.pk, e) for e in new_ids)
+    _evidence_insert(links)
     return len(opened)
+
+
+def _evidence_insert(links: list[tuple[int, int]]) -> None:
+    """Write (alert id, critical error id) links none of which exists yet (new alerts, or open alerts
+    locked and read again). On PostgreSQL with COPY: a first run writes hundreds of thousands."""
+    if not links:
+        return
+    now = timezone.now()
+    if connection.vendor != "postgresql":
+        AlertEvidence.objects.bulk_create(
+            [AlertEvidence(alert_id=a, critical_error_id=e, added_at=now) for a, e in links], ignore_conflicts=True
+        )
+        return
+    meta = AlertEvidence._meta
+    column = {f.name: str(f.column) for f in meta.concrete_fields}
+    columns = ", ".join(column[name] for name in ("alert", "critical_error", "added_at"))
+    with connection.cursor() as cursor, cursor.copy(f"COPY {meta.db_table} ({columns}) FROM STDIN") as copy:
+        for alert_id, error_id in links:
+            copy.write_row((alert_id, error_id, now))
 
 
 def alerts_quarantine_for_rule_version(*, version: RuleVersion, acting_user: User, now: dt.datetime) -> list[Alert]:

@@ -40,6 +40,7 @@ from reviews.selectors.consistency import flagged_reviewer_ids
 from reviews.selectors.scoring_changes import agents_changed_since, audit_head, incremental_basis, scoring_fingerprint
 from reviews.selectors.thresholds import (
     COUNTING_EVALUATION_STATUSES,
+    CandidateError,
     agent_profiles,
     candidate_errors,
     counting_from,
@@ -48,7 +49,7 @@ from reviews.selectors.thresholds import (
     firing_rule_versions,
     in_rule_scope,
 )
-from reviews.services.alerts import alerts_open_or_extend
+from reviews.services.alerts import RuleFirings, alerts_open_or_extend
 from reviews.services.audit import PendingEvent, audit_record, audit_record_many
 from reviews.services.runs import background_run_fail
 
@@ -120,14 +121,16 @@ def scoring_run_plan(*, run_id: int) -> list[int]:
         )
         run.audit_sequence = head
         basis = None if run.full else incremental_basis(fingerprint=run.fingerprint, as_of=run.as_of)
+        changed = None
         if basis is not None:
             changed = agents_changed_since(basis=basis, as_of=run.as_of)
-            agent_ids = [pk for pk in agent_ids if pk in changed]
+            agent_ids = [pk for pk in agent_ids if pk in changed.scores or pk in changed.rules]
             run.incremental_since = basis.audit_sequence
-        chunks = [
-            ScoringChunk(run=run, index=index, agent_ids=agent_ids[start : start + run.chunk_size])
-            for index, start in enumerate(range(0, len(agent_ids), run.chunk_size))
-        ]
+        chunks = []
+        for index, start in enumerate(range(0, len(agent_ids), run.chunk_size)):
+            among = agent_ids[start : start + run.chunk_size]
+            rules_for = None if changed is None else [pk for pk in among if pk in changed.rules]
+            chunks.append(ScoringChunk(run=run, index=index, agent_ids=among, rule_agent_ids=rules_for))
         ScoringChunk.objects.bulk_create(chunks, ignore_conflicts=True)
         run.status = RunStatus.RUNNING
         run.started_at = run.heartbeat_at = timezone.now()
@@ -152,6 +155,7 @@ def scoring_run_plan(*, run_id: int) -> list[int]:
             obj=run,
             data={
                 "agents": len(agent_ids),
+                "agents_rules": len(agent_ids) if changed is None else sum(len(c.rule_agent_ids or ()) for c in chunks),
                 "chunks": len(chunks),
                 "excluded_reviewer_ids": run.excluded_reviewer_ids,
                 "incremental_since": run.incremental_since,
@@ -241,8 +245,9 @@ def scoring_chunk_process(*, chunk_id: int) -> bool:
     opened = 0
     events: list[PendingEvent] = []
     versions = firing_rule_versions(run.as_of)
-    if versions:
-        profiles = agent_profiles(among=agent_ids)
+    rule_agent_ids = agent_ids if chunk.rule_agent_ids is None else list(chunk.rule_agent_ids)
+    if versions and rule_agent_ids:
+        profiles = agent_profiles(among=rule_agent_ids)
         specs = {
             v.pk: RuleSpec(
                 counted_types=frozenset(t.code for t in v.counted_types.all()),
@@ -261,10 +266,16 @@ def scoring_chunk_process(*, chunk_id: int) -> bool:
             count_targeted_reviews=any(v.count_targeted_reviews for v in versions),
         )
         used = decided_evidence(list(profiles))
+        by_type: dict[str, list[CandidateError]] = defaultdict(list)
+        for candidate in candidates:
+            by_type[candidate.type_code].append(candidate)
+        found = []
         for version in versions:
             spec = specs[version.pk]
+            # Only the candidates of the version's types and window: the domain still checks every term.
+            window_start = run.as_of - dt.timedelta(days=spec.window_days)
             facts = facts_for_rule(
-                candidates,
+                (c for code in sorted(spec.counted_types) for c in by_type[code] if c.observed_at > window_start),
                 agent_ids=in_rule_scope(profiles, version),
                 used=used,
                 rule_id=version.rule_id,
@@ -273,15 +284,15 @@ def scoring_chunk_process(*, chunk_id: int) -> bool:
                 exclude_systemic_causes=version.exclude_systemic_causes,
                 require_confirmation=version.requires_confirmation,
             )
-            firings = evaluate_rule(facts, spec, run.as_of)
-            opened += alerts_open_or_extend(
-                run=run,
-                version_id=version.pk,
-                rule_id=version.rule_id,
-                level=version.level,
-                firings=firings,
-                events=events,
+            found.append(
+                RuleFirings(
+                    version_id=version.pk,
+                    rule_id=version.rule_id,
+                    level=version.level,
+                    firings=evaluate_rule(facts, spec, run.as_of),
+                )
             )
+        opened = alerts_open_or_extend(run=run, found=found, events=events)
     chunk.status = ChunkStatus.DONE
     chunk.alerts_opened = opened
     chunk.attempts = F("attempts") + 1

@@ -1,6 +1,7 @@
 """Property: incremental scoring runs leave nothing for a full run to find.
 
-After any sequence of new critical errors, alert decisions, appeals that overturn or uphold
+After any sequence of new critical errors, evaluations without errors, drafts with an error
+submitted later (after a run), alert decisions, appeals that overturn or uphold
 errors (retracting the alerts they supported) and scoring runs, which are incremental whenever a
 succeeded run under the same rules came before, a full run over every agent opens no alert, adds no
 evidence and changes no score. A full run does what the incremental ones do for the agents they
@@ -19,6 +20,7 @@ from hypothesis import strategies as st
 
 from reviews.models import AgentScore, Alert, AlertEvidence, AlertStatus, Evaluation
 from reviews.services.alerts import alert_decide, alert_view_evidence
+from reviews.services.evaluations import evaluation_submit
 from tests.factories import UserFactory
 from tests.helpers import active_rule, appeal_decided, run_scoring_inline, scored_call
 
@@ -36,6 +38,9 @@ STEP = st.one_of(
     ERROR,
     st.tuples(st.just("decide"), st.integers(0, 4), st.sampled_from(["confirm", "dismiss"])),
     st.tuples(st.just("appeal"), st.integers(0, 8), st.booleans()),
+    st.tuples(st.just("clean"), st.integers(0, 2), st.integers(0, 40)),
+    st.tuples(st.just("draft"), st.integers(0, 2), st.integers(0, 40)),
+    st.tuples(st.just("submit"), st.just(0), st.just(0)),
     st.tuples(st.just("run"), st.just(0), st.just(0)),
 )
 
@@ -65,6 +70,7 @@ def test_incremental_runs_leave_nothing_for_a_full_run(world, published_version,
             first = run_scoring_inline(full=True)
             assert first.incremental_since is None
             evaluations: list[Evaluation] = []
+            drafts: list[Evaluation] = []
             appealed: set[int] = set()
             incremental = 0
             for kind, a, b in steps:
@@ -77,6 +83,20 @@ def test_incremental_runs_leave_nothing_for_a_full_run(world, published_version,
                             started_at=now - dt.timedelta(days=b, hours=1),
                         )
                     )
+                elif kind in ("clean", "draft"):  # an evaluation without errors; a draft with one
+                    evaluation = scored_call(
+                        reviewer=world.supervisor,
+                        agent=agents[a],
+                        version=published_version,
+                        started_at=now - dt.timedelta(days=b, hours=2),
+                        errors=() if kind == "clean" else ("UNREPORTED_SIGNAL",),
+                        submit=kind == "clean",
+                    )
+                    (evaluations if kind == "clean" else drafts).append(evaluation)
+                elif kind == "submit":  # a run, then the oldest draft: its error, logged before, counts now
+                    if drafts:
+                        incremental += run_scoring_inline().incremental_since is not None
+                        evaluations.append(evaluation_submit(evaluation=drafts.pop(0), acting_user=world.supervisor))
                 elif kind == "decide":
                     open_alerts = list(Alert.objects.filter(status=AlertStatus.OPEN).order_by("pk"))
                     if open_alerts:

@@ -80,3 +80,37 @@ def test_an_action_outside_the_registry_is_refused_and_nothing_is_written(db):
     with pytest.raises(ValueError, match="Not in the AuditAction registry"), transaction.atomic():
         audit_record(actor=None, action="reviews.alert.made_up", object_type="x", object_id="1")
     assert AuditEvent.objects.count() == before
+
+
+def test_a_large_batch_is_copied_into_the_same_chain_with_the_same_rows(world):
+    """From COPY_FROM events on, PostgreSQL gets them with COPY; the rows are what the ORM writes."""
+    from reviews.models import AuditAction
+    from reviews.services.audit import COPY_FROM, PendingEvent, audit_record_many
+
+    def batch(n: int, tag: str) -> list[PendingEvent]:
+        return [
+            PendingEvent(
+                actor=world.qa_lead if i % 2 else None,
+                action=AuditAction.ALERT_OPENED,
+                object_type="reviews.alert",
+                object_id=str(i),
+                subject=world.agent if i % 3 else None,
+                data={"evidence": [i, i + 1], "note": f"{tag} 'één' \\ tab\t", "ratio": 0.5, "none": None},
+            )
+            for i in range(n)
+        ]
+
+    with transaction.atomic():
+        audit_record_many(batch(COPY_FROM - 1, "orm"))
+    with transaction.atomic():
+        audit_record_many(batch(COPY_FROM + 5, "copy"))
+    assert audit_chain_verify().ok
+    fields = ["actor_id", "actor_role", "action", "object_type", "object_id", "subject_id", "data"]
+    orm = list(AuditEvent.objects.filter(data__note__startswith="orm").order_by("sequence").values(*fields))
+    copied = list(AuditEvent.objects.filter(data__note__startswith="copy").order_by("sequence").values(*fields))
+    assert len(orm) == COPY_FROM - 1 and len(copied) == COPY_FROM + 5
+    for a, b in zip(orm, copied, strict=False):
+        assert {**a, "data": {**a["data"], "note": ""}} == {**b, "data": {**b["data"], "note": ""}}
+    assert copied[0]["data"] == {"evidence": [0, 1], "note": "copy 'één' \\ tab\t", "ratio": 0.5, "none": None}
+    sequences = list(AuditEvent.objects.order_by("sequence").values_list("sequence", flat=True))
+    assert sequences == list(range(1, len(sequences) + 1))

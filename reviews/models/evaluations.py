@@ -97,7 +97,8 @@ class Evaluation(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["reviewer", "status"], name="reviews_eval_reviewer_status"),
+            # Carries the call, so "the calls I reviewed" (a supervisor's queue) is read from the index alone.
+            models.Index(fields=["reviewer", "status"], include=["call"], name="reviews_eval_reviewer_call"),
             models.Index(fields=["status", "-submitted_at"], name="reviews_eval_status_submitted"),
             # The evaluation lists, newest first, a page at a time (keyset pagination; bench/RESULTS.md).
             models.Index(fields=["-created_at", "-id"], name="reviews_eval_created"),

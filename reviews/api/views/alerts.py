@@ -57,12 +57,14 @@ class AlertViewSet(viewsets.ReadOnlyModelViewSet[Alert]):
     pagination_class = keyset("-opened_at", "-id")
 
     def get_queryset(self) -> QuerySet[Alert]:
-        return (
+        alerts = (
             with_evidence_counts(alerts_visible_to(self.request.user))
             .select_related("rule_version__rule")
-            .prefetch_related("rule_version__counted_types", alert_evidence_prefetch())
+            .prefetch_related("rule_version__counted_types")
             .order_by("-opened_at", "-id")
         )
+        # The list shows how many errors count, not which: their rows are read only where shown.
+        return alerts if self.action == "list" else alerts.prefetch_related(alert_evidence_prefetch())
 
     def get_serializer_class(self) -> type[Any]:
         # The agent sees the evidence of their own decided alerts; deciders open it explicitly.

@@ -315,6 +315,8 @@ SCREENING_INTERVAL_SECONDS = env.int("SCREENING_INTERVAL_SECONDS", default=600)
 # The per-month figures behind the pressure indicators and the fairness report are brought up to date
 # this often (and before each of those reports is read).
 FIGURES_INTERVAL_SECONDS = env.int("FIGURES_INTERVAL_SECONDS", default=300)
+# A report refreshes the figures before it reads only while at most this many change records wait.
+FIGURES_REFRESH_BEFORE_READ_MAX = env.int("FIGURES_REFRESH_BEFORE_READ_MAX", default=2000)
 
 CELERY_BEAT_SCHEDULE = {
     "scoring-reconcile": {

@@ -69,13 +69,33 @@ def _local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+def figures_refresh_before_read() -> int:
+    """The refresh a report runs before it reads: only while few changes wait
+    (``FIGURES_REFRESH_BEFORE_READ_MAX``) and no other refresh holds the figures. Otherwise it leaves
+    them to beat's refresh, and the report counts the raw rows meanwhile (``figures_current``): after an
+    upgrade or a large import, no request waits minutes for figures built from scratch."""
+    return figures_refresh(at_most=settings.FIGURES_REFRESH_BEFORE_READ_MAX)
+
+
 @transaction.atomic
-def figures_refresh() -> int:
-    """Recompute the agent-months changed since the last refresh; how many were recomputed."""
+def figures_refresh(*, at_most: int | None = None) -> int:
+    """Recompute the agent-months changed since the last refresh; how many were recomputed.
+
+    With ``at_most``: nothing when more change records than that wait, or another refresh is running."""
     if not figures_kept():
         return 0
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK])
+        if at_most is None:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK])
+        else:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_LOCK])
+            if not cursor.fetchone()[0]:
+                return 0
+            cursor.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM reviews_figurechange LIMIT %s) AS waiting", [at_most + 1]
+            )
+            if cursor.fetchone()[0] > at_most:
+                return 0
         # Taken and deleted in one statement: a change committed after it stays for the next refresh,
         # and one committed before it is in the rows the recomputation below reads.
         cursor.execute(

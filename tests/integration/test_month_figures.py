@@ -212,3 +212,41 @@ def test_a_report_read_before_the_refresh_counts_the_raw_rows(world, published_v
     ]
     figures_refresh()
     assert pressure_indicators(start=start, end=end, period="month") == unrefreshed
+
+
+def test_a_report_leaves_a_large_backlog_to_beat_and_counts_the_raw_rows(world, published_version, settings):
+    """After an upgrade or a large import, the refresh before a read does nothing (beat's does it all)."""
+    from reviews.services.figures import figures_refresh_before_read
+
+    settings.SMALL_CELL_K = 1
+    figures_refresh()
+    for month in (4, 5, 6):
+        started = dt.datetime(2026, month, 12, 10, 0, tzinfo=AMSTERDAM)
+        scored_call(reviewer=world.supervisor, agent=world.colleague, version=published_version, started_at=started)
+    waiting = FigureChange.objects.count()
+    settings.FIGURES_REFRESH_BEFORE_READ_MAX = waiting - 1
+    assert figures_refresh_before_read() == 0
+    assert FigureChange.objects.count() == waiting  # left for beat
+    start, end = _midnight(dt.date(2026, 4, 1)), _midnight(dt.date(2026, 7, 1))
+    from_rows = pressure_indicators(start=start, end=end, period="month")  # the raw rows meanwhile
+    settings.FIGURES_REFRESH_BEFORE_READ_MAX = waiting
+    assert figures_refresh_before_read() == 3  # few enough: one agent, three months
+    assert not FigureChange.objects.exists()
+    assert pressure_indicators(start=start, end=end, period="month") == from_rows
+
+
+def test_a_report_does_not_wait_for_a_refresh_already_running(world, published_version):
+    """Beat's refresh holds the figures' lock: a report's refresh skips (and the report counts rows)."""
+    import psycopg
+    from django.db import connection
+
+    from reviews.services.figures import _LOCK, figures_refresh_before_read
+
+    started = dt.datetime(2026, 5, 12, 10, 0, tzinfo=AMSTERDAM)
+    scored_call(reviewer=world.supervisor, agent=world.agent, version=published_version, started_at=started)
+    params = connection.get_connection_params()
+    with psycopg.connect(**{k: v for k, v in params.items() if k != "cursor_factory"}) as other:
+        other.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK])  # held until `other` ends its transaction
+        assert figures_refresh_before_read() == 0
+        assert FigureChange.objects.exists()
+    assert figures_refresh_before_read() >= 1

@@ -38,7 +38,7 @@ from reviews.selectors.sampling import (
     sampling_runs_visible_to,
 )
 from reviews.services import sampling as sampling_services
-from reviews.services.figures import figures_refresh
+from reviews.services.figures import figures_refresh_before_read
 from reviews.services.works_council import works_council_read_record
 
 QA_LEAD = frozenset({Role.QA_LEAD})
@@ -124,7 +124,7 @@ class SamplingPolicyViewSet(
         period = request.query_params.get("period", "")
         user = request_user(request)
         council = user.role == Role.WORKS_COUNCIL
-        figures_refresh()
+        figures_refresh_before_read()
         try:
             report = sampling_fairness(policy=policy, period=period, pseudonymous=council)
         except ValueError as exc:

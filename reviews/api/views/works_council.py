@@ -34,7 +34,7 @@ from reviews.selectors.works_council import (
     rule_usage,
 )
 from reviews.services.audit import audit_chain_verify
-from reviews.services.figures import figures_refresh
+from reviews.services.figures import figures_refresh_before_read
 from reviews.services.works_council import audit_verification_record, works_council_read_record
 
 COUNCIL = frozenset({Role.WORKS_COUNCIL})
@@ -237,7 +237,7 @@ class PressureIndicatorsView(CouncilView):
 
     def compute(self, request: Request) -> tuple[dict[str, Any], Any, list[dict[str, Any]]]:
         (bounds, window), period = _window(request), period_kind(request)
-        figures_refresh()
+        figures_refresh_before_read()
         figures = {"window": window, **pressure_indicators(**bounds, period=period)}
         rows = [{"table": "handle_time_band", **b} for b in figures["handle_time_bands"]] + [
             {"table": "unreported_signal_share", **s} for s in figures["unreported_signal_share"]

@@ -39,7 +39,7 @@ from reviews.selectors.works_council import (
 )
 from reviews.services import rules as rule_services
 from reviews.services.audit import audit_chain_verify
-from reviews.services.figures import figures_refresh
+from reviews.services.figures import figures_refresh_before_read
 from reviews.services.works_council import audit_verification_record, works_council_read_record
 from reviews.web.charts import bar_chart
 from reviews.web.common import (
@@ -284,7 +284,7 @@ def causes(request: HttpRequest) -> HttpResponse:
 def pressure(request: HttpRequest) -> HttpResponse:
     _form, start, end, kind, context = _window(request)
     params = _params(start, end, kind)
-    figures_refresh()
+    figures_refresh_before_read()
     figures = pressure_indicators(start=start, end=end, period=kind)
     reviewers = reviewer_aggregates(start=start, end=end)
     band_chart = bar_chart(
@@ -369,7 +369,7 @@ def report(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest(next(iter(exc.fields.values()), [exc.message])[0])
     breakdown = group_breakdown(start=start, end=end)
     _name_groups(breakdown)
-    figures_refresh()
+    figures_refresh_before_read()
     context = {
         "start": start,
         "end": end,

@@ -18,7 +18,7 @@ from reviews.selectors.sampling import (
     sampling_runs_visible_to,
 )
 from reviews.services import sampling as sampling_services
-from reviews.services.figures import figures_refresh
+from reviews.services.figures import figures_refresh_before_read
 from reviews.services.works_council import works_council_read_record
 from reviews.web.common import page_user, paginate, report_domain_error, role_required, visible_or_404
 from reviews.web.forms import FairnessForm, SamplingDrawForm, SamplingPolicyForm
@@ -89,7 +89,7 @@ def fairness(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         policy = policies.filter(pk=form.cleaned_data["policy"]).first()
         if policy is not None:
-            figures_refresh()
+            figures_refresh_before_read()
             report = sampling_fairness(policy=policy, period=form.cleaned_data["period"], pseudonymous=council)
             if council:
                 works_council_read_record(

@@ -70,13 +70,12 @@ def incremental_basis(*, fingerprint: str, as_of: dt.datetime) -> ScoringRun | N
 
 
 # Recorded about an agent, these cannot make a counted error count where it did not: reads, an
-# acknowledgement (a counting status to another), the batch's own alerts, and decisions (which only
-# use evidence up). An evaluation submitted without critical errors joins them (below). Every other
-# action, and any action not listed, has the next run evaluate the agent's rules again.
+# acknowledgement (a counting status to another) and the batch's own alerts. An evaluation submitted
+# without critical errors joins them (below). Every other action, and any action not listed, has the
+# next run evaluate the agent's rules again; so do decisions: a run that found an alert decided
+# before it could add new evidence leaves those errors to the next run.
 CANNOT_ADD_COUNTED_ERRORS = frozenset(
     {
-        AuditAction.ALERT_CONFIRMED,
-        AuditAction.ALERT_DISMISSED,
         AuditAction.ALERT_EVIDENCE_ADDED,
         AuditAction.ALERT_EVIDENCE_VIEWED,
         AuditAction.ALERT_OPENED,

@@ -36,6 +36,7 @@ from reviews.models import (
 )
 from reviews.notification_texts import retraction_text
 from reviews.services.audit import PendingEvent, audit_record, audit_record_many
+from reviews.services.copy_rows import copy_rows
 from reviews.services.notifications import notify
 from reviews.services.texts import EXPLANATION_MAX_CHARS, too_long
 
@@ -317,12 +318,7 @@ def _evidence_insert(links: list[tuple[int, int]]) -> None:
             [AlertEvidence(alert_id=a, critical_error_id=e, added_at=now) for a, e in links], ignore_conflicts=True
         )
         return
-    meta = AlertEvidence._meta
-    column = {f.name: str(f.column) for f in meta.concrete_fields}
-    columns = ", ".join(column[name] for name in ("alert", "critical_error", "added_at"))
-    with connection.cursor() as cursor, cursor.copy(f"COPY {meta.db_table} ({columns}) FROM STDIN") as copy:
-        for alert_id, error_id in links:
-            copy.write_row((alert_id, error_id, now))
+    copy_rows(AlertEvidence, ("alert", "critical_error", "added_at"), ((a, e, now) for a, e in links))
 
 
 def alerts_quarantine_for_rule_version(*, version: RuleVersion, acting_user: User, now: dt.datetime) -> list[Alert]:

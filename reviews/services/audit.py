@@ -25,6 +25,7 @@ from reviews.domain.audit_chain import (
     verify_chain,
 )
 from reviews.models import AuditAction, AuditEvent
+from reviews.services.copy_rows import copy_rows
 
 # Any constant; every writer of the chain takes this transaction-level lock so
 # two transactions can never both append after the same head.
@@ -147,14 +148,9 @@ def _append(events: Sequence[PendingEvent], *, copy: bool) -> list[AuditEvent]:
         prev_hash = digest
     if not copy:
         return AuditEvent.objects.bulk_create(rows)
-    column = {f.name: str(f.column) for f in AuditEvent._meta.concrete_fields}
     names: tuple[str, ...] = ("sequence", "occurred_at", "actor", "actor_role", "action", "object_type", "object_id")
     names += ("subject", "correlation_id", "data", "data_hash", "payload_erased", "prev_hash", "hash")
-    columns = ", ".join(column[name] for name in names)
-    table = AuditEvent._meta.db_table
-    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as writer:
-        for row in copied:
-            writer.write_row(row)
+    copy_rows(AuditEvent, names, copied)
     return []
 
 

@@ -100,10 +100,17 @@ def test_a_large_batch_is_copied_into_the_same_chain_with_the_same_rows(world):
             for i in range(n)
         ]
 
-    with transaction.atomic():
+    from django.test.utils import CaptureQueriesContext
+
+    def inserts() -> int:  # the statements Django ran; a COPY is not one of them
+        return sum('INSERT INTO "reviews_auditevent"' in q["sql"] for q in captured.captured_queries)
+
+    with CaptureQueriesContext(connection) as captured, transaction.atomic():
         audit_record_many(batch(COPY_FROM - 1, "orm"))
-    with transaction.atomic():
+    assert inserts() == 1  # below COPY_FROM: one INSERT through the ORM
+    with CaptureQueriesContext(connection) as captured, transaction.atomic():
         audit_record_many(batch(COPY_FROM + 5, "copy"))
+    assert inserts() == 0  # from COPY_FROM on: copied
     assert audit_chain_verify().ok
     fields = ["actor_id", "actor_role", "action", "object_type", "object_id", "subject_id", "data"]
     orm = list(AuditEvent.objects.filter(data__note__startswith="orm").order_by("sequence").values(*fields))

@@ -20,10 +20,14 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class ErrorFact:
+class ErrorFact(NamedTuple):
+    """One critical error as a rule sees it (a named tuple: a run builds one per error and rule,
+    hundreds of thousands at 10,000 agents, and a tuple is four times as quick to make as a frozen
+    dataclass)."""
+
     error_id: int
     agent_id: int
     type_code: str

@@ -6,9 +6,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
-from django.db.models import Count, Model, QuerySet
+from django.db import connection
+from django.db.models import BigIntegerField, BooleanField, Count, ExpressionWrapper, Func, Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,8 +43,7 @@ class AgentProfile:
     employment_type: str
 
 
-@dataclass(frozen=True)
-class CandidateError:
+class CandidateError(NamedTuple):  # one per error in a chunk's widest window: a tuple is quick to make
     error_id: int
     agent_id: int
     type_code: str
@@ -163,38 +163,60 @@ def candidate_errors(
     """
     if not agent_ids or not type_codes:
         return []
-    rows: Any = _candidates(
-        type_codes=type_codes,
-        after=after,
-        until=until,
-        excluded_reviewer_ids=excluded_reviewer_ids,
-        count_targeted_reviews=count_targeted_reviews,
-    ).filter(agent_id__in=agent_ids)
+    rows: Any = (
+        _candidates(
+            type_codes=type_codes,
+            after=after,
+            until=until,
+            excluded_reviewer_ids=excluded_reviewer_ids,
+            count_targeted_reviews=count_targeted_reviews,
+        )
+        .filter(agent_id__in=agent_ids)
+        .order_by()  # the domain orders each agent's errors itself
+        # Whether it was confirmed, not when: one timestamp fewer to read for each of ~13,000 rows a chunk.
+        .annotate(confirmed=ExpressionWrapper(Q(confirmed_at__isnull=False), output_field=BooleanField()))
+    )
+    observed_at = "observed_at"
+    if connection.vendor == "postgresql":
+        # The moment as microseconds since the epoch: psycopg reads an integer in C, where Django's
+        # timestamp loader parses text in Python (a sixth of a chunk's time at 10,000 agents).
+        rows = rows.annotate(observed_us=EpochMicroseconds("observed_at"))
+        observed_at = "observed_us"
     rows = rows.values_list(
         "pk",
         "agent_id",
         "type__code",
-        "observed_at",
+        observed_at,
         "type__counts_toward_thresholds",
         "evaluation__selection",
         "evaluation__reviewer_id",
         "root_cause__kind",
-        "confirmed_at",
+        "confirmed",
     )
     return [
         CandidateError(
             pk,
             agent,
             code,
-            observed,
+            observed if isinstance(observed, dt.datetime) else EPOCH + dt.timedelta(microseconds=observed),
             counts,
             selection == Selection.TARGETED,
             reviewer,
             kind == CauseKind.SYSTEMIC,
-            confirmed is not None,
+            bool(confirmed),
         )
         for pk, agent, code, observed, counts, selection, reviewer, kind, confirmed in rows
     ]
+
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+class EpochMicroseconds(Func):
+    """A PostgreSQL timestamptz as whole microseconds since the epoch (exact: it stores microseconds)."""
+
+    template = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
+    output_field = BigIntegerField()
 
 
 def decided_evidence(agent_ids: Collection[int]) -> dict[int, set[int]]:

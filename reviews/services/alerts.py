@@ -12,6 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -35,8 +36,9 @@ from reviews.models import (
     ScoringRun,
 )
 from reviews.notification_texts import retraction_text
+from reviews.selectors.evidence_links import alerts_missing_links
 from reviews.services.audit import PendingEvent, audit_record, audit_record_many
-from reviews.services.copy_rows import copy_rows
+from reviews.services.copy_rows import copy_new, copy_rows
 from reviews.services.notifications import notify
 from reviews.services.texts import EXPLANATION_MAX_CHARS, too_long
 
@@ -209,36 +211,6 @@ def alerts_open_or_extend(*, run: ScoringRun, found: Sequence[RuleFirings], even
     existing: dict[tuple[int, int], Alert] = {
         (alert.rule_id, alert.agent_id): alert for alert in open_alerts.only("pk", "rule_id", "agent_id")
     }
-    known_evidence: dict[int, set[int]] = defaultdict(set)
-    for alert_id, error_id in AlertEvidence.objects.filter(
-        alert__rule_id__in={rule.rule_id for rule in found},
-        alert__status=AlertStatus.OPEN,
-        alert__agent_id__in=agent_ids,
-    ).values_list("alert_id", "critical_error_id"):
-        known_evidence[alert_id].add(error_id)
-    # Lock only the open alerts that get new evidence (an alert is extended only while open); one
-    # decided in the meantime keeps what it was decided on, and the next run looks at the agent again.
-    growing = {
-        existing[(rule.rule_id, f.agent_id)].pk
-        for rule in found
-        for f in rule.firings
-        if (rule.rule_id, f.agent_id) in existing
-        and not known_evidence[existing[(rule.rule_id, f.agent_id)].pk].issuperset(f.evidence)
-    }
-    still_open = set(
-        Alert.objects.select_for_update()
-        .filter(pk__in=growing, status=AlertStatus.OPEN)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    for alert_id in still_open:  # read again under the lock: what another run added meanwhile is known
-        known_evidence[alert_id] = set()
-    for alert_id, error_id in AlertEvidence.objects.filter(alert_id__in=still_open).values_list(
-        "alert_id", "critical_error_id"
-    ):
-        known_evidence[alert_id].add(error_id)
-    agents = User.objects.only("pk").in_bulk(agent_ids)
-
     new_alerts = [
         Alert(
             agent_id=f.agent_id,
@@ -256,19 +228,49 @@ def alerts_open_or_extend(*, run: ScoringRun, found: Sequence[RuleFirings], even
     ]
     try:
         with transaction.atomic():
-            created = Alert.objects.bulk_create(new_alerts)
+            if connection.vendor == "postgresql":
+                copy_new(new_alerts)  # a first run opens tens of thousands
+            else:
+                Alert.objects.bulk_create(new_alerts)
+        created = new_alerts
     except IntegrityError:
         # A concurrent run opened some of these a moment ago: take theirs, open the rest one by one.
         created = []
         for alert in new_alerts:
+            alert.pk = None
             try:
                 with transaction.atomic():
                     alert.save()
                 created.append(alert)
             except IntegrityError:
+                # Theirs gets what this run found beyond it, under its lock, like any open alert.
                 existing[(alert.rule_id, alert.agent_id)] = Alert.objects.get(
                     agent_id=alert.agent_id, rule_id=alert.rule_id, status=AlertStatus.OPEN
                 )
+    # Lock only the open alerts that get new evidence (an alert is extended only while open); one
+    # decided in the meantime keeps what it was decided on, and the next run looks at the agent again.
+    growing = alerts_missing_links(
+        {
+            existing[(rule.rule_id, f.agent_id)].pk: f.evidence
+            for rule in found
+            for f in rule.firings
+            if (rule.rule_id, f.agent_id) in existing
+        }
+    )
+    still_open = set(
+        Alert.objects.select_for_update()
+        .filter(pk__in=growing, status=AlertStatus.OPEN)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    # Their links read under the lock: what another run added meanwhile is known.
+    known_evidence: dict[int, set[int]] = defaultdict(set)
+    for alert_id, error_id in AlertEvidence.objects.filter(alert_id__in=still_open).values_list(
+        "alert_id", "critical_error_id"
+    ):
+        known_evidence[alert_id].add(error_id)
+    agents = User.objects.only("pk").in_bulk(agent_ids)
+
     opened = {(alert.rule_id, alert.agent_id): alert for alert in created}
 
     links: list[tuple[int, int]] = []
@@ -289,7 +291,7 @@ def alerts_open_or_extend(*, run: ScoringRun, found: Sequence[RuleFirings], even
                 new_ids = list(firing.evidence)
             else:
                 alert = existing[key]
-                if alert.pk in growing and alert.pk not in still_open:
+                if alert.pk not in still_open:  # nothing new, or decided meanwhile
                     continue
                 new_ids = [e for e in firing.evidence if e not in known_evidence[alert.pk]]
                 if new_ids:
@@ -302,7 +304,7 @@ def alerts_open_or_extend(*, run: ScoringRun, found: Sequence[RuleFirings], even
                             data={"run_id": run.pk, "evidence": new_ids},
                         )
                     )
-            links.extend((alert.pk, e) for e in new_ids)
+            links.extend(zip(repeat(alert.pk), new_ids))  # the pk read once, not once per link
     _evidence_insert(links)
     return len(opened)
 

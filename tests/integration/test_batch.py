@@ -4,9 +4,20 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
-from reviews.models import AgentScore, Alert, AlertEvidence, AlertStatus, CriticalError, ScoringChunk
+from reviews.models import (
+    AgentScore,
+    Alert,
+    AlertEvidence,
+    AlertStatus,
+    AuditAction,
+    AuditEvent,
+    CriticalError,
+    ScoringChunk,
+)
+from reviews.selectors.thresholds import candidate_errors
 from reviews.services.alerts import alert_decide, alert_view_evidence
 from reviews.services.evaluations import evaluation_create
 from reviews.services.scoring import scoring_chunk_process, scoring_run_create, scoring_run_plan
@@ -197,6 +208,50 @@ def test_evidence_of_a_decided_alert_is_not_counted_again(world, published_versi
     assert not set(new.evidence.values_list("pk", flat=True)) & set(alert.evidence.values_list("pk", flat=True))
 
 
+def test_an_alert_another_run_opened_a_moment_ago_is_taken_and_gets_what_it_lacks(world, published_version, rule):
+    """The run's new alerts are written together; when another run opened one of them between this
+    run's read and its write, the unique constraint refuses the batch: the run takes the other's
+    alert and adds, under its lock, the evidence the other did not have."""
+    as_of = timezone.now()
+    evaluations = [signal(world, published_version, as_of - dt.timedelta(days=d)) for d in (30, 20, 10)]
+    errors = sorted(CriticalError.objects.filter(evaluation__in=evaluations).values_list("pk", flat=True))
+    theirs: list[Alert] = []
+
+    def open_theirs_first(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        # Right after the run read which alerts are open, and before it writes its own: once.
+        reading_open = (
+            sql.startswith('SELECT "reviews_alert"."id", "reviews_alert"."agent_id"') and "FOR UPDATE" not in sql
+        )
+        if reading_open and not theirs:
+            theirs.append(
+                Alert(
+                    agent=world.agent,
+                    rule=rule.rule,
+                    rule_version=rule,
+                    level=rule.level,
+                    as_of=as_of,
+                    window_start=as_of - dt.timedelta(days=90),
+                    window_end=as_of,
+                )
+            )
+            theirs[0].save()
+            AlertEvidence.objects.bulk_create(
+                [AlertEvidence(alert=theirs[0], critical_error_id=pk) for pk in errors[:2]]
+            )
+        return result
+
+    with connection.execute_wrapper(open_theirs_first):
+        run = run_scoring_inline(as_of)
+    assert theirs, "the other run's alert was opened before this run wrote its own"
+    assert (run.status, run.alerts_opened) == ("succeeded", 0)
+    alert = Alert.objects.get(status=AlertStatus.OPEN)
+    assert alert.pk == theirs[0].pk
+    assert sorted(alert.evidence.values_list("pk", flat=True)) == errors
+    added = AuditEvent.objects.get(action=AuditAction.ALERT_EVIDENCE_ADDED, object_id=str(alert.pk))
+    assert added.data["evidence"] == [errors[2]]
+
+
 def test_agent_scores_aggregate_this_month_without_counting_drafts(world, published_version, rule):
     as_of = timezone.now()
     month_start = timezone.localtime(as_of).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
@@ -212,3 +267,17 @@ def test_agent_scores_aggregate_this_month_without_counting_drafts(world, publis
     assert score.critical_errors == {"UNREPORTED_SIGNAL": 1}
     assert score.mean_handle_time_seconds == Decimal("400.0")
     assert AgentScore.objects.get(agent=world.colleague).evaluations == 0
+
+
+def test_candidates_carry_the_exact_moment_an_error_was_observed(world, published_version):
+    """The batch reads moments as microseconds since the epoch; they equal what the ORM reads."""
+    as_of = timezone.now()
+    for days, micro in ((40, 1), (20, 999_999), (1, 500_000)):
+        signal(world, published_version, (as_of - dt.timedelta(days=days)).replace(microsecond=micro))
+    candidates = candidate_errors(
+        agent_ids=[world.agent.pk], type_codes={"UNREPORTED_SIGNAL"}, after=as_of - dt.timedelta(days=90), until=as_of
+    )
+    stored = dict(CriticalError.objects.values_list("pk", "observed_at"))
+    assert len(candidates) == 3
+    assert {c.error_id: c.observed_at for c in candidates} == stored
+    assert all(c.observed_at.utcoffset() == dt.timedelta(0) for c in candidates)

@@ -47,8 +47,8 @@ def copy_new(objs: Sequence[Model]) -> None:
 
 
 def _getter(field: Field[Any, Any]) -> Callable[[Model], Any]:
-    if isinstance(field, JSONField):
-        return lambda obj: json.dumps(getattr(obj, field.attname), cls=field.encoder)
+    if isinstance(field, JSONField):  # None is SQL NULL, as Django saves it
+        return lambda obj: None if (v := getattr(obj, field.attname)) is None else json.dumps(v, cls=field.encoder)
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
         return lambda obj: field.pre_save(obj, True)
     if field.choices:  # an enum member is written as its value

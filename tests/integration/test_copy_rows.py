@@ -1,0 +1,52 @@
+"""COPY writes what the ORM writes: new alerts through ``copy_new`` against ``bulk_create``."""
+
+import datetime as dt
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from reviews.models import Alert, AlertStatus
+from reviews.services.copy_rows import copy_new
+from tests.helpers import active_rule
+
+pytestmark = pytest.mark.django_db
+
+
+def new_alert(world, version, agent, now):
+    return Alert(
+        agent=agent,
+        rule=version.rule,
+        rule_version=version,
+        level=version.level,
+        as_of=now,
+        window_start=now - dt.timedelta(days=90),
+        window_end=now,
+    )
+
+
+def test_copied_alerts_are_the_rows_bulk_create_writes(world):
+    version = active_rule(qa_lead=world.qa_lead, council=world.council, n=1, window_days=90)
+    now = timezone.now()
+    copied = [new_alert(world, version, world.agent, now)]
+    created = Alert.objects.bulk_create([new_alert(world, version, world.colleague, now)])
+    copy_new(copied)
+    assert copied[0].pk is not None and copied[0].pk != created[0].pk
+    ignore = ["id", "agent", "opened_at", "evidence"]
+    read = {a.agent_id: a for a in Alert.objects.all()}
+    assert {k: v for k, v in model_to_dict(read[world.agent.pk]).items() if k not in ignore} == {
+        k: v for k, v in model_to_dict(read[world.colleague.pk]).items() if k not in ignore
+    }
+    assert read[world.agent.pk].status == AlertStatus.OPEN
+    assert read[world.agent.pk].retraction_params == {}
+    assert read[world.agent.pk].opened_at == copied[0].opened_at
+
+
+def test_a_refused_copy_raises_the_integrity_error_callers_catch(world):
+    version = active_rule(qa_lead=world.qa_lead, council=world.council, n=1, window_days=90)
+    now = timezone.now()
+    Alert.objects.bulk_create([new_alert(world, version, world.agent, now)])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        copy_new([new_alert(world, version, world.agent, now)])  # a second open alert for the rule
+    assert Alert.objects.count() == 1

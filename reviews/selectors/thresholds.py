@@ -213,7 +213,8 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 class EpochMicroseconds(Func):
-    """A PostgreSQL timestamptz as whole microseconds since the epoch (exact: it stores microseconds)."""
+    """A PostgreSQL timestamptz as whole microseconds since the epoch: exact, since it stores
+    microseconds and EXTRACT answers a numeric (PostgreSQL 14 and later; compose runs 15)."""
 
     template = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
     output_field = BigIntegerField()

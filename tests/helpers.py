@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from reviews.models import (
+    Alert,
     Appeal,
     Call,
     CriticalErrorType,
@@ -124,6 +125,20 @@ def active_rule(*, qa_lead: User, council: User, at: dt.datetime | None = None, 
             version=version, decision="granted", reference="OR-2026-14", population="Alle agenten", acting_user=council
         )
         return rule_version_activate(version=version, acting_user=qa_lead)
+
+
+def unsaved_alert(*, version: RuleVersion, agent: User, as_of: dt.datetime, **fields: Any) -> Alert:
+    """An alert of ``version`` for ``agent`` over the 90 days before ``as_of``, not yet written."""
+    return Alert(
+        agent=agent,
+        rule=version.rule,
+        rule_version=version,
+        level=version.level,
+        as_of=as_of,
+        window_start=as_of - dt.timedelta(days=90),
+        window_end=as_of,
+        **fields,
+    )
 
 
 def run_scoring_inline(

@@ -22,7 +22,7 @@ from reviews.services.alerts import alert_decide, alert_view_evidence
 from reviews.services.evaluations import evaluation_create
 from reviews.services.scoring import scoring_chunk_process, scoring_run_create, scoring_run_plan
 from tests.factories import CallFactory
-from tests.helpers import active_rule, run_scoring_inline, scored_call
+from tests.helpers import active_rule, run_scoring_inline, scored_call, unsaved_alert
 
 pytestmark = pytest.mark.django_db
 
@@ -224,17 +224,7 @@ def test_an_alert_another_run_opened_a_moment_ago_is_taken_and_gets_what_it_lack
             sql.startswith('SELECT "reviews_alert"."id", "reviews_alert"."agent_id"') and "FOR UPDATE" not in sql
         )
         if reading_open and not theirs:
-            theirs.append(
-                Alert(
-                    agent=world.agent,
-                    rule=rule.rule,
-                    rule_version=rule,
-                    level=rule.level,
-                    as_of=as_of,
-                    window_start=as_of - dt.timedelta(days=90),
-                    window_end=as_of,
-                )
-            )
+            theirs.append(unsaved_alert(version=rule, agent=world.agent, as_of=as_of))
             theirs[0].save()
             AlertEvidence.objects.bulk_create(
                 [AlertEvidence(alert=theirs[0], critical_error_id=pk) for pk in errors[:2]]

@@ -1,7 +1,5 @@
 """COPY writes what the ORM writes: new alerts through ``copy_new`` against ``bulk_create``."""
 
-import datetime as dt
-
 import pytest
 from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
@@ -9,28 +7,16 @@ from django.utils import timezone
 
 from reviews.models import Alert, AlertStatus
 from reviews.services.copy_rows import copy_new
-from tests.helpers import active_rule
+from tests.helpers import active_rule, unsaved_alert
 
 pytestmark = pytest.mark.django_db
-
-
-def new_alert(world, version, agent, now):
-    return Alert(
-        agent=agent,
-        rule=version.rule,
-        rule_version=version,
-        level=version.level,
-        as_of=now,
-        window_start=now - dt.timedelta(days=90),
-        window_end=now,
-    )
 
 
 def test_copied_alerts_are_the_rows_bulk_create_writes(world):
     version = active_rule(qa_lead=world.qa_lead, council=world.council, n=1, window_days=90)
     now = timezone.now()
-    copied = [new_alert(world, version, world.agent, now)]
-    created = Alert.objects.bulk_create([new_alert(world, version, world.colleague, now)])
+    copied = [unsaved_alert(version=version, agent=world.agent, as_of=now)]
+    created = Alert.objects.bulk_create([unsaved_alert(version=version, agent=world.colleague, as_of=now)])
     copy_new(copied)
     assert copied[0].pk is not None and copied[0].pk != created[0].pk
     ignore = ["id", "agent", "opened_at", "evidence"]
@@ -46,7 +32,7 @@ def test_copied_alerts_are_the_rows_bulk_create_writes(world):
 def test_a_refused_copy_raises_the_integrity_error_callers_catch(world):
     version = active_rule(qa_lead=world.qa_lead, council=world.council, n=1, window_days=90)
     now = timezone.now()
-    Alert.objects.bulk_create([new_alert(world, version, world.agent, now)])
+    Alert.objects.bulk_create([unsaved_alert(version=version, agent=world.agent, as_of=now)])
     with pytest.raises(IntegrityError), transaction.atomic():
-        copy_new([new_alert(world, version, world.agent, now)])  # a second open alert for the rule
+        copy_new([unsaved_alert(version=version, agent=world.agent, as_of=now)])  # a second open alert for the rule
     assert Alert.objects.count() == 1

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from reviews.models import Alert, AlertEvidence, CriticalError
 from reviews.selectors.evidence_links import alerts_missing_links
-from tests.helpers import active_rule, scored_call
+from tests.helpers import active_rule, scored_call, unsaved_alert
 
 pytestmark = pytest.mark.django_db
 
@@ -26,16 +26,7 @@ def test_only_alerts_lacking_a_link_are_named(world, published_version):
     errors = sorted(CriticalError.objects.filter(agent=world.agent).values_list("pk", flat=True))
     alerts = Alert.objects.bulk_create(
         [
-            Alert(
-                agent=world.agent,
-                rule=version.rule,
-                rule_version=version,
-                level=version.level,
-                as_of=now,
-                window_start=now - dt.timedelta(days=90),
-                window_end=now,
-                status=status,
-            )
+            unsaved_alert(version=version, agent=world.agent, as_of=now, status=status)
             for status in ("open", "dismissed")
         ]
     )

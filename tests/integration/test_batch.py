@@ -216,8 +216,11 @@ def test_an_alert_another_run_opened_a_moment_ago_is_taken_and_gets_what_it_lack
     evaluations = [signal(world, published_version, as_of - dt.timedelta(days=d)) for d in (30, 20, 10)]
     errors = sorted(CriticalError.objects.filter(evaluation__in=evaluations).values_list("pk", flat=True))
     theirs: list[Alert] = []
+    writes_after_theirs: list[str] = []
 
     def open_theirs_first(execute, sql, params, many, context):
+        if theirs and "nextval" in sql:  # the run's own write of new alerts (COPY takes their ids first)
+            writes_after_theirs.append(sql)
         result = execute(sql, params, many, context)
         # Right after the run read which alerts are open, and before it writes its own: once.
         reading_open = (
@@ -233,7 +236,8 @@ def test_an_alert_another_run_opened_a_moment_ago_is_taken_and_gets_what_it_lack
 
     with connection.execute_wrapper(open_theirs_first):
         run = run_scoring_inline(as_of)
-    assert theirs, "the other run's alert was opened before this run wrote its own"
+    assert theirs, "the other run's alert was opened"
+    assert writes_after_theirs, "after this run read the open alerts, and before it wrote its own"
     assert (run.status, run.alerts_opened) == ("succeeded", 0)
     alert = Alert.objects.get(status=AlertStatus.OPEN)
     assert alert.pk == theirs[0].pk

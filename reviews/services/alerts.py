@@ -36,7 +36,7 @@ from reviews.models import (
     ScoringRun,
 )
 from reviews.notification_texts import retraction_text
-from reviews.selectors.evidence_links import alerts_missing_links
+from reviews.selectors.evidence_links import alert_links, alerts_missing_links
 from reviews.services.audit import PendingEvent, audit_record, audit_record_many
 from reviews.services.copy_rows import copy_new, copy_rows
 from reviews.services.notifications import notify
@@ -263,12 +263,7 @@ def alerts_open_or_extend(*, run: ScoringRun, found: Sequence[RuleFirings], even
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    # Their links read under the lock: what another run added meanwhile is known.
-    known_evidence: dict[int, set[int]] = defaultdict(set)
-    for alert_id, error_id in AlertEvidence.objects.filter(alert_id__in=still_open).values_list(
-        "alert_id", "critical_error_id"
-    ):
-        known_evidence[alert_id].add(error_id)
+    known_evidence = alert_links(still_open)  # read again under the lock: what another run added is known
     agents = User.objects.only("pk").in_bulk(agent_ids)
 
     opened = {(alert.rule_id, alert.agent_id): alert for alert in created}

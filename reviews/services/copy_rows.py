@@ -9,7 +9,7 @@ from operator import attrgetter
 from typing import Any
 
 from django.db import connection
-from django.db.models import Field, JSONField, Model
+from django.db.models import NOT_PROVIDED, Field, JSONField, Model
 
 
 def copy_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
@@ -30,6 +30,10 @@ def copy_new(objs: Sequence[Model]) -> None:
         return
     model = type(objs[0])
     meta = model._meta
+    fields = meta.concrete_fields
+    computed = [f.name for f in fields if getattr(f, "generated", False) or f.db_default is not NOT_PROVIDED]
+    if computed:  # the database computes these; COPY would have to name a value for each
+        raise ValueError(f"copy_new does not write {model.__name__}: {computed} are computed by the database")
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
@@ -37,7 +41,6 @@ def copy_new(objs: Sequence[Model]) -> None:
         )
         for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
             obj.pk = pk
-    fields = meta.concrete_fields
     # Values as psycopg writes them (Django's per-value preparation costs more than the COPY itself):
     # JSON as text, dates and times as they are; auto_now_add and friends through their pre_save.
     getters = [_getter(field) for field in fields]

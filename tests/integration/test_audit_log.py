@@ -4,6 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
+from django.test.utils import CaptureQueriesContext
 
 from reviews.domain.errors import Conflict
 from reviews.models import AuditEvent
@@ -99,8 +100,6 @@ def test_a_large_batch_is_copied_into_the_same_chain_with_the_same_rows(world):
             )
             for i in range(n)
         ]
-
-    from django.test.utils import CaptureQueriesContext
 
     def inserts() -> int:  # the statements Django ran; a COPY is not one of them
         return sum('INSERT INTO "reviews_auditevent"' in q["sql"] for q in captured.captured_queries)

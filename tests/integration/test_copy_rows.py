@@ -1,8 +1,9 @@
 """COPY writes what the ORM writes: new alerts through ``copy_new`` against ``bulk_create``."""
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.forms.models import model_to_dict
+from django.test.utils import isolate_apps
 from django.utils import timezone
 
 from reviews.models import Alert, AlertStatus
@@ -36,3 +37,18 @@ def test_a_refused_copy_raises_the_integrity_error_callers_catch(world):
     with pytest.raises(IntegrityError), transaction.atomic():
         copy_new([unsaved_alert(version=version, agent=world.agent, as_of=now)])  # a second open alert for the rule
     assert Alert.objects.count() == 1
+
+
+@isolate_apps("reviews")
+def test_a_model_the_database_fills_in_is_refused_before_anything_is_written():
+    class Counted(models.Model):
+        tally = models.IntegerField(db_default=0)
+
+        class Meta:
+            app_label = "reviews"
+
+        def __str__(self) -> str:
+            return str(self.tally)
+
+    with pytest.raises(ValueError, match="tally"):
+        copy_new([Counted()])
